@@ -1,0 +1,177 @@
+// The demo as a user runs it: the xdpkit binary, a real lab, real signals.
+// It must print rising counters and leave no namespace behind — after a normal
+// end, after Ctrl-C, and (on the next start) after being killed outright.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "lab_fixture.hpp"
+#include "xdpkit/lab/netns.hpp"
+
+extern char** environ;
+
+namespace xdpkit::testing {
+namespace {
+
+// The CLI as a child process with its stdout+stderr on a pipe, read by line.
+class child {
+ public:
+  explicit child(std::vector<std::string> args) {
+    args.insert(args.begin(), XDPKIT_CLI);
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC)) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ)) throw std::runtime_error("spawn");
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    fd_ = fds[0];
+  }
+  ~child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(fd_);
+  }
+  pid_t pid() const { return pid_; }
+  // Next line, or nullopt at EOF or after `timeout`.
+  std::optional<std::string> line(std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (auto nl = buf_.find('\n'); nl != std::string::npos) {
+        std::string l = buf_.substr(0, nl);
+        buf_.erase(0, nl + 1);
+        output_ += l + "\n";
+        return l;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char b[4096];
+      ssize_t n = read(fd_, b, sizeof(b));
+      if (n <= 0) return std::nullopt;
+      buf_.append(b, static_cast<std::size_t>(n));
+    }
+  }
+  // Reads until a line contains `needle`.
+  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (auto l = line(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now())))
+      if (l->find(needle) != std::string::npos) return true;
+    return false;
+  }
+  int wait_exit() {
+    while (line(std::chrono::seconds(30))) {}
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string buf_, output_;
+};
+
+std::vector<std::string> demo_namespaces_of(pid_t pid) {
+  std::vector<std::string> out;
+  const std::string prefix = "xkdemo" + std::to_string(pid);
+  for (const auto& n : lab::list_netns())
+    if (n.rfind(prefix, 0) == 0) out.push_back(n);
+  return out;
+}
+
+std::string nr_hugepages() {
+  std::ifstream f("/proc/sys/vm/nr_hugepages");
+  std::string v;
+  f >> v;
+  return v;
+}
+
+class DemoCli : public ::testing::Test {
+ protected:
+  void SetUp() override { require_root(); }
+};
+
+TEST_F(DemoCli, RunsPrintsRisingCountersAndRemovesItsLab) {
+  const std::string pool_before = nr_hugepages();
+  child demo({"demo", "--duration", "3", "--json"});
+  std::vector<nlohmann::json> intervals;
+  std::optional<nlohmann::json> summary;
+  while (auto l = demo.line(std::chrono::seconds(60))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "interval") intervals.push_back(j);
+    if (j["type"] == "summary") summary = j;
+  }
+  const pid_t pid = demo.pid();
+  ASSERT_EQ(demo.wait_exit(), 0) << demo.output();
+  ASSERT_GE(intervals.size(), 2u) << demo.output();
+  EXPECT_GT(intervals.back()["rx_packets"].get<std::uint64_t>(), intervals.front()["rx_packets"].get<std::uint64_t>())
+      << "counters must rise while traffic flows";
+  ASSERT_TRUE(summary) << demo.output();
+  EXPECT_GT((*summary)["rx_packets"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ((*summary)["xdp"]["rx"], (*summary)["xdp"]["redirected"]) << summary->dump();
+  EXPECT_TRUE(demo_namespaces_of(pid).empty());
+  EXPECT_EQ(nr_hugepages(), pool_before);
+}
+
+TEST_F(DemoCli, CtrlCStillRemovesEverything) {
+  child demo({"demo", "--duration", "60"});
+  ASSERT_TRUE(demo.wait_for("t=", std::chrono::seconds(60))) << demo.output();
+  const pid_t pid = demo.pid();
+  EXPECT_FALSE(demo_namespaces_of(pid).empty()) << "the lab should exist while the demo runs";
+  kill(pid, SIGINT);
+  EXPECT_EQ(demo.wait_exit(), 0) << demo.output();
+  EXPECT_NE(demo.output().find("summary"), std::string::npos) << demo.output();
+  EXPECT_TRUE(demo_namespaces_of(pid).empty());
+}
+
+TEST_F(DemoCli, TheNextStartRemovesWhatAKilledDemoLeft) {
+  const std::string pool_before = nr_hugepages();
+  pid_t killed_pid;
+  {
+    child demo({"demo", "--duration", "60"});
+    ASSERT_TRUE(demo.wait_for("t=", std::chrono::seconds(60))) << demo.output();
+    killed_pid = demo.pid();
+    kill(killed_pid, SIGKILL);  // no chance to clean up
+    demo.wait_exit();
+  }
+  ASSERT_FALSE(demo_namespaces_of(killed_pid).empty()) << "SIGKILL should have left the lab behind";
+  child next({"demo", "--duration", "1"});
+  const pid_t next_pid = next.pid();
+  EXPECT_EQ(next.wait_exit(), 0) << next.output();
+  EXPECT_NE(next.output().find("removed a stale lab namespace"), std::string::npos) << next.output();
+  EXPECT_TRUE(demo_namespaces_of(killed_pid).empty());
+  EXPECT_TRUE(demo_namespaces_of(next_pid).empty());
+  EXPECT_EQ(nr_hugepages(), pool_before) << "the huge pages the killed demo reserved must be back";
+}
+
+TEST_F(DemoCli, HelpTeaches) {
+  child help({"demo", "--help"});
+  EXPECT_EQ(help.wait_exit(), 0);
+  EXPECT_NE(help.output().find("--handler"), std::string::npos);
+  EXPECT_NE(help.output().find("Ctrl-C"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace xdpkit::testing

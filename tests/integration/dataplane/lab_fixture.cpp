@@ -1,0 +1,101 @@
+#include "lab_fixture.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "xdpkit/lab/live_generator.hpp"
+#include "xdpkit/lab/netns.hpp"
+#include "xdpkit/lab/packet_builder.hpp"
+
+namespace xdpkit::testing {
+
+void require_root() {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF) for netns, veth and XDP";
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+void LabTest::SetUp() {
+  require_root();
+  if (IsSkipped()) return;
+  lab::veth_lab_options o;
+  o.prefix = "xktest";
+  lab_.emplace(lab::veth_lab::create(o));
+}
+
+void LabTest::TearDown() {
+  engine_.reset();  // detach before the namespaces (and the veth) go
+  lab_.reset();
+}
+
+void LabTest::start_engine(handler_kind handler, page_policy pages, no_socket_policy no_socket) {
+  engine_config c;
+  c.ifname = lab_->dut_if();
+  c.handler = handler;
+  c.umem.pages = pages;
+  c.steer.no_socket = no_socket;
+  c.xsk.with_tx = handler == handler_kind::l2fwd;
+  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
+  c.worker.wait = wait_mode::poll;  // tests care about counts, not latency
+  c.worker.poll_timeout_ms = 10;
+  lab::netns_scope in_dut(lab_->dut_ns());
+  engine_.emplace(engine::start(c));
+}
+
+std::uint64_t LabTest::program_rx() const { return engine_->stats().program[XDPKIT_STEER_RX].packets; }
+
+namespace {
+// Pins the calling thread for a scope and restores its previous CPU set.
+class cpu_pin {
+ public:
+  explicit cpu_pin(int cpu) {
+    if (cpu < 0) return;
+    pthread_getaffinity_np(pthread_self(), sizeof(saved_), &saved_);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    active_ = pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0;
+  }
+  ~cpu_pin() {
+    if (active_) pthread_setaffinity_np(pthread_self(), sizeof(saved_), &saved_);
+  }
+
+ private:
+  cpu_set_t saved_{};
+  bool active_ = false;
+};
+}  // namespace
+
+std::uint64_t LabTest::send_paced(std::uint64_t count, std::uint32_t chunk, int cpu) {
+  cpu_pin pin(cpu);
+  lab::netns_scope in_gen(lab_->gen_ns());
+  lab::udp4_frame_spec spec;
+  spec.src_mac = lab_->gen_mac();
+  spec.dst_mac = lab_->dut_mac();
+  spec.src_ip = lab_->gen_ip();
+  spec.dst_ip = lab_->unowned_ip();  // no stack answers: exact counts
+  lab::live_generator gen(lab_->gen_if(), lab::build_udp4_frame(spec));
+  const std::uint64_t base = program_rx();
+  // One BPF_PROG_RUN call costs milliseconds of setup, so chunks stay large;
+  // 200 fits the veth's 256-frame XDP ring with room to spare.
+  std::uint64_t sent = 0;
+  while (sent < count) {
+    const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, count - sent));
+    gen.send(n, n);
+    sent += n;
+    if (!wait_until([&] { return program_rx() - base >= sent; }, std::chrono::seconds(2))) break;
+  }
+  return program_rx() - base;
+}
+
+}  // namespace xdpkit::testing

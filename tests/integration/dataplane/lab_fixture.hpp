@@ -1,0 +1,41 @@
+// A veth lab per test, with the engine on the DUT side and helpers to send
+// from the generator side without loss (paced: each chunk waits until the XDP
+// program has seen it, so the veth ring never overflows).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "xdpkit/lab/veth_lab.hpp"
+#include "xdpkit/userspace/engine.hpp"
+
+namespace xdpkit::testing {
+
+// Skips (with the reason) when not root: this tier needs CAP_NET_ADMIN,
+// CAP_SYS_ADMIN and CAP_BPF. On CI (root) it always runs.
+void require_root();
+
+// Polls `done` every millisecond until it holds or `timeout` passes.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
+class LabTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts the engine on the DUT end's queue 0 (normal pages unless said).
+  void start_engine(handler_kind handler, page_policy pages = page_policy::normal,
+                    no_socket_policy no_socket = no_socket_policy::pass);
+  // Sends `count` frames gen -> dut in paced chunks from the calling thread
+  // (pinned to `cpu` while sending, if >= 0); returns what the XDP program saw.
+  std::uint64_t send_paced(std::uint64_t count, std::uint32_t chunk = 200, int cpu = -1);
+  std::uint64_t program_rx() const;
+
+  std::optional<lab::veth_lab> lab_;
+  std::optional<engine> engine_;
+};
+
+}  // namespace xdpkit::testing

@@ -1,0 +1,88 @@
+#include "xdpkit/lab/netns.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <string>
+
+#include "xdpkit/lab/command.hpp"
+#include "xdpkit/userspace/error.hpp"
+
+namespace xdpkit::lab {
+
+netns netns::create(std::string name) {
+  run_checked({"ip", "netns", "add", name});
+  return netns(std::move(name));
+}
+
+netns::netns(netns&& o) noexcept : name_(std::move(o.name_)) { o.name_.clear(); }
+
+netns& netns::operator=(netns&& o) noexcept {
+  if (this != &o) {
+    remove();
+    name_ = std::move(o.name_);
+    o.name_.clear();
+  }
+  return *this;
+}
+
+netns::~netns() { remove(); }
+
+void netns::remove() noexcept {
+  if (name_.empty()) return;
+  try {
+    command_result r = run_command({"ip", "netns", "del", name_});
+    if (r.status != 0)
+      std::fprintf(stderr, "xdpkit: could not remove network namespace %s: %s(remove it with `ip netns del %s`)\n",
+                   name_.c_str(), r.output.c_str(), name_.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "xdpkit: could not remove network namespace %s: %s\n", name_.c_str(), e.what());
+  }
+  name_.clear();
+}
+
+netns_scope::netns_scope(const std::string& name) {
+  previous_.reset(open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!previous_) throw_os_error(errno, "open current network namespace", "/proc/thread-self/ns/net");
+  std::string path = "/run/netns/" + name;
+  unique_fd target(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!target) throw_os_error(errno, "open network namespace", path, "does `ip netns list` show it?");
+  if (setns(target.get(), CLONE_NEWNET)) throw_os_error(errno, "enter network namespace", name, "needs CAP_SYS_ADMIN");
+}
+
+netns_scope::~netns_scope() {
+  if (setns(previous_.get(), CLONE_NEWNET))
+    std::perror("xdpkit: return to the previous network namespace");
+}
+
+std::vector<std::string> list_netns() {
+  std::vector<std::string> names;
+  DIR* d = opendir("/run/netns");
+  if (!d) return names;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(d);
+  return names;
+}
+
+std::vector<std::string> remove_stale_netns(const std::string& prefix) {
+  std::vector<std::string> removed;
+  for (const auto& name : list_netns()) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::size_t i = prefix.size(), j = i;
+    while (j < name.size() && name[j] >= '0' && name[j] <= '9') ++j;
+    if (j == i || j - i > 9) continue;
+    pid_t pid = static_cast<pid_t>(std::stol(name.substr(i, j - i)));
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // its owner still runs
+    if (run_command({"ip", "netns", "del", name}).status == 0) removed.push_back(name);
+  }
+  return removed;
+}
+
+}  // namespace xdpkit::lab

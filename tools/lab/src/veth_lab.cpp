@@ -1,0 +1,58 @@
+#include "xdpkit/lab/veth_lab.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+
+#include "xdpkit/lab/command.hpp"
+
+namespace xdpkit::lab {
+
+std::string to_string(const mac_address& mac) {
+  char buf[18];
+  std::snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+                mac[5]);
+  return buf;
+}
+
+veth_lab veth_lab::create(const veth_lab_options& options) {
+  static std::atomic<unsigned> sequence{0};
+  const unsigned seq = sequence++;
+  const std::string tag = std::to_string(getpid());
+  const std::string n = std::to_string(seq);
+
+  // Each namespace is owned as soon as it exists, so a later failure removes it.
+  netns gen = netns::create(options.prefix + tag + "g" + n);
+  netns dut = netns::create(options.prefix + tag + "d" + n);
+  veth_lab lab(std::move(gen), std::move(dut));
+  lab.gen_if_ = "xkg" + n;
+  lab.dut_if_ = "xkd" + n;
+  // Locally administered unicast MACs (02:...) that encode the lab number.
+  lab.gen_mac_ = {0x02, 0x78, 0x6b, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq), 0x01};
+  lab.dut_mac_ = {0x02, 0x78, 0x6b, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq), 0x02};
+  const std::string net = "10.99." + std::to_string(seq % 256) + ".";
+  lab.gen_ip_ = net + "1";
+  lab.dut_ip_ = net + "2";
+  lab.unowned_ip_ = net + "99";
+  const std::string q = std::to_string(options.queues);
+
+  for (const std::string& ns : {lab.gen_ns(), lab.dut_ns()})
+    run_checked({"ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                 "net.ipv6.conf.default.disable_ipv6=1"});
+  run_checked({"ip", "-n", lab.gen_ns(), "link", "add", lab.gen_if_, "numtxqueues", q, "numrxqueues", q,
+               "type", "veth", "peer", "name", lab.dut_if_, "netns", lab.dut_ns(), "numtxqueues", q,
+               "numrxqueues", q});
+  struct side { const std::string& ns; const std::string& ifname; const mac_address& mac; const std::string& ip; };
+  for (const side& s : {side{lab.gen_ns(), lab.gen_if_, lab.gen_mac_, lab.gen_ip_},
+                        side{lab.dut_ns(), lab.dut_if_, lab.dut_mac_, lab.dut_ip_}}) {
+    run_checked({"ip", "-n", s.ns, "link", "set", "dev", s.ifname, "address", to_string(s.mac)});
+    run_checked({"ip", "-n", s.ns, "addr", "add", s.ip + "/24", "dev", s.ifname});
+    run_checked({"ip", "-n", s.ns, "link", "set", "dev", s.ifname, "up"});
+    run_checked({"ip", "-n", s.ns, "link", "set", "dev", "lo", "up"});
+  }
+  return lab;
+}
+
+}  // namespace xdpkit::lab

@@ -1,0 +1,16 @@
+// The xdpkit CLI is one CLI11 app; each area registers its subcommands here.
+// A command's callback stores the process exit status in `exit_code`
+// (0 ok, 1 the thing checked is wrong / failed, 2 usage or setup error) so
+// main() can return it after CLI11 has finished parsing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace xdpkit::cli {
+
+void add_run_command(CLI::App& app, int& exit_code);       // run_cmd.cpp
+void add_demo_command(CLI::App& app, int& exit_code);      // demo_cmd.cpp
+void add_topology_commands(CLI::App& app, int& exit_code); // topology_cmd.cpp: topology, validate
+void add_ethtool_commands(CLI::App& app, int& exit_code);  // ethtool_cmd.cpp: probe, tune, revert
+
+}  // namespace xdpkit::cli

@@ -1,0 +1,233 @@
+// xdpkit demo: the whole data plane on a veth lab this command builds and
+// removes itself. Generator namespace --veth--> DUT namespace, where xdpkit's
+// XDP program steers every packet to an AF_XDP worker.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "commands.hpp"
+#include "engine_options.hpp"
+#include "signals.hpp"
+#include "stats_report.hpp"
+#include "xdpkit/lab/live_generator.hpp"
+#include "xdpkit/lab/netns.hpp"
+#include "xdpkit/lab/packet_builder.hpp"
+#include "xdpkit/lab/pool_note.hpp"
+#include "xdpkit/lab/veth_lab.hpp"
+#include "xdpkit/topology/cpus.hpp"
+#include "xdpkit/topology/hugepages.hpp"
+
+namespace xdpkit::cli {
+
+namespace {
+
+struct demo_args {
+  double duration = 10;
+  std::uint64_t packets = 50'000'000;
+  bool json = false;
+  engine_options engine;
+};
+
+void pin_self(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+// The generator thread: enters the generator namespace, sends until told to
+// stop or its bounds are hit. Errors are carried back to the main thread.
+class generator_thread {
+ public:
+  generator_thread(const lab::veth_lab& lab, std::uint64_t max_packets, double max_seconds, int cpu) {
+    thread_ = std::thread([this, &lab, max_packets, max_seconds, cpu] {
+      try {
+        pin_self(cpu);
+        lab::netns_scope in_gen(lab.gen_ns());
+        lab::udp4_frame_spec spec;
+        spec.src_mac = lab.gen_mac();
+        spec.dst_mac = lab.dut_mac();
+        spec.src_ip = lab.gen_ip();
+        spec.dst_ip = lab.unowned_ip();  // no stack answers: the lab carries only these
+        lab::live_generator gen(lab.gen_if(), lab::build_udp4_frame(spec));
+        ready_.store(true);
+        gen.send_until(stop_, max_packets, max_seconds, &sent_);
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      done_.store(true);
+    });
+  }
+  ~generator_thread() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+  }
+  void stop() { stop_.store(true); }
+  bool done() const { return done_.load(); }
+  std::uint64_t sent() const { return sent_.load(); }
+  void rethrow() {
+    if (done_.load() && error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::atomic<bool> stop_{false}, ready_{false}, done_{false};
+  std::atomic<std::uint64_t> sent_{0};
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+// The demo's UMEM lives on 2 MiB pages. When the worker's node has too few
+// free, the demo grows that node's pool by what is missing and the returned
+// owner shrinks it back at exit: the host keeps the pool it had.
+std::optional<topology::hugepage_reservation> reserve_umem_pages(const engine_config& c, int worker_cpu,
+                                                                 const std::function<void(const std::string&)>& say) {
+  if (c.umem.pages == page_policy::normal) return std::nullopt;
+  const topology::host_root root("/");
+  int node = 0;
+  if (worker_cpu >= 0) {
+    const auto cpus = topology::read_cpus(root);
+    for (const auto& cpu : cpus.cpus)
+      if (static_cast<int>(cpu.id) == worker_cpu && cpu.node >= 0) node = cpu.node;
+  }
+  constexpr std::uint64_t page_kb = 2048;
+  const std::uint64_t bytes = std::uint64_t{c.umem.frame_count} * c.umem.frame_size;
+  const std::uint64_t needed = (bytes + page_kb * 1024 - 1) / (page_kb * 1024);
+  const auto pool = topology::find_pool(topology::read_hugepage_pools(root), node, page_kb);
+  const std::uint64_t free_pages = pool ? pool->free : 0;
+  if (free_pages >= needed) return std::nullopt;
+  try {
+    auto r = topology::hugepage_reservation::reserve(root, static_cast<unsigned>(node), page_kb, needed - free_pages);
+    say(fmt::format("reserved {} huge pages of 2 MiB on node {} for the UMEM ({} -> {} in {}; put back at exit)",
+                    needed - free_pages, node, r.old_total(), r.new_total(), r.sysfs_path()));
+    return r;
+  } catch (const std::exception& e) {
+    if (c.umem.pages == page_policy::huge_required) throw;
+    say(std::string("could not reserve huge pages, continuing on normal pages: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+int demo(const demo_args& a) {
+  const bool human = !a.json;
+  const std::function<void(const std::string&)> say = [&](const std::string& s) {
+    if (human) std::cout << s << std::endl;
+  };
+  for (const auto& ns : lab::remove_stale_netns("xkdemo"))
+    say("removed a stale lab namespace left by a killed demo: " + ns);
+  for (const auto& note : lab::restore_stale_pool_notes(topology::host_root("/"))) say(note);
+
+  say("building the veth lab (two network namespaces, one veth pair)...");
+  lab::veth_lab_options lo;
+  lo.prefix = "xkdemo";
+  lab::veth_lab lab = lab::veth_lab::create(lo);
+  say(fmt::format("  {} [{} {} {}]  <-veth->  {} [{} {} {}]", lab.gen_ns(), lab.gen_if(), lab.gen_ip(),
+                  lab::to_string(lab.gen_mac()), lab.dut_ns(), lab.dut_if(), lab.dut_ip(),
+                  lab::to_string(lab.dut_mac())));
+
+  // Placement on a small host: the generator and the veth receive path (veth
+  // runs the peer's NAPI in the sender's softirq) share CPU 0; the worker has
+  // the last CPU to itself.
+  const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  const int gen_cpu = 0;
+  const int worker_cpu = ncpu > 1 ? static_cast<int>(ncpu - 1) : -1;
+
+  const engine_config config = to_engine_config(a.engine, lab.dut_if(), {0},
+                                                worker_cpu >= 0 ? std::vector<int>{worker_cpu} : std::vector<int>{});
+  // Declared before the engine: the pages go back only after the UMEM is unmapped.
+  std::optional<topology::hugepage_reservation> pages = reserve_umem_pages(config, worker_cpu, say);
+  std::optional<lab::pool_note> pages_note;  // lets the next start undo `pages` if this process is killed
+  if (pages) pages_note.emplace(lab::pool_note::write(*pages));
+  std::optional<engine> e;
+  {
+    lab::netns_scope in_dut(lab.dut_ns());
+    e.emplace(engine::start(config));
+  }
+  if (a.json) {
+    auto j = info_json(*e);
+    j["lab"] = {{"gen_ns", lab.gen_ns()}, {"dut_ns", lab.dut_ns()}, {"gen_if", lab.gen_if()}, {"dut_if", lab.dut_if()}};
+    std::cout << j.dump() << std::endl;
+  } else {
+    say(info_line(*e));
+    say(fmt::format("sending up to {} packets for up to {:.0f} s (Ctrl-C stops early and still cleans up)",
+                    a.packets, a.duration));
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  generator_thread gen(lab, a.packets, a.duration, gen_cpu);
+  engine_stats last = e->stats();
+  std::uint64_t last_sent = 0;
+  double last_t = 0;
+  while (!stop_requested().load() && !gen.done()) {
+    sleep_unless_stopped(std::max(0.0, last_t + 1.0 - elapsed()), [&] { return gen.done(); });
+    interval i;
+    i.has_generator = true;
+    i.before = last;
+    i.after = e->stats();
+    i.sent_before = last_sent;
+    i.sent_after = gen.sent();
+    i.t = elapsed();
+    i.seconds = i.t - last_t;
+    std::cout << (a.json ? interval_json(i).dump() : interval_line(i)) << std::endl;
+    last = i.after;
+    last_sent = i.sent_after;
+    last_t = i.t;
+  }
+  gen.stop();
+  gen.rethrow();
+  // Frames still in the veth ring land within microseconds; give them a moment
+  // so the summary's counts add up.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  e->stop();
+  const engine_stats s = e->stats();
+  const double secs = elapsed();
+  const std::uint64_t sent = gen.sent();
+  const std::uint64_t xdp_rx = s.program[XDPKIT_STEER_RX].packets;
+  if (a.json) {
+    auto j = summary_json(*e, s, secs);
+    j["sent"] = sent;
+    std::cout << j.dump() << std::endl;
+  } else {
+    std::cout << summary_text(*e, s, secs);
+    say(fmt::format("  generator     sent {}; the XDP program saw {} ({} lost on the veth before XDP: its ring was full)",
+                    sent, xdp_rx, sent >= xdp_rx ? sent - xdp_rx : 0));
+    say("removing the lab: workers, sockets, UMEM, XDP program, namespaces...");
+  }
+  e.reset();
+  if (pages) {
+    pages->restore();
+    pages_note.reset();
+    say(fmt::format("huge pages on node {} back to {}", pages->node(), pages->old_total()));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<demo_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "Build a veth lab in two fresh network namespaces, attach xdpkit to one end, send bounded\n"
+      "traffic from the other, print rx/forwarded/dropped each second and a summary, then remove\n"
+      "everything it created (also on Ctrl-C). Needs root. Example: xdpkit demo --handler l2fwd");
+  cmd->add_option("--duration,-d", a->duration, "Seconds of traffic (at most)")
+      ->check(CLI::Range(0.5, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--packets,-n", a->packets, "Packets to send (at most)")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
+  add_engine_options(*cmd, a->engine);
+  cmd->callback([a, &exit_code] { exit_code = demo(*a); });
+}
+
+}  // namespace xdpkit::cli

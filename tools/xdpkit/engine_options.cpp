@@ -1,0 +1,66 @@
+#include "engine_options.hpp"
+
+#include <stdexcept>
+
+namespace xdpkit::cli {
+
+void add_engine_options(CLI::App& cmd, engine_options& o) {
+  cmd.add_option("--handler", o.handler,
+                 "What the worker does with each packet: rxdrop (count and drop) or l2fwd "
+                 "(swap MACs, send back out the same interface)")
+      ->check(CLI::IsMember({"rxdrop", "l2fwd"}))
+      ->capture_default_str();
+  cmd.add_option("--xdp-mode", o.xdp_mode,
+                 "auto: native XDP, generic only if the driver refuses; native; generic")
+      ->check(CLI::IsMember({"auto", "native", "generic"}))
+      ->capture_default_str();
+  cmd.add_option("--bind", o.bind,
+                 "AF_XDP bind: copy (every driver), zero-copy (driver support needed), auto")
+      ->check(CLI::IsMember({"copy", "zero-copy", "auto"}))
+      ->capture_default_str();
+  cmd.add_option("--pages", o.pages,
+                 "UMEM memory: huge (2 MiB pages, fail if short), huge-or-normal (fall back and say so), normal")
+      ->check(CLI::IsMember({"huge", "huge-or-normal", "normal"}))
+      ->capture_default_str();
+  cmd.add_option("--wait", o.wait,
+                 "busy: spin on the rings (lowest latency, one core at 100%); poll: sleep in poll() when idle")
+      ->check(CLI::IsMember({"busy", "poll"}))
+      ->capture_default_str();
+  cmd.add_option("--batch", o.batch, "Descriptors per ring operation")->check(CLI::Range(1, 256))->capture_default_str();
+  cmd.add_option("--frames", o.frames, "UMEM frames (4 KiB each) per queue, a power of two")
+      ->check(CLI::Range(64u, 1u << 20))
+      ->capture_default_str();
+  cmd.add_option("--no-socket", o.no_socket,
+                 "What the XDP program does with packets of a queue that has no socket: pass (to the stack) or drop")
+      ->check(CLI::IsMember({"pass", "drop"}))
+      ->capture_default_str();
+}
+
+engine_config to_engine_config(const engine_options& o, const std::string& ifname,
+                               std::vector<std::uint32_t> queues, std::vector<int> cpus) {
+  engine_config c;
+  c.ifname = ifname;
+  c.queues = std::move(queues);
+  c.cpus = std::move(cpus);
+  c.handler = *parse_handler_kind(o.handler);
+  c.steer.mode = o.xdp_mode == "native"    ? xdp_mode_request::native
+                 : o.xdp_mode == "generic" ? xdp_mode_request::generic
+                                           : xdp_mode_request::automatic;
+  c.steer.no_socket = o.no_socket == "drop" ? no_socket_policy::drop : no_socket_policy::pass;
+  c.xsk.mode = o.bind == "zero-copy" ? bind_mode::zero_copy : o.bind == "auto" ? bind_mode::automatic : bind_mode::copy;
+  c.xsk.with_tx = c.handler == handler_kind::l2fwd;
+  c.umem.pages = o.pages == "normal"           ? page_policy::normal
+                 : o.pages == "huge-or-normal" ? page_policy::huge_preferred
+                                               : page_policy::huge_required;
+  if (o.frames & (o.frames - 1)) throw std::invalid_argument("--frames must be a power of two");
+  c.umem.frame_count = o.frames;
+  c.umem.fill_size = o.frames;
+  c.umem.completion_size = o.frames / 2 ? o.frames / 2 : 1;
+  c.xsk.rx_size = o.frames / 2;
+  c.xsk.tx_size = o.frames / 2;
+  c.worker.batch = o.batch;
+  c.worker.wait = o.wait == "poll" ? wait_mode::poll : wait_mode::busy;
+  return c;
+}
+
+}  // namespace xdpkit::cli

@@ -1,0 +1,29 @@
+// The data-plane options `run` and `demo` share, and how they become an
+// engine_config. One place, so both commands spell and document them alike.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "xdpkit/userspace/engine.hpp"
+
+namespace xdpkit::cli {
+
+struct engine_options {
+  std::string handler = "rxdrop";
+  std::string xdp_mode = "auto";
+  std::string bind = "copy";
+  std::string pages = "huge";
+  std::string wait = "busy";
+  std::uint32_t batch = 64;
+  std::uint32_t frames = 4096;
+  std::string no_socket = "pass";
+};
+
+void add_engine_options(CLI::App& cmd, engine_options& o);
+// Throws std::invalid_argument for values CLI11's checks can't express.
+engine_config to_engine_config(const engine_options& o, const std::string& ifname,
+                               std::vector<std::uint32_t> queues, std::vector<int> cpus);
+
+}  // namespace xdpkit::cli

@@ -1,0 +1,146 @@
+#include "stats_report.hpp"
+
+#include <fmt/format.h>
+
+namespace xdpkit::cli {
+
+namespace {
+double rate(std::uint64_t a, std::uint64_t b, double s) { return s > 0 ? static_cast<double>(b - a) / s : 0; }
+
+std::string pps(double v) {
+  if (v >= 1e6) return fmt::format("{:.2f} Mpps", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f} kpps", v / 1e3);
+  return fmt::format("{:.0f} pps", v);
+}
+}  // namespace
+
+nlohmann::json interval_json(const interval& i) {
+  const auto a = i.before.total(), b = i.after.total();
+  nlohmann::json j{
+      {"type", "interval"},
+      {"t", i.t},
+      {"rx_pps", rate(a.rx_packets, b.rx_packets, i.seconds)},
+      {"tx_pps", rate(a.tx_packets, b.tx_packets, i.seconds)},
+      {"dropped_pps", rate(a.dropped + a.tx_ring_full, b.dropped + b.tx_ring_full, i.seconds)},
+      {"kernel_drops_pps", rate(i.before.kernel_drops(), i.after.kernel_drops(), i.seconds)},
+      {"rx_packets", b.rx_packets},
+      {"tx_packets", b.tx_packets},
+      {"dropped", b.dropped + b.tx_ring_full},
+      {"kernel_drops", i.after.kernel_drops()},
+  };
+  if (i.has_generator) j["sent_pps"] = rate(i.sent_before, i.sent_after, i.seconds);
+  return j;
+}
+
+std::string interval_line(const interval& i) {
+  const auto a = i.before.total(), b = i.after.total();
+  std::string s = fmt::format("t={:5.1f}s", i.t);
+  if (i.has_generator) s += fmt::format("  sent {:>11}", pps(rate(i.sent_before, i.sent_after, i.seconds)));
+  s += fmt::format("  rx {:>11}  forwarded {:>11}  dropped {:>11}  kernel drops {:>11}",
+                   pps(rate(a.rx_packets, b.rx_packets, i.seconds)), pps(rate(a.tx_packets, b.tx_packets, i.seconds)),
+                   pps(rate(a.dropped + a.tx_ring_full, b.dropped + b.tx_ring_full, i.seconds)),
+                   pps(rate(i.before.kernel_drops(), i.after.kernel_drops(), i.seconds)));
+  return s;
+}
+
+nlohmann::json info_json(const engine& e) {
+  const auto& in = e.info();
+  const auto& c = e.config();
+  return {{"type", "start"},
+          {"interface", c.ifname},
+          {"queues", c.queues},
+          {"cpus", c.cpus},
+          {"handler", std::string(to_string(c.handler))},
+          {"xdp_mode", std::string(to_string(in.mode))},
+          {"xdp_mode_fallback", in.mode_fallback},
+          {"attach", std::string(to_string(in.backend))},
+          {"attach_note", in.backend_reason},
+          {"dispatcher", in.dispatcher},
+          {"zero_copy", in.zero_copy},
+          {"huge_pages", in.huge_pages},
+          {"pages_fallback", in.pages_fallback}};
+}
+
+std::string info_line(const engine& e) {
+  const auto& in = e.info();
+  const auto& c = e.config();
+  std::string cpus;
+  for (int cpu : c.cpus) cpus += (cpus.empty() ? "" : ",") + std::to_string(cpu);
+  std::string s = fmt::format("{} queue(s) {} on {}: handler {}, XDP {} mode via {}, AF_XDP {}, UMEM on {}, worker CPU {}",
+                              c.queues.size(), fmt::join(c.queues, ","), c.ifname, to_string(c.handler),
+                              to_string(in.mode), to_string(in.backend),
+                              in.zero_copy ? "zero-copy" : "copy", in.huge_pages ? "2 MiB huge pages" : "normal pages",
+                              cpus.empty() ? "unpinned" : cpus);
+  if (in.backend == attach_backend::bpf_link && !in.backend_reason.empty())
+    s += "\n  note: libxdp's multi-program dispatcher is unavailable: " + in.backend_reason +
+         ". xdpkit's program is the only XDP program on " + c.ifname +
+         " (attached as a BPF link: the kernel removes it if xdpkit dies)";
+  if (!in.mode_fallback.empty()) s += "\n  note: " + in.mode_fallback + "; using generic XDP (slower)";
+  if (!in.pages_fallback.empty()) s += "\n  note: " + in.pages_fallback;
+  return s;
+}
+
+nlohmann::json summary_json(const engine& e, const engine_stats& s, double seconds) {
+  const auto t = s.total();
+  nlohmann::json queues = nlohmann::json::array();
+  for (const auto& q : s.queues)
+    queues.push_back({{"queue", q.queue},
+                      {"cpu", q.cpu},
+                      {"rx_packets", q.worker.rx_packets},
+                      {"rx_bytes", q.worker.rx_bytes},
+                      {"tx_packets", q.worker.tx_packets},
+                      {"dropped", q.worker.dropped},
+                      {"tx_ring_full", q.worker.tx_ring_full},
+                      {"rx_wakeups", q.worker.rx_wakeups},
+                      {"tx_kicks", q.worker.tx_kicks},
+                      {"polls", q.worker.polls},
+                      {"cpu_seconds", std::chrono::duration<double>(q.cpu_time).count()},
+                      {"kernel",
+                       {{"rx_dropped", q.kernel.rx_dropped},
+                        {"rx_invalid_descs", q.kernel.rx_invalid_descs},
+                        {"tx_invalid_descs", q.kernel.tx_invalid_descs},
+                        {"rx_ring_full", q.kernel.rx_ring_full},
+                        {"rx_fill_ring_empty_descs", q.kernel.rx_fill_ring_empty_descs},
+                        {"tx_ring_empty_descs", q.kernel.tx_ring_empty_descs}}}});
+  const auto& p = s.program;
+  return {{"type", "summary"},
+          {"interface", e.config().ifname},
+          {"seconds", seconds},
+          {"rx_packets", t.rx_packets},
+          {"tx_packets", t.tx_packets},
+          {"dropped", t.dropped + t.tx_ring_full},
+          {"kernel_drops", s.kernel_drops()},
+          {"rx_pps", seconds > 0 ? static_cast<double>(t.rx_packets) / seconds : 0},
+          {"xdp",
+           {{"rx", p[XDPKIT_STEER_RX].packets},
+            {"redirected", p[XDPKIT_STEER_REDIRECTED].packets},
+            {"passed", p[XDPKIT_STEER_PASSED].packets},
+            {"dropped", p[XDPKIT_STEER_DROPPED].packets}}},
+          {"queues", queues}};
+}
+
+std::string summary_text(const engine& e, const engine_stats& s, double seconds) {
+  const auto t = s.total();
+  const auto& p = s.program;
+  std::string out = fmt::format(
+      "summary ({:.1f} s on {}):\n"
+      "  XDP program   rx {}  redirected to AF_XDP {}  passed to the stack {}  dropped {}\n"
+      "  workers       rx {} ({})  forwarded {}  dropped {}  tx ring full {}\n"
+      "  kernel (XDP_STATISTICS)  dropped {}\n",
+      seconds, e.config().ifname, p[XDPKIT_STEER_RX].packets, p[XDPKIT_STEER_REDIRECTED].packets,
+      p[XDPKIT_STEER_PASSED].packets, p[XDPKIT_STEER_DROPPED].packets, t.rx_packets,
+      pps(seconds > 0 ? static_cast<double>(t.rx_packets) / seconds : 0), t.tx_packets, t.dropped, t.tx_ring_full,
+      s.kernel_drops());
+  for (const auto& q : s.queues) {
+    double cpu_s = std::chrono::duration<double>(q.cpu_time).count();
+    out += fmt::format("  queue {} on CPU {}: rx {}, {:.0f} ns CPU per packet; kernel: rx_dropped {} rx_ring_full {} "
+                       "fill_ring_empty {} tx_ring_empty {}\n",
+                       q.queue, q.cpu, q.worker.rx_packets,
+                       q.worker.rx_packets ? cpu_s * 1e9 / static_cast<double>(q.worker.rx_packets) : 0.0,
+                       q.kernel.rx_dropped, q.kernel.rx_ring_full, q.kernel.rx_fill_ring_empty_descs,
+                       q.kernel.tx_ring_empty_descs);
+  }
+  return out;
+}
+
+}  // namespace xdpkit::cli

@@ -1,0 +1,40 @@
+// Everything topology/ knows about a host, read in one call. The CLI, the
+// planner and the validator work from this snapshot.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xdpkit/topology/cmdline.hpp"
+#include "xdpkit/topology/cpus.hpp"
+#include "xdpkit/topology/host_root.hpp"
+#include "xdpkit/topology/hugepages.hpp"
+#include "xdpkit/topology/interrupts.hpp"
+#include "xdpkit/topology/nic.hpp"
+#include "xdpkit/topology/numa.hpp"
+
+namespace xdpkit::topology {
+
+struct host_snapshot {
+  cpu_topology cpus;
+  numa_topology numa;
+  std::vector<std::string> numa_problems;  // check_numa()
+  kernel_cmdline cmdline;                  // empty when /proc/cmdline is absent
+  std::vector<hugepage_pool> hugepages;
+  std::vector<buddy_zone> buddyinfo;       // empty when /proc/buddyinfo is absent
+  std::optional<interrupt_table> interrupts;
+  std::vector<nic_info> nics;              // every interface, sorted by name
+
+  const nic_info* find_nic(std::string_view name) const noexcept;
+  // CPUs isolated from the scheduler: isolcpus= (any flags) and the sysfs
+  // "isolated" file together.
+  cpu_set isolated_cpus() const;
+};
+
+// Reads everything. Throws io_error when the CPU directory is missing (a wrong
+// --root), parse_error for malformed text in any file it reads; optional files
+// (cmdline, buddyinfo, interrupts) that are absent are left empty.
+host_snapshot read_host(const host_root& root);
+
+}  // namespace xdpkit::topology

@@ -1,0 +1,170 @@
+#include "xdpkit/topology/host_root.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include "xdpkit/topology/error.hpp"
+
+namespace xdpkit::topology {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t max_file_size = 64u << 20;
+
+class fd_guard {
+ public:
+  explicit fd_guard(int fd) noexcept : fd_(fd) {}
+  fd_guard(const fd_guard&) = delete;
+  fd_guard& operator=(const fd_guard&) = delete;
+  ~fd_guard() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+bool absent_errno(int err) {
+  return err == ENOENT || err == ENOTDIR || err == ENODEV || err == ENXIO || err == EINVAL ||
+         err == EOPNOTSUPP;
+}
+
+// Returns errno on failure, 0 on success. Kept errno-based so try_read() can tell
+// "absent" from "broken" without exceptions on the common path.
+int read_all(const fs::path& p, std::string& out) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  fd_guard guard(fd);
+  out.clear();
+  // sysfs reports st_size 4096 for every attribute and procfs 0, so read to EOF.
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_file_size) return EFBIG;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
+std::string hint_for(int err) {
+  if (err == EACCES || err == EPERM) return "run as root";
+  if (err == EFBIG) return "the file is larger than any sysfs/procfs file xdpkit reads; is --root right?";
+  return {};
+}
+
+}  // namespace
+
+host_root::host_root(fs::path root) : root_(root.empty() ? fs::path("/") : std::move(root)) {}
+
+fs::path host_root::resolve(std::string_view host_path) const {
+  fs::path rel(host_path);
+  for (const auto& part : rel) {
+    if (part == "..") throw std::invalid_argument("path '" + std::string(host_path) + "' leaves the root");
+  }
+  if (rel.is_absolute()) rel = rel.relative_path();
+  return root_ / rel;
+}
+
+std::string host_root::read(std::string_view host_path) const {
+  fs::path p = resolve(host_path);
+  std::string out;
+  if (int err = read_all(p, out)) throw io_error(err, "read", p, hint_for(err));
+  return out;
+}
+
+std::optional<std::string> host_root::try_read(std::string_view host_path) const {
+  fs::path p = resolve(host_path);
+  std::string out;
+  if (int err = read_all(p, out)) {
+    if (absent_errno(err)) return std::nullopt;
+    throw io_error(err, "read", p, hint_for(err));
+  }
+  return out;
+}
+
+std::optional<std::string> host_root::try_read_line(std::string_view host_path) const {
+  auto text = try_read(host_path);
+  if (!text) return std::nullopt;
+  std::string_view s(*text);
+  if (auto nl = s.find('\n'); nl != std::string_view::npos) s = s.substr(0, nl);
+  const char* ws = " \t\r\f\v";
+  auto b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return std::string();
+  auto e = s.find_last_not_of(ws);
+  return std::string(s.substr(b, e - b + 1));
+}
+
+void host_root::write(std::string_view host_path, std::string_view value) const {
+  fs::path p = resolve(host_path);
+  int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    throw io_error(err, "open for writing", p, hint_for(err));
+  }
+  fd_guard guard(fd);
+  // One write(): sysfs and procfs attributes take the value in a single call;
+  // a short write would leave half a value applied.
+  ssize_t n;
+  do {
+    n = ::write(fd, value.data(), value.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    int err = errno;
+    throw io_error(err, "write '" + std::string(value) + "' to", p,
+                   err == EINVAL ? "the kernel refused this value" : hint_for(err));
+  }
+  if (static_cast<std::size_t>(n) != value.size()) throw io_error(EIO, "short write to", p);
+}
+
+bool host_root::exists(std::string_view host_path) const {
+  std::error_code ec;
+  return fs::exists(resolve(host_path), ec);
+}
+
+bool host_root::is_directory(std::string_view host_path) const {
+  std::error_code ec;
+  return fs::is_directory(resolve(host_path), ec);
+}
+
+std::vector<std::string> host_root::list(std::string_view host_path) const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  fs::directory_iterator it(resolve(host_path), ec);
+  if (ec) return names;
+  for (const auto& entry : it) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::optional<std::string> host_root::resolve_link(std::string_view host_path) const {
+  std::error_code ec;
+  fs::path p = resolve(host_path);
+  if (!fs::is_symlink(p, ec)) return std::nullopt;
+  fs::path target = fs::read_symlink(p, ec);
+  if (ec) return std::nullopt;
+  // Relative links (all of sysfs) resolve against the link's directory, lexically,
+  // so a fixture tree works without the link targets' parents being real.
+  fs::path full = target.is_absolute() ? resolve(target.string()) : (p.parent_path() / target);
+  fs::path canon = fs::weakly_canonical(full, ec);
+  if (ec) return std::nullopt;
+  fs::path root_canon = fs::weakly_canonical(root_, ec);
+  if (ec) return std::nullopt;
+  auto rel = canon.lexically_relative(root_canon);
+  if (rel.empty() || *rel.begin() == "..") return std::nullopt;
+  return "/" + rel.generic_string();
+}
+
+}  // namespace xdpkit::topology

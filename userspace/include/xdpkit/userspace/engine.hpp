@@ -1,0 +1,81 @@
+// engine: owns everything one data plane needs on one interface, in the order
+// that makes teardown correct: the XDP program, then per queue a UMEM, its
+// socket and the worker that polls it. Destroying the engine stops the workers,
+// closes the sockets, frees the UMEMs and detaches the program.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xdpkit/userspace/steer_program.hpp"
+#include "xdpkit/userspace/umem.hpp"
+#include "xdpkit/userspace/worker.hpp"
+#include "xdpkit/userspace/xsk_socket.hpp"
+
+namespace xdpkit {
+
+struct engine_config {
+  std::string ifname;
+  std::vector<std::uint32_t> queues{0};
+  std::vector<int> cpus;  // one per queue; empty: workers not pinned
+  handler_kind handler = handler_kind::rxdrop;
+  steer_options steer;
+  umem_config umem;
+  xsk_config xsk;
+  worker_config worker;
+};
+
+struct queue_stats {
+  std::uint32_t queue = 0;
+  int cpu = -1;
+  worker_counters worker;
+  xdp_statistics kernel{};  // XDP_STATISTICS of the queue's socket
+  std::chrono::nanoseconds cpu_time{0};
+};
+
+struct engine_stats {
+  steer_counters program;
+  std::vector<queue_stats> queues;
+  // Sums over queues, for the one-line views.
+  worker_counters total() const;
+  std::uint64_t kernel_drops() const;  // rx_dropped + rx_ring_full + invalid descs
+};
+
+struct engine_info {
+  xdp_mode mode = xdp_mode::native;
+  std::string mode_fallback;  // why generic, when automatic fell back
+  attach_backend backend = attach_backend::bpf_link;
+  std::string backend_reason;  // why not the libxdp dispatcher
+  bool dispatcher = false;
+  bool zero_copy = false;
+  bool huge_pages = false;
+  std::string pages_fallback;  // why normal pages, under huge_preferred
+};
+
+class engine {
+ public:
+  // Attaches, binds and starts. Throws os_error / std::invalid_argument with the
+  // interface and queue named; anything already set up is undone first.
+  static engine start(const engine_config& config);
+
+  engine(engine&&) noexcept;
+  engine& operator=(engine&&) noexcept;
+  ~engine();
+
+  engine_stats stats() const;
+  const engine_info& info() const noexcept;
+  const engine_config& config() const noexcept;
+  // Stops the workers (they finish their batch and drain completions); the
+  // sockets and program stay until destruction so final stats can be read.
+  void stop() noexcept;
+
+ private:
+  struct state;
+  explicit engine(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit

@@ -1,0 +1,57 @@
+// Handlers: what a worker does with a batch of received packets.
+//
+// A handler is a callable `void(std::span<const packet>, std::span<verdict>) noexcept`
+// that writes one verdict per packet. The worker is instantiated per handler
+// type, so the call inlines: no virtual call, no allocation, no lock per packet.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace xdpkit {
+
+struct packet {
+  std::uint8_t* data;
+  std::uint32_t len;
+};
+
+enum class verdict : std::uint8_t {
+  drop,  // frame goes back to the fill ring
+  tx,    // frame is sent out of the socket's interface and queue
+};
+
+// Receives and drops: the cost floor of an AF_XDP consumer.
+struct rxdrop_handler {
+  void operator()(std::span<const packet> pkts, std::span<verdict> out) const noexcept {
+    for (std::size_t i = 0; i < pkts.size(); ++i) out[i] = verdict::drop;
+  }
+};
+
+// Swaps source and destination MAC and sends the frame back out the same
+// interface (the classic l2fwd reflector). Frames shorter than an Ethernet
+// header are dropped: there is nothing to swap.
+struct l2fwd_handler {
+  void operator()(std::span<const packet> pkts, std::span<verdict> out) const noexcept {
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+      if (pkts[i].len < 14) {
+        out[i] = verdict::drop;
+        continue;
+      }
+      std::uint8_t* p = pkts[i].data;
+      std::uint8_t tmp[6];
+      std::memcpy(tmp, p, 6);
+      std::memcpy(p, p + 6, 6);
+      std::memcpy(p + 6, tmp, 6);
+      out[i] = verdict::tx;
+    }
+  }
+};
+
+enum class handler_kind { rxdrop, l2fwd };
+std::string_view to_string(handler_kind h) noexcept;
+std::optional<handler_kind> parse_handler_kind(std::string_view name) noexcept;
+
+}  // namespace xdpkit

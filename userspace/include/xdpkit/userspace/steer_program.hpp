@@ -1,0 +1,53 @@
+// steer_program: the XDP program that hands each queue's packets to the AF_XDP
+// socket bound on that queue (bpf/steer.bpf.c), loaded from its embedded
+// skeleton and attached to one interface.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "xdpkit/bpf/abi.h"
+#include "xdpkit/userspace/xdp_attachment.hpp"
+
+namespace xdpkit {
+
+enum class no_socket_policy { pass, drop };
+
+struct steer_options {
+  xdp_mode_request mode = xdp_mode_request::automatic;
+  no_socket_policy no_socket = no_socket_policy::pass;
+};
+
+// Packet and byte counts summed over CPUs, indexed by xdpkit_steer_counter.
+struct steer_counters {
+  std::array<xdpkit_counter, XDPKIT_STEER_NR_COUNTERS> slot{};
+  const xdpkit_counter& operator[](xdpkit_steer_counter c) const { return slot[c]; }
+};
+
+class steer_program {
+ public:
+  // Opens the skeleton, sets the policy, attaches to `ifname` in the calling
+  // thread's network namespace. Throws os_error (interface unknown, attach refused).
+  static steer_program attach(const std::string& ifname, const steer_options& options);
+
+  steer_program(steer_program&&) noexcept;
+  steer_program& operator=(steer_program&&) noexcept;
+  ~steer_program();
+
+  // Makes `queue`'s packets go to socket `xsk_fd`. Throws os_error on a bad queue.
+  void bind_queue(std::uint32_t queue, int xsk_fd);
+  // Removes the queue's socket; packets then follow the no-socket policy.
+  void unbind_queue(std::uint32_t queue) noexcept;
+
+  steer_counters counters() const;
+  const xdp_attachment& attachment() const noexcept;
+
+ private:
+  struct state;
+  explicit steer_program(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit

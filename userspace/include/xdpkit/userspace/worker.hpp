@@ -1,0 +1,66 @@
+// worker: one thread, pinned to one CPU, that owns the data path of one
+// (interface, queue): receive a batch, hand it to the handler, transmit or
+// recycle each frame, keep the fill ring full, drain the completion ring.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "xdpkit/userspace/handlers.hpp"
+#include "xdpkit/userspace/umem.hpp"
+#include "xdpkit/userspace/xsk_socket.hpp"
+
+namespace xdpkit {
+
+enum class wait_mode {
+  busy,  // spin on the rings; recvfrom() only when the kernel asks (need_wakeup)
+  poll,  // sleep in poll() when the rx ring is empty: less CPU, more latency
+};
+
+struct worker_config {
+  int cpu = -1;  // -1: not pinned
+  std::uint32_t batch = 64;
+  wait_mode wait = wait_mode::busy;
+  int poll_timeout_ms = 100;
+};
+
+// A snapshot of a worker's counters. Each frame received ends as exactly one of
+// tx (completed by the kernel), dropped (by the handler), tx_ring_full (the
+// handler said tx but the ring had no room) or is still in flight.
+struct worker_counters {
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_packets = 0;    // transmissions the kernel completed
+  std::uint64_t dropped = 0;       // handler verdict drop
+  std::uint64_t tx_ring_full = 0;  // verdict tx, but no tx slot: dropped
+  std::uint64_t rx_wakeups = 0;    // recvfrom() kicks for the fill ring
+  std::uint64_t tx_kicks = 0;      // sendto() kicks for the tx ring
+  std::uint64_t polls = 0;         // poll() calls in wait_mode::poll
+};
+
+class worker {
+ public:
+  // Starts the thread and returns once it runs on its CPU. Throws os_error when
+  // the CPU can't be used (naming the CPU and the online set) or
+  // std::invalid_argument for a batch of 0 or beyond the ring sizes. `sock` and
+  // `area` must outlive the worker.
+  worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_config& config);
+  worker(const worker&) = delete;
+  worker& operator=(const worker&) = delete;
+  ~worker();  // stops and joins
+
+  // Stops the loop and waits for the thread: counters() are final afterwards.
+  void stop() noexcept;
+  worker_counters counters() const noexcept;
+  // CPU time the worker thread has used so far (user + system).
+  std::chrono::nanoseconds cpu_time() const;
+  int cpu() const noexcept;
+
+ private:
+  struct state;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit

@@ -1,0 +1,61 @@
+// xsk_socket: one AF_XDP socket bound to (interface, queue) on a umem, through
+// libxdp's xsk API. xdpkit loads its own XDP program (steer_program), so libxdp's
+// default program is never loaded here (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD).
+#pragma once
+
+#include <linux/if_xdp.h>
+#include <xdp/xsk.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "xdpkit/userspace/umem.hpp"
+
+namespace xdpkit {
+
+enum class bind_mode {
+  copy,       // works on every driver (veth: the only one)
+  zero_copy,  // needs driver support; EOPNOTSUPP otherwise
+  automatic,  // zero-copy when the driver has it, else copy
+};
+
+struct xsk_config {
+  std::uint32_t rx_size = 2048;
+  std::uint32_t tx_size = 2048;
+  bool need_wakeup = true;
+  bind_mode mode = bind_mode::copy;
+  bool with_tx = true;
+};
+
+class xsk_socket {
+ public:
+  // Binds to `ifname` queue `queue` in the calling thread's network namespace.
+  // The umem must outlive the socket. Throws os_error naming interface and
+  // queue: ENODEV/EINVAL for a queue the interface doesn't have, EBUSY when
+  // another socket holds it (retried briefly: the kernel releases a closed
+  // socket's queue asynchronously), EOPNOTSUPP for zero-copy without support.
+  static xsk_socket create(umem& area, const std::string& ifname, std::uint32_t queue,
+                           const xsk_config& config);
+
+  xsk_socket(xsk_socket&&) noexcept;
+  xsk_socket& operator=(xsk_socket&&) noexcept;
+  ~xsk_socket();
+
+  int fd() const noexcept;
+  xsk_ring_cons& rx() noexcept;
+  xsk_ring_prod& tx() noexcept;
+  bool zero_copy() const noexcept;
+  bool need_wakeup() const noexcept;
+  std::uint32_t queue() const noexcept;
+  const std::string& ifname() const noexcept;
+  // The kernel's per-socket drop counters. Throws os_error.
+  xdp_statistics statistics() const;
+
+ private:
+  struct state;
+  explicit xsk_socket(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit

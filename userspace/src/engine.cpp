@@ -1,0 +1,121 @@
+#include "xdpkit/userspace/engine.hpp"
+
+#include <optional>
+#include <stdexcept>
+
+namespace xdpkit {
+
+worker_counters engine_stats::total() const {
+  worker_counters t;
+  for (const auto& q : queues) {
+    t.rx_packets += q.worker.rx_packets;
+    t.rx_bytes += q.worker.rx_bytes;
+    t.tx_packets += q.worker.tx_packets;
+    t.dropped += q.worker.dropped;
+    t.tx_ring_full += q.worker.tx_ring_full;
+    t.rx_wakeups += q.worker.rx_wakeups;
+    t.tx_kicks += q.worker.tx_kicks;
+    t.polls += q.worker.polls;
+  }
+  return t;
+}
+
+std::uint64_t engine_stats::kernel_drops() const {
+  std::uint64_t d = 0;
+  for (const auto& q : queues)
+    d += q.kernel.rx_dropped + q.kernel.rx_ring_full + q.kernel.rx_invalid_descs + q.kernel.tx_invalid_descs;
+  return d;
+}
+
+namespace {
+// One queue's data path. Members are destroyed bottom-up: the worker stops
+// before its socket closes, the socket closes before its UMEM is freed.
+struct queue_path {
+  queue_path(std::uint32_t q, umem a, xsk_socket s) : queue(q), area(std::move(a)), sock(std::move(s)) {}
+  std::uint32_t queue;
+  umem area;
+  xsk_socket sock;
+  std::optional<worker> poller;
+};
+}  // namespace
+
+struct engine::state {
+  state(const engine_config& c, steer_program p) : config(c), program(std::move(p)) {}
+  engine_config config;
+  engine_info info;
+  steer_program program;
+  std::vector<std::unique_ptr<queue_path>> paths;  // after program: closed before detach
+
+  ~state() {
+    // Unhook the sockets first so the program stops redirecting into sockets
+    // that are about to close (packets then follow the no-socket policy).
+    for (auto& p : paths) {
+      if (p->poller) p->poller->stop();
+      program.unbind_queue(p->queue);
+    }
+  }
+};
+
+engine::engine(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
+engine::engine(engine&&) noexcept = default;
+engine& engine::operator=(engine&&) noexcept = default;
+engine::~engine() = default;
+
+engine engine::start(const engine_config& config) {
+  if (config.queues.empty()) throw std::invalid_argument("engine: no queue given");
+  if (!config.cpus.empty() && config.cpus.size() != config.queues.size())
+    throw std::invalid_argument("engine: " + std::to_string(config.cpus.size()) + " CPUs given for " +
+                                std::to_string(config.queues.size()) + " queues; give one per queue");
+  validate(config.umem);
+
+  auto st = std::make_unique<state>(config, steer_program::attach(config.ifname, config.steer));
+  const auto& a = st->program.attachment();
+  st->info.mode = a.mode();
+  st->info.mode_fallback = a.fallback_reason();
+  st->info.dispatcher = a.via_dispatcher();
+  st->info.backend = a.backend();
+  st->info.backend_reason = probe_dispatcher_support().reason;
+
+  for (std::size_t i = 0; i < config.queues.size(); ++i) {
+    const std::uint32_t q = config.queues[i];
+    umem area = umem::create(config.umem);
+    xsk_socket sock = xsk_socket::create(area, config.ifname, q, config.xsk);
+    auto path = std::make_unique<queue_path>(q, std::move(area), std::move(sock));
+    st->info.zero_copy = path->sock.zero_copy();
+    st->info.huge_pages = path->area.on_huge_pages();
+    st->info.pages_fallback = path->area.fallback_reason();
+    worker_config wc = config.worker;
+    wc.cpu = config.cpus.empty() ? -1 : config.cpus[i];
+    // The worker starts before the socket is in the map: its fill ring is
+    // full by the time the first packet is steered to it.
+    path->poller.emplace(path->sock, path->area, config.handler, wc);
+    st->program.bind_queue(q, path->sock.fd());
+    st->paths.push_back(std::move(path));
+  }
+  return engine(std::move(st));
+}
+
+engine_stats engine::stats() const {
+  engine_stats out;
+  out.program = s_->program.counters();
+  for (const auto& p : s_->paths) {
+    queue_stats q;
+    q.queue = p->queue;
+    q.cpu = p->poller->cpu();
+    q.worker = p->poller->counters();
+    q.kernel = p->sock.statistics();
+    q.cpu_time = p->poller->cpu_time();
+    out.queues.push_back(q);
+  }
+  return out;
+}
+
+const engine_info& engine::info() const noexcept { return s_->info; }
+const engine_config& engine::config() const noexcept { return s_->config; }
+
+void engine::stop() noexcept {
+  for (auto& p : s_->paths)
+    if (p->poller) p->poller->stop();
+}
+
+}  // namespace xdpkit

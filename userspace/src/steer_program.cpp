@@ -1,0 +1,81 @@
+#include "xdpkit/userspace/steer_program.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xdpkit/bpf/steer.skel.h"
+#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/userspace/skeleton.hpp"
+
+namespace xdpkit {
+
+using steer_skeleton = skeleton<steer, steer__open, steer__destroy>;
+
+// Member order is teardown order, reversed: the attachment goes first (detach),
+// then the skeleton (maps and program fds).
+struct steer_program::state {
+  steer_skeleton skel;
+  std::optional<xdp_attachment> attachment;
+};
+
+steer_program::steer_program(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
+steer_program::steer_program(steer_program&&) noexcept = default;
+steer_program& steer_program::operator=(steer_program&&) noexcept = default;
+steer_program::~steer_program() = default;
+
+steer_program steer_program::attach(const std::string& ifname, const steer_options& options) {
+  unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (!ifindex)
+    throw_os_error(errno, "find interface", ifname,
+                   "check the name with `ip link`; inside a lab, run in its network namespace "
+                   "(`ip netns exec NS xdpkit ...`)");
+  auto st = std::make_unique<state>(state{steer_skeleton::open("steer"), std::nullopt});
+  st->skel->rodata->no_socket_action = options.no_socket == no_socket_policy::drop ? XDP_DROP : XDP_PASS;
+  st->attachment.emplace(xdp_attachment::attach(st->skel->obj, "xdpkit_steer", static_cast<int>(ifindex),
+                                                ifname, options.mode));
+  return steer_program(std::move(st));
+}
+
+void steer_program::bind_queue(std::uint32_t queue, int xsk_fd) {
+  if (queue >= XDPKIT_MAX_QUEUES)
+    throw_os_error(EINVAL, "steer queue " + std::to_string(queue), s_->attachment->ifname(),
+                   "queues above " + std::to_string(XDPKIT_MAX_QUEUES - 1) + " are not supported");
+  int map_fd = bpf_map__fd(s_->skel->maps.xsks);
+  if (bpf_map_update_elem(map_fd, &queue, &xsk_fd, BPF_ANY))
+    throw_os_error(errno, "insert AF_XDP socket into xsks map for queue " + std::to_string(queue),
+                   s_->attachment->ifname());
+}
+
+void steer_program::unbind_queue(std::uint32_t queue) noexcept {
+  int map_fd = bpf_map__fd(s_->skel->maps.xsks);
+  bpf_map_delete_elem(map_fd, &queue);
+}
+
+steer_counters steer_program::counters() const {
+  steer_counters out;
+  int ncpus = libbpf_num_possible_cpus();
+  if (ncpus <= 0) throw_os_error(errno_of(ncpus), "count possible CPUs", "libbpf");
+  std::vector<xdpkit_counter> per_cpu(static_cast<std::size_t>(ncpus));
+  int map_fd = bpf_map__fd(s_->skel->maps.steer_counters);
+  for (std::uint32_t slot = 0; slot < XDPKIT_STEER_NR_COUNTERS; ++slot) {
+    if (bpf_map_lookup_elem(map_fd, &slot, per_cpu.data()))
+      throw_os_error(errno, "read steer counters", s_->attachment->ifname());
+    for (const auto& c : per_cpu) {
+      out.slot[slot].packets += c.packets;
+      out.slot[slot].bytes += c.bytes;
+    }
+  }
+  return out;
+}
+
+const xdp_attachment& steer_program::attachment() const noexcept { return *s_->attachment; }
+
+}  // namespace xdpkit

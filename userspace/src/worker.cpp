@@ -1,0 +1,263 @@
+#include "xdpkit/userspace/worker.hpp"
+
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <future>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/userspace/frame_stack.hpp"
+
+namespace xdpkit {
+
+namespace {
+
+constexpr std::uint32_t max_batch = 256;
+
+// Published by the worker after every batch, read by anyone. One writer, so
+// relaxed stores of thread-local totals are enough; padded so readers polling
+// them don't share a cache line with the worker's hot state.
+struct alignas(64) published_counters {
+  std::atomic<std::uint64_t> rx_packets{0}, rx_bytes{0}, tx_packets{0}, dropped{0}, tx_ring_full{0},
+      rx_wakeups{0}, tx_kicks{0}, polls{0};
+};
+
+}  // namespace
+
+struct worker::state {
+  state(xsk_socket& s, umem& a, handler_kind h, const worker_config& c) : sock(s), area(a), handler(h), config(c) {}
+  xsk_socket& sock;
+  umem& area;
+  handler_kind handler;
+  worker_config config;
+  std::atomic<bool> stopping{false};
+  published_counters published;
+  std::thread thread;
+  pthread_t native{};
+  // The thread's CPU time at exit: its clock is gone once it has returned.
+  std::atomic<bool> finished{false};
+  std::atomic<std::int64_t> final_cpu_ns{0};
+
+  template <typename Handler>
+  void run(Handler handler) noexcept;
+};
+
+template <typename Handler>
+void worker::state::run(Handler handler) noexcept {
+  xsk_ring_cons& rx = sock.rx();
+  xsk_ring_prod& tx = sock.tx();
+  xsk_ring_prod& fill = area.fill();
+  xsk_ring_cons& comp = area.completion();
+  const int fd = sock.fd();
+  const bool need_wakeup = sock.need_wakeup();
+  const std::uint32_t batch = config.batch;
+  const std::uint32_t frame_size = area.config().frame_size;
+
+  frame_stack free_frames(area.config().frame_count);
+  free_frames.seed(0, area.config().frame_count, frame_size);
+
+  worker_counters c;
+  std::uint64_t in_flight = 0;
+  std::array<packet, max_batch> pkts;
+  std::array<std::uint64_t, max_batch> addrs;
+  std::array<verdict, max_batch> verdicts;
+
+  auto refill = [&] {
+    std::uint32_t n = xsk_prod_nb_free(&fill, free_frames.size());
+    n = std::min(n, free_frames.size());
+    if (!n) return;
+    std::uint32_t idx;
+    if (xsk_ring_prod__reserve(&fill, n, &idx) != n) return;
+    for (std::uint32_t i = 0; i < n; ++i) *xsk_ring_prod__fill_addr(&fill, idx + i) = free_frames.pop();
+    xsk_ring_prod__submit(&fill, n);
+  };
+  bool dirty = false;  // counters changed since the last publish
+  auto complete = [&] {
+    std::uint32_t idx;
+    std::uint32_t n = xsk_ring_cons__peek(&comp, max_batch, &idx);
+    for (std::uint32_t i = 0; i < n; ++i) free_frames.push(*xsk_ring_cons__comp_addr(&comp, idx + i));
+    if (n) {
+      dirty = true;
+      xsk_ring_cons__release(&comp, n);
+      in_flight -= n;
+      c.tx_packets += n;
+    }
+  };
+  auto kick_tx = [&] {
+    // Copy mode transmits only inside sendto(); the kernel keeps the tx
+    // need_wakeup flag set there, so that is one syscall per batch. Zero-copy
+    // drivers clear the flag while their NAPI is already sending.
+    if (!need_wakeup || xsk_ring_prod__needs_wakeup(&tx)) {
+      sendto(fd, nullptr, 0, MSG_DONTWAIT, nullptr, 0);
+      ++c.tx_kicks;
+    }
+  };
+  auto publish = [&] {
+    dirty = false;
+    published.rx_packets.store(c.rx_packets, std::memory_order_relaxed);
+    published.rx_bytes.store(c.rx_bytes, std::memory_order_relaxed);
+    published.tx_packets.store(c.tx_packets, std::memory_order_relaxed);
+    published.dropped.store(c.dropped, std::memory_order_relaxed);
+    published.tx_ring_full.store(c.tx_ring_full, std::memory_order_relaxed);
+    published.rx_wakeups.store(c.rx_wakeups, std::memory_order_relaxed);
+    published.tx_kicks.store(c.tx_kicks, std::memory_order_relaxed);
+    published.polls.store(c.polls, std::memory_order_relaxed);
+  };
+
+  refill();
+  std::uint32_t idle = 0;
+  while (!stopping.load(std::memory_order_relaxed)) {
+    if (in_flight) {
+      complete();
+      if (in_flight) kick_tx();  // copy mode: frames still queued need another push
+    }
+    if (free_frames.size() >= batch) refill();
+
+    std::uint32_t idx;
+    std::uint32_t n = xsk_ring_cons__peek(&rx, batch, &idx);
+    if (!n) {
+      if (config.wait == wait_mode::poll) {
+        pollfd p{fd, POLLIN, 0};
+        ++c.polls;
+        poll(&p, 1, config.poll_timeout_ms);
+      } else if (need_wakeup && xsk_ring_prod__needs_wakeup(&fill)) {
+        recvfrom(fd, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
+        ++c.rx_wakeups;
+      }
+      // Idle: publish what completions changed, at most every 1024 spins in
+      // busy mode (a store burst per spin would cost the next batch).
+      if (dirty && (config.wait == wait_mode::poll || (++idle & 0x3ff) == 0)) publish();
+      continue;
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const xdp_desc* d = xsk_ring_cons__rx_desc(&rx, idx + i);
+      addrs[i] = d->addr;
+      pkts[i] = packet{area.frame(xsk_umem__add_offset_to_addr(d->addr)), d->len};
+      c.rx_bytes += d->len;
+    }
+    xsk_ring_cons__release(&rx, n);
+    c.rx_packets += n;
+
+    handler(std::span<const packet>(pkts.data(), n), std::span<verdict>(verdicts.data(), n));
+
+    std::uint32_t want_tx = 0;
+    for (std::uint32_t i = 0; i < n; ++i) want_tx += verdicts[i] == verdict::tx;
+    std::uint32_t tx_idx = 0;
+    bool have_tx = false;
+    if (want_tx) {
+      have_tx = xsk_ring_prod__reserve(&tx, want_tx, &tx_idx) == want_tx;
+      if (!have_tx) {  // make room once; a ring still full means the link is slower than rx
+        complete();
+        kick_tx();
+        have_tx = xsk_ring_prod__reserve(&tx, want_tx, &tx_idx) == want_tx;
+      }
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (verdicts[i] == verdict::tx && have_tx) {
+        xdp_desc* t = xsk_ring_prod__tx_desc(&tx, tx_idx++);
+        t->addr = xsk_umem__extract_addr(addrs[i]);
+        t->len = pkts[i].len;
+        t->options = 0;
+      } else {
+        if (verdicts[i] == verdict::tx)
+          ++c.tx_ring_full;
+        else
+          ++c.dropped;
+        free_frames.push(xsk_umem__extract_addr(addrs[i]));
+      }
+    }
+    if (want_tx && have_tx) {
+      xsk_ring_prod__submit(&tx, want_tx);
+      in_flight += want_tx;
+      kick_tx();
+    }
+    publish();
+  }
+  // Let the last transmissions complete (bounded: the kernel finishes copy-mode
+  // sends inside sendto), so tx counts what actually left.
+  for (int i = 0; i < 100 && in_flight; ++i) {
+    kick_tx();
+    complete();
+  }
+  publish();
+}
+
+worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_config& config)
+    : s_(std::make_unique<state>(sock, area, handler, config)) {
+  if (config.batch == 0 || config.batch > max_batch)
+    throw std::invalid_argument("worker batch must be 1.." + std::to_string(max_batch));
+  std::promise<int> started;
+  auto ready = started.get_future();
+  state* st = s_.get();
+  st->thread = std::thread([st, &started] {
+    st->native = pthread_self();
+    if (st->config.cpu >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(st->config.cpu, &set);
+      if (int err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set)) {
+        started.set_value(err);
+        return;
+      }
+    }
+    started.set_value(0);
+    switch (st->handler) {
+      case handler_kind::rxdrop: st->run(rxdrop_handler{}); break;
+      case handler_kind::l2fwd: st->run(l2fwd_handler{}); break;
+    }
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    st->final_cpu_ns.store(std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec);
+    st->finished.store(true);
+  });
+  if (int err = ready.get()) {
+    st->thread.join();
+    throw_os_error(err, "pin worker thread to CPU " + std::to_string(config.cpu),
+                   sock.ifname() + " queue " + std::to_string(sock.queue()),
+                   "pick an online CPU allowed for this process (see `xdpkit topology`, `taskset -p $$`)");
+  }
+}
+
+worker::~worker() { stop(); }
+
+void worker::stop() noexcept {
+  if (!s_) return;
+  s_->stopping.store(true, std::memory_order_relaxed);
+  if (s_->thread.joinable() && s_->thread.get_id() != std::this_thread::get_id()) s_->thread.join();
+}
+
+worker_counters worker::counters() const noexcept {
+  const auto& p = s_->published;
+  worker_counters c;
+  c.rx_packets = p.rx_packets.load(std::memory_order_relaxed);
+  c.rx_bytes = p.rx_bytes.load(std::memory_order_relaxed);
+  c.tx_packets = p.tx_packets.load(std::memory_order_relaxed);
+  c.dropped = p.dropped.load(std::memory_order_relaxed);
+  c.tx_ring_full = p.tx_ring_full.load(std::memory_order_relaxed);
+  c.rx_wakeups = p.rx_wakeups.load(std::memory_order_relaxed);
+  c.tx_kicks = p.tx_kicks.load(std::memory_order_relaxed);
+  c.polls = p.polls.load(std::memory_order_relaxed);
+  return c;
+}
+
+std::chrono::nanoseconds worker::cpu_time() const {
+  if (s_->finished.load()) return std::chrono::nanoseconds(s_->final_cpu_ns.load());
+  clockid_t cid;
+  if (int err = pthread_getcpuclockid(s_->native, &cid)) throw_os_error(err, "get worker CPU clock", "worker");
+  timespec ts{};
+  if (clock_gettime(cid, &ts)) throw_os_error(errno, "read worker CPU clock", "worker");
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+int worker::cpu() const noexcept { return s_->config.cpu; }
+
+}  // namespace xdpkit

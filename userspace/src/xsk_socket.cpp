@@ -1,0 +1,121 @@
+#include "xdpkit/userspace/xsk_socket.hpp"
+
+#include <linux/if_link.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "xdpkit/userspace/error.hpp"
+
+namespace xdpkit {
+
+struct xsk_socket::state {
+  std::string ifname;
+  std::uint32_t queue = 0;
+  bool zero_copy = false;
+  bool need_wakeup = false;
+  xsk_ring_cons rx{};
+  xsk_ring_prod tx{};
+  ::xsk_socket* handle = nullptr;
+  ~state() {
+    if (handle) xsk_socket__delete(handle);
+  }
+};
+
+xsk_socket::xsk_socket(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
+xsk_socket::xsk_socket(xsk_socket&&) noexcept = default;
+xsk_socket& xsk_socket::operator=(xsk_socket&&) noexcept = default;
+xsk_socket::~xsk_socket() = default;
+
+namespace {
+
+std::string object_name(const std::string& ifname, std::uint32_t queue) {
+  return ifname + " queue " + std::to_string(queue);
+}
+
+std::string bind_hint(int err, bool zero_copy) {
+  switch (err) {
+    case EBUSY: return "another AF_XDP socket is bound to this queue; stop it or pick another --queue";
+    case EOPNOTSUPP:
+      return zero_copy ? "the driver has no zero-copy AF_XDP; use copy mode (--bind copy)"
+                       : "the interface does not support AF_XDP";
+    case EINVAL:
+    case ENODEV: return "the queue may not exist; see `ethtool -l IF` (or `xdpkit probe IF`) for its channels";
+    case ENOMEM: return "raise RLIMIT_MEMLOCK or reduce ring sizes";
+    default: return {};
+  }
+}
+
+}  // namespace
+
+xsk_socket xsk_socket::create(umem& area, const std::string& ifname, std::uint32_t queue,
+                              const xsk_config& config) {
+  auto st = std::make_unique<state>();
+  st->ifname = ifname;
+  st->queue = queue;
+  st->need_wakeup = config.need_wakeup;
+
+  auto try_bind = [&](bool zero_copy) {
+    xsk_socket_config c{};
+    c.rx_size = config.rx_size;
+    c.tx_size = config.tx_size;
+    c.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
+    c.xdp_flags = 0;
+    c.bind_flags = static_cast<__u16>((zero_copy ? XDP_ZEROCOPY : XDP_COPY) |
+                                      (config.need_wakeup ? XDP_USE_NEED_WAKEUP : 0));
+    // A socket closed a moment ago releases its queue asynchronously (the
+    // kernel defers the umem teardown), so EBUSY right after a close is
+    // usually transient: retry for up to a second before calling it real.
+    int ret = 0;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      ret = xsk_socket__create(&st->handle, ifname.c_str(), queue, area.handle(), &st->rx,
+                               config.with_tx ? &st->tx : nullptr, &c);
+      if (ret != -EBUSY) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (ret) st->handle = nullptr;
+    return ret;
+  };
+
+  int ret;
+  if (config.mode == bind_mode::automatic) {
+    ret = try_bind(true);
+    st->zero_copy = ret == 0;
+    if (ret == -EOPNOTSUPP || ret == -EINVAL) ret = try_bind(false);
+  } else {
+    st->zero_copy = config.mode == bind_mode::zero_copy;
+    ret = try_bind(st->zero_copy);
+  }
+  if (ret) {
+    int err = errno_of(ret);
+    throw_os_error(err, std::string("bind AF_XDP socket (") + (st->zero_copy ? "zero-copy" : "copy") + ")",
+                   object_name(ifname, queue), bind_hint(err, st->zero_copy));
+  }
+  // Ask the kernel what it actually did rather than trusting the request.
+  xdp_options opts{};
+  socklen_t len = sizeof(opts);
+  if (getsockopt(xsk_socket__fd(st->handle), SOL_XDP, XDP_OPTIONS, &opts, &len) == 0)
+    st->zero_copy = opts.flags & XDP_OPTIONS_ZEROCOPY;
+  return xsk_socket(std::move(st));
+}
+
+int xsk_socket::fd() const noexcept { return xsk_socket__fd(s_->handle); }
+xsk_ring_cons& xsk_socket::rx() noexcept { return s_->rx; }
+xsk_ring_prod& xsk_socket::tx() noexcept { return s_->tx; }
+bool xsk_socket::zero_copy() const noexcept { return s_->zero_copy; }
+bool xsk_socket::need_wakeup() const noexcept { return s_->need_wakeup; }
+std::uint32_t xsk_socket::queue() const noexcept { return s_->queue; }
+const std::string& xsk_socket::ifname() const noexcept { return s_->ifname; }
+
+xdp_statistics xsk_socket::statistics() const {
+  xdp_statistics st{};
+  socklen_t len = sizeof(st);
+  if (getsockopt(fd(), SOL_XDP, XDP_STATISTICS, &st, &len))
+    throw_os_error(errno, "read XDP_STATISTICS", object_name(s_->ifname, s_->queue));
+  return st;
+}
+
+}  // namespace xdpkit

@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   iproute2 ethtool numactl procps util-linux
 )
-if [ "${1:-}" = bench ]; then packages+=(dpdk linux-perf); fi
+if [ "${1:-}" = bench ]; then packages+=(dpdk dpdk-dev linux-perf); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@ namespace xdpkit::cli {
 
 void add_run_command(CLI::App& app, int& exit_code);       // run_cmd.cpp
 void add_demo_command(CLI::App& app, int& exit_code);      // demo_cmd.cpp
+void add_bench_command(CLI::App& app, int& exit_code);     // bench_cmd.cpp
 void add_topology_commands(CLI::App& app, int& exit_code); // topology_cmd.cpp: topology, validate
 void add_ethtool_commands(CLI::App& app, int& exit_code);  // ethtool_cmd.cpp: probe, tune, revert
 

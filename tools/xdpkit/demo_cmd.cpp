@@ -3,7 +3,6 @@
 // XDP program steers every packet to an AF_XDP worker.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,9 +15,9 @@
 
 #include "commands.hpp"
 #include "engine_options.hpp"
+#include "generator_thread.hpp"
 #include "signals.hpp"
 #include "stats_report.hpp"
-#include "xdpkit/lab/live_generator.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/lab/packet_builder.hpp"
 #include "xdpkit/lab/pool_note.hpp"
@@ -35,55 +34,6 @@ struct demo_args {
   std::uint64_t packets = 50'000'000;
   bool json = false;
   engine_options engine;
-};
-
-void pin_self(int cpu) {
-  if (cpu < 0) return;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
-// The generator thread: enters the generator namespace, sends until told to
-// stop or its bounds are hit. Errors are carried back to the main thread.
-class generator_thread {
- public:
-  generator_thread(const lab::veth_lab& lab, std::uint64_t max_packets, double max_seconds, int cpu) {
-    thread_ = std::thread([this, &lab, max_packets, max_seconds, cpu] {
-      try {
-        pin_self(cpu);
-        lab::netns_scope in_gen(lab.gen_ns());
-        lab::udp4_frame_spec spec;
-        spec.src_mac = lab.gen_mac();
-        spec.dst_mac = lab.dut_mac();
-        spec.src_ip = lab.gen_ip();
-        spec.dst_ip = lab.unowned_ip();  // no stack answers: the lab carries only these
-        lab::live_generator gen(lab.gen_if(), lab::build_udp4_frame(spec));
-        ready_.store(true);
-        gen.send_until(stop_, max_packets, max_seconds, &sent_);
-      } catch (...) {
-        error_ = std::current_exception();
-      }
-      done_.store(true);
-    });
-  }
-  ~generator_thread() {
-    stop_.store(true);
-    if (thread_.joinable()) thread_.join();
-  }
-  void stop() { stop_.store(true); }
-  bool done() const { return done_.load(); }
-  std::uint64_t sent() const { return sent_.load(); }
-  void rethrow() {
-    if (done_.load() && error_) std::rethrow_exception(error_);
-  }
-
- private:
-  std::atomic<bool> stop_{false}, ready_{false}, done_{false};
-  std::atomic<std::uint64_t> sent_{0};
-  std::exception_ptr error_;
-  std::thread thread_;
 };
 
 // The demo's UMEM lives on 2 MiB pages. When the worker's node has too few
@@ -184,7 +134,7 @@ int demo(const demo_args& a) {
     last_t = i.t;
   }
   gen.stop();
-  gen.rethrow();
+  gen.rethrow_error();
   // Frames still in the veth ring land within microseconds; give them a moment
   // so the summary's counts add up.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -192,7 +142,7 @@ int demo(const demo_args& a) {
   const engine_stats s = e->stats();
   const double secs = elapsed();
   const std::uint64_t sent = gen.sent();
-  const std::uint64_t xdp_rx = s.program[XDPKIT_STEER_RX].packets;
+  const std::uint64_t xdp_rx = s.program.rx_packets;
   if (a.json) {
     auto j = summary_json(*e, s, secs);
     j["sent"] = sent;

@@ -112,10 +112,10 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
           {"kernel_drops", s.kernel_drops()},
           {"rx_pps", seconds > 0 ? static_cast<double>(t.rx_packets) / seconds : 0},
           {"xdp",
-           {{"rx", p[XDPKIT_STEER_RX].packets},
-            {"redirected", p[XDPKIT_STEER_REDIRECTED].packets},
-            {"passed", p[XDPKIT_STEER_PASSED].packets},
-            {"dropped", p[XDPKIT_STEER_DROPPED].packets}}},
+           {{"rx", p.rx_packets},
+            {"redirected", p.redirected},
+            {"passed", p.passed},
+            {"dropped", p.dropped}}},
           {"queues", queues}};
 }
 
@@ -127,8 +127,8 @@ std::string summary_text(const engine& e, const engine_stats& s, double seconds)
       "  XDP program   rx {}  redirected to AF_XDP {}  passed to the stack {}  dropped {}\n"
       "  workers       rx {} ({})  forwarded {}  dropped {}  tx ring full {}\n"
       "  kernel (XDP_STATISTICS)  dropped {}\n",
-      seconds, e.config().ifname, p[XDPKIT_STEER_RX].packets, p[XDPKIT_STEER_REDIRECTED].packets,
-      p[XDPKIT_STEER_PASSED].packets, p[XDPKIT_STEER_DROPPED].packets, t.rx_packets,
+      seconds, e.config().ifname, p.rx_packets, p.redirected,
+      p.passed, p.dropped, t.rx_packets,
       pps(seconds > 0 ? static_cast<double>(t.rx_packets) / seconds : 0), t.tx_packets, t.dropped, t.tx_ring_full,
       s.kernel_drops());
   for (const auto& q : s.queues) {

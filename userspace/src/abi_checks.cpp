@@ -5,8 +5,10 @@
 
 #include "xdpkit/bpf/abi.h"
 
-static_assert(sizeof(xdpkit_counter) == 16);
-static_assert(offsetof(xdpkit_counter, packets) == 0);
-static_assert(offsetof(xdpkit_counter, bytes) == 8);
-static_assert(XDPKIT_STEER_RX == 0 && XDPKIT_STEER_NR_COUNTERS == 4);
+static_assert(sizeof(xdpkit_steer_stats) == 40);
+static_assert(offsetof(xdpkit_steer_stats, rx_packets) == 0);
+static_assert(offsetof(xdpkit_steer_stats, rx_bytes) == 8);
+static_assert(offsetof(xdpkit_steer_stats, redirected) == 16);
+static_assert(offsetof(xdpkit_steer_stats, passed) == 24);
+static_assert(offsetof(xdpkit_steer_stats, dropped) == 32);
 static_assert(XDPKIT_MAX_QUEUES == 256);

@@ -60,18 +60,19 @@ void steer_program::unbind_queue(std::uint32_t queue) noexcept {
 }
 
 steer_counters steer_program::counters() const {
-  steer_counters out;
+  steer_counters out{};
   int ncpus = libbpf_num_possible_cpus();
   if (ncpus <= 0) throw_os_error(errno_of(ncpus), "count possible CPUs", "libbpf");
-  std::vector<xdpkit_counter> per_cpu(static_cast<std::size_t>(ncpus));
-  int map_fd = bpf_map__fd(s_->skel->maps.steer_counters);
-  for (std::uint32_t slot = 0; slot < XDPKIT_STEER_NR_COUNTERS; ++slot) {
-    if (bpf_map_lookup_elem(map_fd, &slot, per_cpu.data()))
-      throw_os_error(errno, "read steer counters", s_->attachment->ifname());
-    for (const auto& c : per_cpu) {
-      out.slot[slot].packets += c.packets;
-      out.slot[slot].bytes += c.bytes;
-    }
+  std::vector<xdpkit_steer_stats> per_cpu(static_cast<std::size_t>(ncpus));
+  const std::uint32_t zero = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.steer_stats), &zero, per_cpu.data()))
+    throw_os_error(errno, "read steer counters", s_->attachment->ifname());
+  for (const auto& c : per_cpu) {
+    out.rx_packets += c.rx_packets;
+    out.rx_bytes += c.rx_bytes;
+    out.redirected += c.redirected;
+    out.passed += c.passed;
+    out.dropped += c.dropped;
   }
   return out;
 }

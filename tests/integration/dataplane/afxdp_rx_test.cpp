@@ -23,10 +23,11 @@ TEST_F(AfXdpRx, ReceivesExactlyTheNPacketsSent) {
   ASSERT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets >= n; }, std::chrono::seconds(5)));
   engine_->stop();
   const engine_stats s = engine_->stats();
-  EXPECT_EQ(s.program[XDPKIT_STEER_RX].packets, n);
-  EXPECT_EQ(s.program[XDPKIT_STEER_REDIRECTED].packets, n);
-  EXPECT_EQ(s.program[XDPKIT_STEER_PASSED].packets, 0u);
-  EXPECT_EQ(s.program[XDPKIT_STEER_DROPPED].packets, 0u);
+  EXPECT_EQ(s.program.rx_packets, n);
+  EXPECT_EQ(s.program.redirected, n);
+  EXPECT_EQ(s.program.rx_bytes, n * 60);
+  EXPECT_EQ(s.program.passed, 0u);
+  EXPECT_EQ(s.program.dropped, 0u);
   EXPECT_EQ(s.total().rx_packets, n);
   EXPECT_EQ(s.total().dropped, n);
   EXPECT_EQ(s.total().rx_bytes, n * 60);
@@ -61,10 +62,10 @@ TEST_P(NoSocketPolicy, PacketsOfAQueueWithoutSocketFollowThePolicy) {
   start_engine(handler_kind::rxdrop, page_policy::normal, GetParam());
   ASSERT_EQ(send_paced(n, 200, /*cpu=*/1), n);
   const engine_stats s = engine_->stats();
-  EXPECT_EQ(s.program[XDPKIT_STEER_RX].packets, n);
-  EXPECT_EQ(s.program[XDPKIT_STEER_REDIRECTED].packets, 0u);
-  EXPECT_EQ(s.program[XDPKIT_STEER_PASSED].packets, GetParam() == no_socket_policy::pass ? n : 0u);
-  EXPECT_EQ(s.program[XDPKIT_STEER_DROPPED].packets, GetParam() == no_socket_policy::drop ? n : 0u);
+  EXPECT_EQ(s.program.rx_packets, n);
+  EXPECT_EQ(s.program.redirected, 0u);
+  EXPECT_EQ(s.program.passed, GetParam() == no_socket_policy::pass ? n : 0u);
+  EXPECT_EQ(s.program.dropped, GetParam() == no_socket_policy::drop ? n : 0u);
   EXPECT_EQ(s.total().rx_packets, 0u);
 }
 

@@ -52,7 +52,7 @@ void LabTest::start_engine(handler_kind handler, page_policy pages, no_socket_po
   engine_.emplace(engine::start(c));
 }
 
-std::uint64_t LabTest::program_rx() const { return engine_->stats().program[XDPKIT_STEER_RX].packets; }
+std::uint64_t LabTest::program_rx() const { return engine_->stats().program.rx_packets; }
 
 namespace {
 // Pins the calling thread for a scope and restores its previous CPU set.

@@ -20,11 +20,8 @@ struct steer_options {
   no_socket_policy no_socket = no_socket_policy::pass;
 };
 
-// Packet and byte counts summed over CPUs, indexed by xdpkit_steer_counter.
-struct steer_counters {
-  std::array<xdpkit_counter, XDPKIT_STEER_NR_COUNTERS> slot{};
-  const xdpkit_counter& operator[](xdpkit_steer_counter c) const { return slot[c]; }
-};
+// The program's counters summed over CPUs.
+using steer_counters = xdpkit_steer_stats;
 
 class steer_program {
  public:

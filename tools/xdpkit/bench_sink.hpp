@@ -1,0 +1,45 @@
+// A bench sink: something that receives the lab's traffic on the DUT end —
+// a process pinned to the sink CPU (xdpkit, the libxdp reference, dpdk-testpmd)
+// or an XDP program alone (the XDP_DROP ceiling). Every sink is counted the
+// same way, by the veth's own per-queue XDP counters (`ethtool -S`), so no sink
+// grades itself.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xdpkit::cli {
+
+struct sink_spec {
+  std::string name;
+  std::vector<std::string> command;  // empty: an in-process XDP_DROP attachment
+  std::string counter;               // ethtool -S suffix: "xdp_redirect" or "xdp_drops"
+};
+
+// A process started inside a namespace, pinned to a CPU; stopped with SIGINT
+// (SIGKILL after 5 s) on destruction. Its output goes to `log_path`.
+class sink_process {
+ public:
+  sink_process(const std::string& netns, int cpu, const std::vector<std::string>& command,
+               const std::string& log_path);
+  sink_process(const sink_process&) = delete;
+  sink_process& operator=(const sink_process&) = delete;
+  ~sink_process();
+
+  pid_t pid() const noexcept { return pid_; }
+  bool running() const;
+  // utime + stime in seconds, from /proc/<pid>/stat; nullopt once it exited.
+  std::optional<double> cpu_seconds() const;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Sum over the rx queues of `ethtool -S IF`'s rx_queue_<n>_<suffix> counters,
+// read inside `netns`. Throws std::runtime_error when ethtool fails.
+std::uint64_t veth_xdp_counter(const std::string& netns, const std::string& ifname, const std::string& suffix);
+
+}  // namespace xdpkit::cli

@@ -1,0 +1,45 @@
+#include "generator_thread.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include "xdpkit/lab/live_generator.hpp"
+#include "xdpkit/lab/netns.hpp"
+#include "xdpkit/lab/packet_builder.hpp"
+
+namespace xdpkit::cli {
+
+generator_thread::generator_thread(const lab::veth_lab& lab, std::uint64_t max_packets, double max_seconds, int cpu) {
+  thread_ = std::thread([this, &lab, max_packets, max_seconds, cpu] {
+    try {
+      if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+      }
+      lab::netns_scope in_gen(lab.gen_ns());
+      lab::udp4_frame_spec spec;
+      spec.src_mac = lab.gen_mac();
+      spec.dst_mac = lab.dut_mac();
+      spec.src_ip = lab.gen_ip();
+      spec.dst_ip = lab.unowned_ip();  // no stack answers: the lab carries only these
+      lab::live_generator gen(lab.gen_if(), lab::build_udp4_frame(spec));
+      gen.send_until(stop_, max_packets, max_seconds, &sent_);
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    done_.store(true);
+  });
+}
+
+generator_thread::~generator_thread() {
+  stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void generator_thread::rethrow_error() {
+  if (done_.load() && error_) std::rethrow_exception(error_);
+}
+
+}  // namespace xdpkit::cli

@@ -1,0 +1,35 @@
+// The lab's traffic source on its own thread: enters the generator namespace,
+// pins itself, sends until stopped or its bounds (packets, seconds) are hit.
+// An error on the thread is kept and rethrown on the caller's thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <thread>
+
+#include "xdpkit/lab/veth_lab.hpp"
+
+namespace xdpkit::cli {
+
+class generator_thread {
+ public:
+  generator_thread(const lab::veth_lab& lab, std::uint64_t max_packets, double max_seconds, int cpu);
+  generator_thread(const generator_thread&) = delete;
+  generator_thread& operator=(const generator_thread&) = delete;
+  ~generator_thread();  // stops and joins
+
+  void stop() noexcept { stop_.store(true); }
+  bool done() const noexcept { return done_.load(); }
+  std::uint64_t sent() const noexcept { return sent_.load(); }
+  // Rethrows what the thread failed with, once it is done.
+  void rethrow_error();
+
+ private:
+  std::atomic<bool> stop_{false}, done_{false};
+  std::atomic<std::uint64_t> sent_{0};
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace xdpkit::cli

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds with warnings as errors,
-# and runs every CTest label (unit, bpf, integration, fuzz). Needs root: the
-# integration tier makes network namespaces, veth pairs and XDP attachments
-# (and removes them). Extra arguments go to ctest, e.g. `-L unit`.
+# and runs every CTest label: unit, bpf, integration (in build/, gcc), then fuzz
+# (in build-fuzz/, clang with libFuzzer, ASan and UBSan, a few seconds a target).
+# Needs root: the integration tier makes network namespaces, veth pairs and XDP
+# attachments (and removes them). Extra arguments go to the first ctest, e.g.
+# `-L unit`; XDPKIT_SKIP_FUZZ=1 skips the fuzz tree.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "$(id -u)" -ne 0 ]; then echo "the test suite needs root (netns, veth, XDP): sudo $0 $*" >&2; exit 1; fi
@@ -10,3 +12,10 @@ if [ "$(id -u)" -ne 0 ]; then echo "the test suite needs root (netns, veth, XDP)
 "$here/build.sh"
 cd "$here/.."
 ctest --test-dir build --output-on-failure --timeout 300 "$@"
+
+if [ -z "${XDPKIT_SKIP_FUZZ:-}" ] && [ $# -eq 0 ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DXDPKIT_WERROR=ON -DXDPKIT_FUZZ=ON >/dev/null
+  cmake --build build-fuzz --target fuzz_all -j"$(nproc)"
+  ctest --test-dir build-fuzz -L fuzz --output-on-failure --timeout 300
+fi

@@ -39,16 +39,19 @@ struct demo_args {
 // The demo's UMEM lives on 2 MiB pages. When the worker's node has too few
 // free, the demo grows that node's pool by what is missing and the returned
 // owner shrinks it back at exit: the host keeps the pool it had.
-std::optional<topology::hugepage_reservation> reserve_umem_pages(const engine_config& c, int worker_cpu,
+// veth has no NUMA node, so the worker's node stands in for the NIC's.
+int node_of_cpu(int cpu) {
+  if (cpu < 0) return 0;
+  for (const auto& c : topology::read_cpus(topology::host_root("/")).cpus)
+    if (static_cast<int>(c.id) == cpu && c.node >= 0) return c.node;
+  return 0;
+}
+
+std::optional<topology::hugepage_reservation> reserve_umem_pages(const engine_config& c,
                                                                  const std::function<void(const std::string&)>& say) {
   if (c.umem.pages == page_policy::normal) return std::nullopt;
   const topology::host_root root("/");
-  int node = 0;
-  if (worker_cpu >= 0) {
-    const auto cpus = topology::read_cpus(root);
-    for (const auto& cpu : cpus.cpus)
-      if (static_cast<int>(cpu.id) == worker_cpu && cpu.node >= 0) node = cpu.node;
-  }
+  const int node = c.umem.numa_node >= 0 ? c.umem.numa_node : 0;
   constexpr std::uint64_t page_kb = 2048;
   const std::uint64_t bytes = std::uint64_t{c.umem.frame_count} * c.umem.frame_size;
   const std::uint64_t needed = (bytes + page_kb * 1024 - 1) / (page_kb * 1024);
@@ -91,10 +94,11 @@ int demo(const demo_args& a) {
   const int gen_cpu = 0;
   const int worker_cpu = ncpu > 1 ? static_cast<int>(ncpu - 1) : -1;
 
-  const engine_config config = to_engine_config(a.engine, lab.dut_if(), {0},
-                                                worker_cpu >= 0 ? std::vector<int>{worker_cpu} : std::vector<int>{});
+  engine_config config = to_engine_config(a.engine, lab.dut_if(), {0},
+                                          worker_cpu >= 0 ? std::vector<int>{worker_cpu} : std::vector<int>{});
+  config.umem.numa_node = node_of_cpu(worker_cpu);
   // Declared before the engine: the pages go back only after the UMEM is unmapped.
-  std::optional<topology::hugepage_reservation> pages = reserve_umem_pages(config, worker_cpu, say);
+  std::optional<topology::hugepage_reservation> pages = reserve_umem_pages(config, say);
   std::optional<lab::pool_note> pages_note;  // lets the next start undo `pages` if this process is killed
   if (pages) pages_note.emplace(lab::pool_note::write(*pages));
   std::optional<engine> e;

@@ -10,6 +10,10 @@
 #include "engine_options.hpp"
 #include "signals.hpp"
 #include "stats_report.hpp"
+#include "xdpkit/topology/cpus.hpp"
+#include "xdpkit/topology/nic.hpp"
+#include "xdpkit/topology/numa.hpp"
+#include "xdpkit/topology/planner.hpp"
 
 namespace xdpkit::cli {
 
@@ -25,19 +29,40 @@ struct run_args {
   engine_options engine;
 };
 
-int default_worker_cpu() {
-  // Not CPU 0 when there is another: CPU 0 takes most housekeeping interrupts.
-  // The topology planner replaces this once the NIC's node is known.
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 1 ? static_cast<int>(n - 1) : -1;
+// The NIC's NUMA node, or -1 when sysfs doesn't say (virtual devices, one-node
+// hosts) or can't be read from this namespace.
+int nic_node(const topology::host_root& root, const std::string& iface) {
+  try {
+    return topology::read_nic(root, iface).numa_node();
+  } catch (const std::exception&) {
+    return -1;
+  }
 }
 
 int run(const run_args& a) {
+  const topology::host_root root("/");
+  const int node = nic_node(root, a.iface);
   std::vector<int> cpus = a.cpus;
-  if (cpus.empty() && a.queues.size() == 1) {
-    if (int c = default_worker_cpu(); c >= 0) cpus.push_back(c);
+  std::vector<std::string> plan_notes;
+  if (cpus.empty()) {
+    // Node-local CPUs, one per core, isolated first, not CPU 0 when avoidable.
+    const auto cpu_topo = topology::read_cpus(root);
+    const auto numa = topology::read_numa(root, cpu_topo);
+    topology::plan_request req;
+    req.nic_node = node;
+    req.workers = static_cast<unsigned>(a.queues.size());
+    const auto plan = topology::plan_cpus(cpu_topo, numa, cpu_topo.isolated, req);
+    for (unsigned c : plan.workers) cpus.push_back(static_cast<int>(c));
+    plan_notes = plan.explanation;
+    if (!plan.complete)
+      throw std::invalid_argument("not enough CPUs for " + std::to_string(a.queues.size()) +
+                                  " workers; give them with --cpu");
   }
-  engine e = engine::start(to_engine_config(a.engine, a.iface, a.queues, cpus));
+  engine_config config = to_engine_config(a.engine, a.iface, a.queues, cpus);
+  config.umem.numa_node = node;
+  engine e = engine::start(config);
+  if (!a.json)
+    for (const auto& n : plan_notes) std::cout << "  cpu plan: " << n << "\n";
   if (a.json)
     std::cout << info_json(e).dump() << std::endl;
   else
@@ -87,7 +112,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--iface,-i", a->iface, "Interface to attach to (in the current network namespace)")->required();
   cmd->add_option("--queue,-q", a->queues, "Queue(s) to bind, one worker each")->capture_default_str();
   cmd->add_option("--cpu", a->cpus,
-                  "CPU per worker, in --queue order (default: the last online CPU for a single queue)");
+                  "CPU per worker, in --queue order (default: planned from the topology: on the NIC's node, "
+                  "one per core, isolated CPUs first, not CPU 0 when avoidable)");
   cmd->add_option("--duration,-d", a->duration, "Seconds to run; 0 runs until Ctrl-C")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
   cmd->add_flag("--quiet", a->quiet, "No per-second lines, only the start line and the summary");

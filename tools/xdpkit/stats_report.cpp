@@ -43,6 +43,19 @@ std::string interval_line(const interval& i) {
   return s;
 }
 
+nlohmann::json placement_json(const engine_info& in) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [node, bytes] : in.umem_bytes_per_node) j[std::to_string(node)] = bytes;
+  return j;
+}
+
+std::string placement_text(const engine_info& in) {
+  std::string s;
+  for (const auto& [node, bytes] : in.umem_bytes_per_node)
+    s += fmt::format("{}node {}: {} MiB", s.empty() ? "" : ", ", node, bytes >> 20);
+  return s.empty() ? "unknown" : s;
+}
+
 nlohmann::json info_json(const engine& e) {
   const auto& in = e.info();
   const auto& c = e.config();
@@ -58,7 +71,10 @@ nlohmann::json info_json(const engine& e) {
           {"dispatcher", in.dispatcher},
           {"zero_copy", in.zero_copy},
           {"huge_pages", in.huge_pages},
-          {"pages_fallback", in.pages_fallback}};
+          {"pages_fallback", in.pages_fallback},
+          {"umem_numa_node", c.umem.numa_node},
+          {"umem_bytes_per_node", placement_json(in)},
+          {"umem_placement_note", in.umem_placement_note}};
 }
 
 std::string info_line(const engine& e) {
@@ -76,6 +92,10 @@ std::string info_line(const engine& e) {
          ". xdpkit's program is the only XDP program on " + c.ifname +
          " (attached as a BPF link: the kernel removes it if xdpkit dies)";
   if (!in.mode_fallback.empty()) s += "\n  note: " + in.mode_fallback + "; using generic XDP (slower)";
+  s += "\n  UMEM pages (from /proc/self/numa_maps): " + placement_text(in) +
+       (c.umem.numa_node >= 0 ? fmt::format(", bound to node {}", c.umem.numa_node)
+                              : std::string(", not bound (the NIC's node is unknown)"));
+  if (!in.umem_placement_note.empty()) s += "\n  note: " + in.umem_placement_note;
   if (!in.pages_fallback.empty()) s += "\n  note: " + in.pages_fallback;
   return s;
 }

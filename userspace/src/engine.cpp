@@ -3,6 +3,9 @@
 #include <optional>
 #include <stdexcept>
 
+#include "xdpkit/topology/error.hpp"
+#include "xdpkit/topology/numa_maps.hpp"
+
 namespace xdpkit {
 
 worker_counters engine_stats::total() const {
@@ -61,6 +64,33 @@ engine::engine(engine&&) noexcept = default;
 engine& engine::operator=(engine&&) noexcept = default;
 engine::~engine() = default;
 
+namespace {
+// The design says "verified afterwards": mbind is a request, and the kernel
+// may fall back (an empty node, a cpuset). The truth is in numa_maps.
+void record_placement(engine_info& info, const std::vector<const umem*>& areas, int wanted_node) {
+  try {
+    const auto maps = topology::read_numa_maps(topology::host_root("/"));
+    for (const umem* a : areas) {
+      const auto* m = topology::find_mapping(maps, reinterpret_cast<std::uintptr_t>(a->base()));
+      if (!m) continue;
+      const std::uint64_t page = m->kernel_page_size_kb ? m->kernel_page_size_kb * 1024 : 4096;
+      for (const auto& [node, pages] : m->pages_per_node) info.umem_bytes_per_node[node] += pages * page;
+    }
+  } catch (const std::exception& e) {
+    info.umem_placement_note = std::string("UMEM placement unknown: ") + e.what();
+    return;
+  }
+  if (wanted_node < 0) return;
+  std::uint64_t off = 0;
+  for (const auto& [node, bytes] : info.umem_bytes_per_node)
+    if (static_cast<int>(node) != wanted_node) off += bytes;
+  if (off)
+    info.umem_placement_note = std::to_string(off >> 10) + " KiB of UMEM landed off node " +
+                               std::to_string(wanted_node) +
+                               " (the NIC's): is the node short of huge pages? see `xdpkit topology`";
+}
+}  // namespace
+
 engine engine::start(const engine_config& config) {
   if (config.queues.empty()) throw std::invalid_argument("engine: no queue given");
   if (!config.cpus.empty() && config.cpus.size() != config.queues.size())
@@ -92,6 +122,9 @@ engine engine::start(const engine_config& config) {
     st->program.bind_queue(q, path->sock.fd());
     st->paths.push_back(std::move(path));
   }
+  std::vector<const umem*> areas;
+  for (const auto& p : st->paths) areas.push_back(&p->area);
+  record_placement(st->info, areas, config.umem.numa_node);
   return engine(std::move(st));
 }
 

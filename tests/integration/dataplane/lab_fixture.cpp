@@ -99,3 +99,25 @@ std::uint64_t LabTest::send_paced(std::uint64_t count, std::uint32_t chunk, int 
 }
 
 }  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+
+void LabTest::send_unpaced(std::uint64_t count, std::uint32_t chunk) {
+  lab::netns_scope in_gen(lab_->gen_ns());
+  lab::udp4_frame_spec spec;
+  spec.src_mac = lab_->gen_mac();
+  spec.dst_mac = lab_->dut_mac();
+  spec.src_ip = lab_->gen_ip();
+  spec.dst_ip = lab_->unowned_ip();
+  lab::live_generator gen(lab_->gen_if(), lab::build_udp4_frame(spec));
+  // Give the other process a moment to bind before the first frame.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (std::uint64_t sent = 0; sent < count;) {
+    const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, count - sent));
+    gen.send(n, n);
+    sent += n;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace xdpkit::testing

@@ -33,6 +33,9 @@ class LabTest : public ::testing::Test {
   // (pinned to `cpu` while sending, if >= 0); returns what the XDP program saw.
   std::uint64_t send_paced(std::uint64_t count, std::uint32_t chunk = 200, int cpu = -1);
   std::uint64_t program_rx() const;
+  // Sends `count` frames in chunks with a pause between them (for an engine in
+  // another process, whose counters this process can't see). Rate: ~100 k/s.
+  void send_unpaced(std::uint64_t count, std::uint32_t chunk);
 
   std::optional<lab::veth_lab> lab_;
   std::optional<engine> engine_;

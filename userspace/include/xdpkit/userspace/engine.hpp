@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ struct engine_info {
   bool zero_copy = false;
   bool huge_pages = false;
   std::string pages_fallback;  // why normal pages, under huge_preferred
+  // Where the UMEMs' pages are, read back from /proc/self/numa_maps after they
+  // were faulted in: node -> bytes, summed over queues. Empty if unreadable.
+  std::map<unsigned, std::uint64_t> umem_bytes_per_node;
+  std::string umem_placement_note;  // set when pages are off the requested node
 };
 
 class engine {

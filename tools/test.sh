@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then echo "the test suite needs root (netns, veth, XDP)
 cd "$here/.."
 ctest --test-dir build --output-on-failure --timeout 300 "$@"
 
-if [ -z "${XDPKIT_SKIP_FUZZ:-}" ] && [ $# -eq 0 ]; then
+if [ -z "${XDPKIT_SKIP_FUZZ:-}" ] && [ $# -eq 0 ] && compgen -G "tests/fuzz/*/CMakeLists.txt" >/dev/null; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DXDPKIT_WERROR=ON -DXDPKIT_FUZZ=ON >/dev/null
   cmake --build build-fuzz --target fuzz_all -j"$(nproc)"

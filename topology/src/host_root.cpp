@@ -143,8 +143,8 @@ std::vector<std::string> host_root::list(std::string_view host_path) const {
   std::vector<std::string> names;
   std::error_code ec;
   fs::directory_iterator it(resolve(host_path), ec);
-  if (ec) return names;
-  for (const auto& entry : it) names.push_back(entry.path().filename().string());
+  // increment(ec), not ++: /proc entries vanish while we walk and must not throw.
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) names.push_back(it->path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -25,4 +25,91 @@ struct xdpkit_steer_stats {
 	__u64 dropped;    /* no socket on the queue, policy DROP */
 };
 
+/* ---- firewall (bpf/firewall.bpf.c) ------------------------------------- */
+
+/* Bounds the program and the loader agree on. */
+#define XDPKIT_FW_MAX_RULES 16384      /* per rule set */
+#define XDPKIT_FW_MAX_GROUPS 16384     /* distinct destination prefixes per rule set */
+#define XDPKIT_FW_GROUP_RULES 32       /* rules sharing one destination prefix */
+#define XDPKIT_FW_MAX_NESTING 16       /* containing prefixes tried, longest first */
+#define XDPKIT_FW_MAX_IPV6_EXT 6       /* extension headers walked before giving up */
+#define XDPKIT_FW_MAX_L4_OFFSET 2048   /* L4 header must start within this many bytes */
+#define XDPKIT_FW_NO_GROUP 0xffffffffu
+
+enum xdpkit_fw_action {
+	XDPKIT_FW_PASS = 0,
+	XDPKIT_FW_DROP = 1,
+	XDPKIT_FW_TX = 2,           /* MAC swap, back out the receiving port */
+	XDPKIT_FW_REDIRECT_XSK = 3, /* to the AF_XDP socket of the receiving queue */
+	XDPKIT_FW_REDIRECT_DEV = 4, /* to another interface through the devmap */
+	XDPKIT_FW_NR_ACTIONS = 5,
+};
+
+/* Why a packet got its verdict. Exactly one reason per packet. */
+enum xdpkit_fw_reason {
+	XDPKIT_FW_R_RULE = 0,          /* a rule matched */
+	XDPKIT_FW_R_DEFAULT = 1,       /* IP packet, no rule matched */
+	XDPKIT_FW_R_NOT_IP = 2,        /* neither IPv4 nor IPv6: the non-IP action */
+	XDPKIT_FW_R_SHORT_ETH = 3,     /* shorter than an Ethernet header */
+	XDPKIT_FW_R_BAD_VLAN = 4,      /* VLAN tag truncated, or more than two tags */
+	XDPKIT_FW_R_BAD_IPV4 = 5,      /* truncated, version != 4, IHL < 5, lengths that don't fit */
+	XDPKIT_FW_R_BAD_IPV6 = 6,      /* truncated, version != 6, payload longer than the frame */
+	XDPKIT_FW_R_BAD_IPV6_EXT = 7,  /* extension header truncated or chain too long */
+	XDPKIT_FW_R_BAD_L4 = 8,        /* TCP/UDP/SCTP/ICMP header truncated or TCP offset bad */
+	XDPKIT_FW_R_REDIRECT_FAILED = 9, /* the redirect target was missing: dropped */
+	XDPKIT_FW_NR_REASONS = 10,
+};
+
+/* Per-CPU firewall counters (one slot). Every packet the program sees is
+ * counted once in rx, once in verdict[] (the XDP action it got: XDP_ABORTED..
+ * XDP_REDIRECT index) and once in reason[]. */
+struct xdpkit_fw_stats {
+	__u64 rx;
+	__u64 verdict[5]; /* indexed by XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT */
+	__u64 reason[XDPKIT_FW_NR_REASONS];
+};
+
+/* One rule. Fields are in network byte order where they come from the
+ * packet (addresses), host order otherwise. family 0 = any IP version. */
+struct xdpkit_fw_rule {
+	__u8 family;      /* 0 any, 4, 6 */
+	__u8 proto;       /* IPPROTO_*, 0 = any */
+	__u8 src_len;     /* source prefix length; 0 = any source */
+	__u8 action;      /* enum xdpkit_fw_action */
+	__u32 src[4];     /* source prefix (IPv4 in src[0]), already masked */
+	__u16 sport_lo, sport_hi; /* inclusive; 0..65535 = any */
+	__u16 dport_lo, dport_hi;
+	__u16 vlan;       /* outermost VLAN id to match */
+	__u8 match_vlan;  /* 0: any VLAN or none; 1: outermost tag == vlan */
+	__u8 has_ports;   /* 1: a port condition exists (non-first fragments never match) */
+	__u32 redirect_ifindex_slot; /* devmap slot for REDIRECT_DEV */
+	__u32 id;         /* index in the rule file, for hit counts */
+};
+
+/* The rules sharing one destination prefix, in file order, and the group of
+ * the next shorter prefix that contains it (XDPKIT_FW_NO_GROUP at the top). */
+struct xdpkit_fw_group {
+	__u32 count;
+	__u32 parent;
+	__u32 rule[XDPKIT_FW_GROUP_RULES];
+};
+
+/* LPM trie keys: prefixlen in bits, then the address. */
+struct xdpkit_fw_lpm4 {
+	__u32 prefixlen;
+	__u32 addr;
+};
+struct xdpkit_fw_lpm6 {
+	__u32 prefixlen;
+	__u32 addr[4];
+};
+
+/* Rule-set configuration, slot 0 of the config map. The program reads
+ * `active` once per packet: writing it switches every map at once. */
+struct xdpkit_fw_config {
+	__u32 active;          /* 0 or 1: which rule set is live */
+	__u32 default_action[2];  /* per set: no rule matched */
+	__u32 not_ip_action[2];   /* per set: ARP, LLDP, ... */
+};
+
 #endif /* XDPKIT_BPF_ABI_H */

@@ -1,0 +1,115 @@
+// Files that lie: each case damages one file of a fixture copy and checks the
+// outcome is defined (a value, or parse_error/io_error naming the file),
+// never a crash. The fuzz targets push the same parsers much further.
+#include <gtest/gtest.h>
+
+#include "temp_tree.hpp"
+#include "xdpkit/topology/error.hpp"
+#include "xdpkit/topology/host.hpp"
+#include "xdpkit/topology/interrupts.hpp"
+#include "xdpkit/topology/json.hpp"
+#include "xdpkit/topology/validator.hpp"
+
+namespace xdpkit::topology {
+namespace {
+
+using test::temp_tree;
+
+struct damage {
+  const char* name;
+  const char* path;
+  std::string text;
+  bool must_throw;  // parse_error naming `path`
+};
+
+class Hostile : public ::testing::TestWithParam<damage> {};
+
+TEST_P(Hostile, DefinedResult) {
+  const damage& d = GetParam();
+  temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  std::filesystem::remove(t.path() / std::filesystem::path(d.path).relative_path());
+  t.write(d.path, d.text);
+  host_root root(t.path());
+  if (d.must_throw) {
+    try {
+      read_host(root);
+      FAIL() << "no throw for " << d.name;
+    } catch (const parse_error& e) {
+      EXPECT_NE(std::string(e.what()).find(d.path), std::string::npos) << e.what();
+    }
+    return;
+  }
+  auto h = read_host(root);
+  // The whole pipeline must still produce output.
+  auto j = topology_json(h);
+  auto r = validate_host(root, h, {});
+  const auto replace = nlohmann::json::error_handler_t::replace;
+  EXPECT_FALSE(j.dump(-1, ' ', false, replace).empty());
+  EXPECT_FALSE(validation_json(r).dump(-1, ' ', false, replace).empty());
+  EXPECT_FALSE(r.checks.empty());
+}
+
+const char* irq_list = "/proc/irq/125/smp_affinity_list";
+
+INSTANTIATE_TEST_SUITE_P(
+    Files, Hostile,
+    ::testing::Values(
+        damage{"empty_node_cpulist", "/sys/devices/system/node/node1/cpulist", "", false},
+        damage{"empty_online", "/sys/devices/system/cpu/online", "\n", false},
+        damage{"descending_online", "/sys/devices/system/cpu/online", "15-0\n", true},
+        damage{"huge_range", "/sys/devices/system/cpu/present", "0-4294967295\n", true},
+        damage{"binary_core_id", "/sys/devices/system/cpu/cpu3/topology/core_id", std::string("\x00\xff\x01", 3), true},
+        damage{"negative_numa_node", "/sys/devices/pci0000:81/0000:81:00.0/numa_node", "-5\n", true},
+        damage{"text_numa_node", "/sys/devices/pci0000:81/0000:81:00.0/numa_node", "one\n", true},
+        damage{"distance_garbage", "/sys/devices/system/node/node0/distance", "10 2x\n", true},
+        damage{"truncated_distance", "/sys/devices/system/node/node0/distance", "10", false},
+        damage{"meminfo_overflow", "/sys/devices/system/node/node0/meminfo",
+               "Node 0 MemTotal: 99999999999999999999999 kB\n", true},
+        damage{"truncated_interrupts", "/proc/interrupts",
+               "       CPU0       CPU1\n 120:   3   0  IR-PCI-MSIX-0000:81:00.0 0-ed", false},
+        damage{"interrupt_name_with_newline", "/proc/interrupts",
+               "   CPU0 CPU1\n 121: 1 2 chip 1-edge ice-eth2-TxRx-0\nNMI: 5 6 injected\n", false},
+        damage{"interrupts_without_header", "/proc/interrupts", " 121: 1 2 chip 1-edge x\n", true},
+        damage{"affinity_4096_cpus", irq_list, cpu_set::range(0, 4095).to_list() + "\n", false},
+        damage{"affinity_garbage", irq_list, "0-3,\n", true},
+        damage{"cmdline_bad_isolcpus", "/proc/cmdline", "isolcpus=domain,7-2\n", true},
+        damage{"cmdline_newlines", "/proc/cmdline", "quiet\nisolcpus=1\n\n", false},
+        damage{"buddyinfo_truncated", "/proc/buddyinfo", "Node 0, zone   Normal    1201    9", false},
+        damage{"buddyinfo_garbage", "/proc/buddyinfo", "Node 0, zone\n", true},
+        damage{"hugepage_count_text", "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages",
+               "lots\n", true},
+        damage{"sysctl_garbage", "/proc/sys/net/core/netdev_budget", "\xff\xfe", false},
+        damage{"stat_comm_unbalanced", "/proc/812/stat", "812 (irqbalance S 1 2 3", false},
+        damage{"empty_stat", "/proc/1/stat", "", false}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(HostileExtra, AffinityMaskOf4096CpusWithoutListFile) {
+  temp_tree t;
+  std::string mask = cpu_set::range(0, 4095).to_mask();
+  t.write("/proc/irq/9/smp_affinity", mask + "\n");
+  auto a = read_irq_affinity(host_root(t.path()), 9);
+  EXPECT_EQ(a.affinity.count(), 4096u);
+  EXPECT_EQ(a.affinity.to_list(), "0-4095");
+}
+
+TEST(HostileExtra, InterruptNameWithNewlineSplitsIntoDefinedLines) {
+  auto tbl = parse_interrupts("   CPU0 CPU1\n 121: 1 2 chip 1-edge evil\nNMI: 5 6 injected\n");
+  ASSERT_EQ(tbl.lines.size(), 2u);
+  EXPECT_EQ(tbl.lines[0].name, "evil");
+  EXPECT_EQ(tbl.lines[1].id, "NMI");
+}
+
+TEST(HostileExtra, OversizedFileIsRefused) {
+  temp_tree t;
+  t.write("/proc/cmdline", std::string((64u << 20) + 1, 'a'));
+  try {
+    host_root(t.path()).read("/proc/cmdline");
+    FAIL() << "no throw";
+  } catch (const io_error& e) {
+    EXPECT_EQ(e.err(), EFBIG);
+  }
+}
+
+}  // namespace
+}  // namespace xdpkit::topology

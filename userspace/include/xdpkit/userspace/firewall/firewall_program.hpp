@@ -1,0 +1,60 @@
+// firewall_program: bpf/firewall.bpf.c loaded from its skeleton, with two rule
+// sets side by side. apply() writes the new rules into the set no packet is
+// using and then flips config.active with one map write, so every packet sees
+// the old rule set or the new one, never a mix.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "xdpkit/bpf/abi.h"
+#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/userspace/xdp_attachment.hpp"
+
+namespace xdpkit::firewall {
+
+struct program_options {
+  bool record_last = false;  // tests: keep each packet's outcome in the `last` map
+};
+
+struct last_outcome {
+  std::uint32_t xdp_action = 0;
+  std::uint32_t reason = 0;
+  std::uint32_t rule_id = 0xffffffffu;
+};
+
+class firewall_program {
+ public:
+  // Loads without attaching (for BPF_PROG_RUN). Throws os_error.
+  static firewall_program load(const program_options& options = {});
+  // Loads and attaches to `ifname` in the calling thread's namespace. Throws os_error.
+  static firewall_program attach(const std::string& ifname, xdp_mode_request mode,
+                                 const program_options& options = {});
+
+  firewall_program(firewall_program&&) noexcept;
+  firewall_program& operator=(firewall_program&&) noexcept;
+  ~firewall_program();
+
+  // Installs `rules` atomically (see above). The set being replaced must have
+  // been out of use for a grace period (packets finish in microseconds; apply
+  // waits up to 10 ms after the previous flip). Throws os_error.
+  void apply(const compiled_rules& rules);
+  std::uint32_t active_set() const;
+
+  int program_fd() const noexcept;
+  xdpkit_fw_stats stats() const;           // summed over CPUs
+  std::vector<std::uint64_t> rule_hits(std::size_t rules) const;  // by rule id
+  last_outcome last() const;               // record_last only: the calling CPU's last packet
+
+ private:
+  struct state;
+  static std::unique_ptr<state> open_state(const program_options& options);
+  explicit firewall_program(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit::firewall

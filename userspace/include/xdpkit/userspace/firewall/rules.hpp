@@ -1,0 +1,94 @@
+// Firewall rules: the text users write, what it means, and what the XDP
+// program gets. One rule a line:
+//
+//   # comments and blank lines are ignored
+//   drop proto udp dst 10.0.0.0/8 dport 53
+//   pass src 192.168.0.0/16
+//   tx vlan 100 proto icmp
+//   redirect-xsk proto tcp dport 8000-8099
+//   redirect-dev 3 dst 2001:db8::/32     (3: a slot of the devmap the loader fills)
+//   default drop                         (no rule matched; default: pass)
+//   non-ip pass                          (ARP, LLDP, ...; default: pass)
+//
+// Conditions: family ipv4|ipv6, proto tcp|udp|sctp|icmp|icmpv6|<0-255>,
+// src PREFIX, dst PREFIX, sport N[-M], dport N[-M], vlan N (the outermost tag).
+// Precedence: the rules of the longest destination prefix containing the
+// packet's destination first, in file order; then the next shorter containing
+// prefix's; a rule without dst is a /0. The first rule whose conditions all
+// hold decides.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xdpkit/bpf/abi.h"
+
+namespace xdpkit::firewall {
+
+struct prefix {
+  std::uint8_t family = 4;            // 4 or 6
+  std::array<std::uint8_t, 16> addr{};  // network order; IPv4 in the first 4 bytes; masked
+  std::uint8_t len = 0;
+  bool contains(const std::uint8_t* a) const noexcept;  // a: 4 or 16 bytes by family
+  std::string str() const;
+};
+
+struct port_range {
+  std::uint16_t lo = 0, hi = 65535;
+  bool any() const noexcept { return lo == 0 && hi == 65535; }
+};
+
+struct rule {
+  xdpkit_fw_action action = XDPKIT_FW_DROP;
+  std::uint32_t redirect_slot = 0;  // redirect-dev
+  std::uint8_t family = 0;          // 0: any
+  std::uint8_t proto = 0;           // 0: any
+  std::optional<prefix> src, dst;
+  port_range sport, dport;
+  std::optional<std::uint16_t> vlan;
+  int line = 0;  // where it came from, for errors and hit counts
+  std::string text;
+};
+
+struct rule_set {
+  std::vector<rule> rules;  // file order
+  xdpkit_fw_action default_action = XDPKIT_FW_PASS;
+  xdpkit_fw_action not_ip_action = XDPKIT_FW_PASS;
+};
+
+// A rule text error: "rules.txt:12: unknown condition 'dprt' (expected ...)".
+class rule_error : public std::runtime_error {
+ public:
+  rule_error(std::string source, int line, const std::string& what);
+  int line() const noexcept { return line_; }
+
+ private:
+  int line_;
+};
+
+// Parses a whole file's text. Throws rule_error at the first bad line.
+rule_set parse_rules(std::string_view text, std::string_view source = "rules");
+// One rule line (no default/non-ip), e.g. from the CLI. Throws rule_error.
+rule parse_rule(std::string_view line, std::string_view source = "rule", int line_no = 1);
+std::optional<prefix> parse_prefix(std::string_view text);
+
+// What the program's maps get for one rule set. Throws rule_error naming the
+// line for what the program can't hold: more than XDPKIT_FW_GROUP_RULES rules
+// on one destination prefix, prefixes nested deeper than XDPKIT_FW_MAX_NESTING,
+// more than XDPKIT_FW_MAX_RULES rules.
+struct compiled_rules {
+  std::vector<xdpkit_fw_rule> rules;
+  std::vector<xdpkit_fw_group> groups;
+  std::vector<std::pair<xdpkit_fw_lpm4, std::uint32_t>> dst4;  // key -> group
+  std::vector<std::pair<xdpkit_fw_lpm6, std::uint32_t>> dst6;
+  std::uint32_t default_action = XDPKIT_FW_PASS;
+  std::uint32_t not_ip_action = XDPKIT_FW_PASS;
+};
+compiled_rules compile(const rule_set& set);
+
+}  // namespace xdpkit::firewall

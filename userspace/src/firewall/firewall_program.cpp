@@ -1,0 +1,173 @@
+#include "xdpkit/userspace/firewall/firewall_program.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <optional>
+#include <sched.h>
+
+#include <thread>
+
+#include "xdpkit/bpf/firewall.skel.h"
+#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/userspace/skeleton.hpp"
+
+namespace xdpkit::firewall {
+
+using fw_skeleton = skeleton<::firewall, firewall__open, firewall__destroy>;
+
+struct firewall_program::state {
+  fw_skeleton skel;
+  std::optional<xdp_attachment> attachment;  // after skel: detached first
+  // LPM keys written into each set, so the next apply() can remove them.
+  std::array<std::vector<xdpkit_fw_lpm4>, 2> keys4;
+  std::array<std::vector<xdpkit_fw_lpm6>, 2> keys6;
+  std::chrono::steady_clock::time_point last_flip{};
+};
+
+firewall_program::firewall_program(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
+firewall_program::firewall_program(firewall_program&&) noexcept = default;
+firewall_program& firewall_program::operator=(firewall_program&&) noexcept = default;
+firewall_program::~firewall_program() = default;
+
+std::unique_ptr<firewall_program::state> firewall_program::open_state(const program_options& o) {
+  auto st = std::unique_ptr<state>(new state{fw_skeleton::open("firewall"), std::nullopt, {}, {}, {}});
+  st->skel->rodata->record_last = o.record_last ? 1 : 0;
+  return st;
+}
+
+namespace {
+void write_initial_config(::firewall* skel) {
+  const std::uint32_t zero = 0;
+  xdpkit_fw_config cfg{};
+  cfg.active = 0;
+  cfg.default_action[0] = cfg.default_action[1] = XDPKIT_FW_PASS;
+  cfg.not_ip_action[0] = cfg.not_ip_action[1] = XDPKIT_FW_PASS;
+  if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY))
+    throw_os_error(errno, "initialise firewall config", "config map");
+}
+}  // namespace
+
+firewall_program firewall_program::load(const program_options& options) {
+  auto st = open_state(options);
+  if (int err = firewall__load(st->skel.get()))
+    throw_os_error(errno_of(err), "load the firewall program", "bpf/firewall.bpf.c",
+                   "run with XDPKIT_DEBUG=1 for the verifier log");
+  write_initial_config(st->skel.get());
+  return firewall_program(std::move(st));
+}
+
+firewall_program firewall_program::attach(const std::string& ifname, xdp_mode_request mode,
+                                          const program_options& options) {
+  unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (!ifindex) throw_os_error(errno, "find interface", ifname);
+  auto st = open_state(options);
+  st->attachment.emplace(
+      xdp_attachment::attach(st->skel->obj, "xdpkit_firewall", static_cast<int>(ifindex), ifname, mode));
+  write_initial_config(st->skel.get());
+  return firewall_program(std::move(st));
+}
+
+std::uint32_t firewall_program::active_set() const {
+  const std::uint32_t zero = 0;
+  xdpkit_fw_config cfg{};
+  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.config), &zero, &cfg))
+    throw_os_error(errno, "read firewall config", "config map");
+  return cfg.active & 1;
+}
+
+void firewall_program::apply(const compiled_rules& rules) {
+  auto& skel = s_->skel;
+  const std::uint32_t zero = 0;
+  xdpkit_fw_config cfg{};
+  if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.config), &zero, &cfg))
+    throw_os_error(errno, "read firewall config", "config map");
+  const std::uint32_t next = (cfg.active & 1) ^ 1;
+  // The set we are about to rewrite was live until the previous flip; packets
+  // that started on it then are long done after this grace period.
+  const auto since = std::chrono::steady_clock::now() - s_->last_flip;
+  if (since < std::chrono::milliseconds(10)) std::this_thread::sleep_for(std::chrono::milliseconds(10) - since);
+
+  const int rules_fd = bpf_map__fd(next ? skel->maps.rules_b : skel->maps.rules_a);
+  const int groups_fd = bpf_map__fd(next ? skel->maps.groups_b : skel->maps.groups_a);
+  const int dst4_fd = bpf_map__fd(next ? skel->maps.dst4_b : skel->maps.dst4_a);
+  const int dst6_fd = bpf_map__fd(next ? skel->maps.dst6_b : skel->maps.dst6_a);
+  for (const auto& k : s_->keys4[next]) bpf_map_delete_elem(dst4_fd, &k);
+  for (const auto& k : s_->keys6[next]) bpf_map_delete_elem(dst6_fd, &k);
+  s_->keys4[next].clear();
+  s_->keys6[next].clear();
+  for (std::uint32_t i = 0; i < rules.rules.size(); ++i)
+    if (bpf_map_update_elem(rules_fd, &i, &rules.rules[i], BPF_ANY))
+      throw_os_error(errno, "write firewall rule " + std::to_string(i), "rules map");
+  for (std::uint32_t i = 0; i < rules.groups.size(); ++i)
+    if (bpf_map_update_elem(groups_fd, &i, &rules.groups[i], BPF_ANY))
+      throw_os_error(errno, "write firewall group " + std::to_string(i), "groups map");
+  for (const auto& [key, gid] : rules.dst4) {
+    if (bpf_map_update_elem(dst4_fd, &key, &gid, BPF_ANY))
+      throw_os_error(errno, "write IPv4 destination prefix", "dst4 trie");
+    s_->keys4[next].push_back(key);
+  }
+  for (const auto& [key, gid] : rules.dst6) {
+    if (bpf_map_update_elem(dst6_fd, &key, &gid, BPF_ANY))
+      throw_os_error(errno, "write IPv6 destination prefix", "dst6 trie");
+    s_->keys6[next].push_back(key);
+  }
+  cfg.default_action[next] = rules.default_action;
+  cfg.not_ip_action[next] = rules.not_ip_action;
+  cfg.active = next;
+  // The one write that switches every packet to the new set.
+  if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY))
+    throw_os_error(errno, "switch firewall rule set", "config map");
+  s_->last_flip = std::chrono::steady_clock::now();
+}
+
+int firewall_program::program_fd() const noexcept { return bpf_program__fd(s_->skel->progs.xdpkit_firewall); }
+
+xdpkit_fw_stats firewall_program::stats() const {
+  const int n = libbpf_num_possible_cpus();
+  if (n <= 0) throw_os_error(errno_of(n), "count possible CPUs", "libbpf");
+  std::vector<xdpkit_fw_stats> per(static_cast<std::size_t>(n));
+  const std::uint32_t zero = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.fw_stats), &zero, per.data()))
+    throw_os_error(errno, "read firewall counters", "fw_stats map");
+  xdpkit_fw_stats sum{};
+  for (const auto& c : per) {
+    sum.rx += c.rx;
+    for (int i = 0; i < 5; ++i) sum.verdict[i] += c.verdict[i];
+    for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) sum.reason[i] += c.reason[i];
+  }
+  return sum;
+}
+
+std::vector<std::uint64_t> firewall_program::rule_hits(std::size_t rules) const {
+  const int n = libbpf_num_possible_cpus();
+  if (n <= 0) throw_os_error(errno_of(n), "count possible CPUs", "libbpf");
+  std::vector<std::uint64_t> per(static_cast<std::size_t>(n)), out(rules);
+  for (std::uint32_t i = 0; i < rules; ++i) {
+    if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.rule_hits), &i, per.data()))
+      throw_os_error(errno, "read rule hit counts", "rule_hits map");
+    for (auto v : per) out[i] += v;
+  }
+  return out;
+}
+
+last_outcome firewall_program::last() const {
+  const int n = libbpf_num_possible_cpus();
+  if (n <= 0) throw_os_error(errno_of(n), "count possible CPUs", "libbpf");
+  // Per-CPU values come in 8-byte strides: 12 bytes of struct, 16 per CPU.
+  struct alignas(8) raw {
+    std::uint32_t action, reason, rule_id;
+  };
+  static_assert(sizeof(raw) == 16);
+  std::vector<raw> per(static_cast<std::size_t>(n));
+  const std::uint32_t zero = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.last), &zero, per.data()))
+    throw_os_error(errno, "read last outcome", "last map");
+  const int cpu = sched_getcpu();
+  const raw& r = per[static_cast<std::size_t>(cpu < 0 ? 0 : cpu)];
+  return {r.action, r.reason, r.rule_id};
+}
+
+}  // namespace xdpkit::firewall

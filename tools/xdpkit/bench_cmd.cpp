@@ -31,6 +31,8 @@
 #include "xdpkit/lab/pool_note.hpp"
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/topology/hugepages.hpp"
+#include "xdpkit/userspace/firewall/firewall_program.hpp"
+#include "xdpkit/userspace/firewall/rules.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 #include "xdpkit/userspace/xdp_attachment.hpp"
 
@@ -46,6 +48,7 @@ struct bench_args {
   bool dpdk = true;
   bool json = false;
   std::string log_dir = "/tmp";
+  std::vector<int> firewall_rules{10, 1000, 10000};
 };
 
 struct sample {
@@ -113,14 +116,32 @@ void wait_interface_free(const lab::veth_lab& lab) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 }
 
+// N prefix rules, one of which drops the lab's traffic (UDP to port 9 of the
+// lab's unowned address): every packet costs a lookup in an N-entry LPM trie
+// and one rule check, like a real blocklist hit.
+firewall::rule_set bench_rules(int n, const lab::veth_lab& lab) {
+  std::string text;
+  const std::string target = lab.unowned_ip().substr(0, lab.unowned_ip().rfind('.')) + ".0/24";
+  for (int i = 0; i < n - 1; ++i)
+    text += fmt::format("drop proto udp dst {}.{}.{}.0/24 dport 9\n", 20 + (i >> 16), (i >> 8) & 255, i & 255);
+  text += "drop proto udp dst " + target + " dport 9\ndefault pass\n";
+  return firewall::parse_rules(text, "bench");
+}
+
 sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args& a, int sink_cpu,
                const std::string& log) {
+  std::optional<firewall::firewall_program> fw;
   std::optional<sink_process> proc;
   std::optional<drop_skeleton> skel;
   std::optional<xdp_attachment> attach;
   std::optional<scoped_hugetlbfs> hugetlbfs;
   std::optional<scoped_pages> dpdk_pages;
-  if (sink.command.empty()) {
+  if (sink.command.empty() && sink.firewall_rules > 0) {
+    const auto compiled = firewall::compile(bench_rules(sink.firewall_rules, lab));
+    lab::netns_scope in_dut(lab.dut_ns());
+    fw.emplace(firewall::firewall_program::attach(lab.dut_if(), xdp_mode_request::native));
+    fw->apply(compiled);
+  } else if (sink.command.empty()) {
     lab::netns_scope in_dut(lab.dut_ns());
     skel.emplace(drop_skeleton::open("bench_drop"));
     attach.emplace(xdp_attachment::attach((*skel)->obj, "xdpkit_bench_drop",
@@ -169,12 +190,13 @@ int bench(const bench_args& a) {
 
   const std::string exe = self_exe();
   std::vector<sink_spec> sinks;
-  sinks.push_back({"xdp-drop", {}, "xdp_drops"});
+  sinks.push_back({"xdp-drop", {}, "xdp_drops", 0});
   lab::veth_lab_options lo;
   lo.prefix = "xkbench";
   lab::veth_lab lab = lab::veth_lab::create(lo);
   const std::string dif = lab.dut_if();
   const std::vector<std::string> xdpkit_run{exe, "run", "--iface", dif, "--quiet", "--pages", "huge-or-normal"};
+  for (int n : a.firewall_rules) sinks.push_back({fmt::format("firewall-{}", n), {}, "xdp_drops", n});
   if (!a.ref_xsk.empty()) sinks.push_back({"ref-rxdrop", {a.ref_xsk, "-i", dif, "-m", "rxdrop", "-d", "1000"}, "xdp_redirect"});
   sinks.push_back({"xdpkit-rxdrop", xdpkit_run, "xdp_redirect"});
   const bool have_dpdk = a.dpdk && xdpkit::lab::run_command({"sh", "-c", "command -v dpdk-testpmd"}).status == 0;
@@ -274,7 +296,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "bench",
       "Measure xdpkit rxdrop beside its anchors on one veth lab with one generator, in one run:\n"
-      "the XDP_DROP ceiling, the plain libxdp AF_XDP reference (--ref-xsk), dpdk-testpmd's af_xdp\n"
+      "the XDP_DROP ceiling, the firewall with 10/1,000/10,000 prefix rules, the plain libxdp AF_XDP\n"
+      "reference (--ref-xsk), dpdk-testpmd's af_xdp\n"
       "PMD (rxonly), and poll-mode variants for CPU time per packet. Prints medians and ratios.\n"
       "A measurement, not a test: compare ratios from the same run. `tools/bench.sh` builds the\n"
       "reference and runs this.");
@@ -283,6 +306,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--runs", a->runs, "Runs per sink (the median is reported)")->check(CLI::Range(1, 15))->capture_default_str();
   cmd->add_option("--ref-xsk", a->ref_xsk, "Path of the reference sink binary (shared/bench/ref-xsk.c, built)");
   cmd->add_flag("!--no-dpdk", a->dpdk, "Skip dpdk-testpmd");
+  cmd->add_option("--firewall-rules", a->firewall_rules,
+                  "Firewall sinks to measure, by rule count (each a distinct /24 prefix rule; one drops the lab's "
+                  "traffic)")
+      ->capture_default_str();
   cmd->add_option("--log-dir", a->log_dir, "Where each sink's output goes")->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object with every sink's median, CPU/packet and ratios");
   cmd->callback([a, &exit_code] { exit_code = bench(*a); });

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   xdpkit::cli::add_run_command(app, exit_code);
   xdpkit::cli::add_demo_command(app, exit_code);
   xdpkit::cli::add_bench_command(app, exit_code);
+  xdpkit::cli::add_rules_command(app, exit_code);
 #ifdef XDPKIT_HAVE_TOPOLOGY_CMD
   xdpkit::cli::add_topology_commands(app, exit_code);
 #endif

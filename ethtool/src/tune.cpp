@@ -1,0 +1,167 @@
+#include "xdpkit/ethtool/tune.hpp"
+
+#include <fmt/format.h>
+
+#include "tune_steps.hpp"
+#include "xdpkit/ethtool/ntuple.hpp"
+
+namespace xdpkit::ethtool {
+namespace {
+
+using json = nlohmann::json;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+  return s;
+}
+
+std::string tune_message(const std::string& step, const std::string& reason, std::size_t rolled_back,
+                         const std::vector<std::string>& failures) {
+  std::string m = "step '" + step + "' failed: " + reason;
+  if (step.rfind("revert", 0) == 0) return m;
+  m += rolled_back == 0 ? std::string("; nothing was changed") : fmt::format("; rolled back {} change(s)", rolled_back);
+  if (!failures.empty()) m += "; rollback incomplete: " + join(failures) + " — run `xdpkit revert` again";
+  return m;
+}
+
+// The location of a rule inserted before a crash cut its "ntuple-loc" line:
+// the rule whose text (location aside) is the journaled one.
+std::optional<std::uint32_t> find_rule(const device& dev, const std::string& text) {
+  const auto rules = get_rules(dev);
+  if (!rules) return std::nullopt;
+  for (const auto& r : *rules) {
+    flow_rule anywhere = r;
+    anywhere.fs.location = RX_CLS_LOC_ANY;
+    if (format_rule(anywhere) == text || format_rule(r) == text) return r.fs.location;
+  }
+  return std::nullopt;
+}
+
+// Applies one step (its journal line is already written).
+void apply(const tune_context& ctx, const detail::step& s, journal& log) {
+  if (s.kind != "ntuple") {
+    detail::write_step(ctx, s.kind, s.next);
+    return;
+  }
+  const flow_rule rule = parse_rule(s.next.at("rule").get<std::string>());
+  const std::uint32_t loc = insert_rule(ctx.dev, rule).value();
+  // The location is known only now; revert deletes exactly this rule.
+  log.append(json{{"step", "ntuple-loc"}, {"label", s.label}, {"loc", loc}});
+}
+
+}  // namespace
+
+tune_error::tune_error(std::string step, std::string reason, std::size_t rolled_back,
+                       std::vector<std::string> rollback_failures)
+    : std::runtime_error(tune_message(step, reason, rolled_back, rollback_failures)),
+      step_(std::move(step)),
+      reason_(std::move(reason)),
+      rolled_back_(rolled_back),
+      rollback_failures_(std::move(rollback_failures)) {}
+
+std::vector<step_report> plan_tune(const tune_context& ctx, const tune_request& req) {
+  std::vector<step_report> out;
+  for (const auto& ph : detail::phases(req)) {
+    std::vector<detail::step> steps;
+    try {
+      steps = ph.plan(ctx);
+    } catch (const std::exception& e) {
+      throw tune_error(ph.name, e.what(), 0, {});
+    }
+    for (const auto& s : steps)
+      out.push_back({s.label, s.note.empty() ? detail::describe(s.old, s.next) : s.note, s.old != s.next});
+  }
+  return out;
+}
+
+std::vector<step_report> tune(const tune_context& ctx, const tune_request& req, journal& log) {
+  const std::size_t start = log.size();
+  std::vector<step_report> done;
+
+  auto fail = [&](const std::string& step, const std::string& reason) {
+    std::vector<std::string> failures;
+    const std::size_t changes = log.size() - start;
+    try {
+      revert(ctx, log, start);
+    } catch (const std::exception& e) {
+      failures.push_back(e.what());
+    }
+    if (log.size() == 0 && failures.empty()) log.remove();
+    throw tune_error(step, reason, changes, failures);
+  };
+
+  for (const auto& ph : detail::phases(req)) {
+    std::vector<detail::step> steps;
+    try {
+      steps = ph.plan(ctx);
+    } catch (const std::exception& e) {
+      fail(ph.name, e.what());
+    }
+    for (const auto& s : steps) {
+      const std::string what = s.note.empty() ? detail::describe(s.old, s.next) : s.note;
+      if (s.old == s.next) {
+        done.push_back({s.label, what, false});
+        continue;
+      }
+      try {
+        log.append(json{{"step", s.kind}, {"label", s.label}, {"old", s.old}, {"new", s.next}});
+      } catch (const std::exception& e) {
+        fail(s.label, e.what());
+      }
+      try {
+        apply(ctx, s, log);
+      } catch (const std::exception& e) {
+        // A refused write usually changed nothing; then its line goes without
+        // an undo that the driver would refuse again.
+        bool changed = true;
+        try {
+          changed = s.read(ctx) != s.old;
+        } catch (const std::exception&) {
+        }
+        if (!changed && log.size() > start) log.truncate(log.size() - 1);
+        fail(s.label, e.what());
+      }
+      done.push_back({s.label, what, true});
+    }
+  }
+  if (log.size() == 0) log.remove();  // nothing changed: leave no file behind
+  return done;
+}
+
+std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size_t keep) {
+  std::vector<step_report> done;
+  std::optional<std::uint32_t> inserted_at;
+  while (log.size() > keep) {
+    const json e = log.entries().back();
+    const std::string kind = e.value("step", "");
+    const std::string label = e.value("label", kind);
+    try {
+      if (kind == "ntuple-loc") {
+        inserted_at = e.at("loc").get<std::uint32_t>();
+        log.truncate(log.size() - 1);
+        continue;
+      }
+      if (kind == "ntuple") {
+        const auto text = e.at("new").at("rule").get<std::string>();
+        const auto loc = inserted_at ? inserted_at : find_rule(ctx.dev, text);
+        if (loc) {
+          const auto r = delete_rule(ctx.dev, *loc);
+          if (!r && r.refused().err != ENOENT) r.refused().raise();  // already gone is fine
+        }
+        inserted_at.reset();
+        done.push_back({label, loc ? fmt::format("deleted rule at location {}", *loc) : "was never inserted", true});
+      } else {
+        detail::write_step(ctx, kind, e.at("old"));
+        done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
+      }
+    } catch (const std::exception& ex) {
+      throw tune_error("revert " + label, ex.what(), 0, {});
+    }
+    log.truncate(log.size() - 1);
+  }
+  if (log.size() == 0) log.remove();
+  return done;
+}
+
+}  // namespace xdpkit::ethtool

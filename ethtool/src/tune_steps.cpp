@@ -1,0 +1,276 @@
+#include "tune_steps.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "xdpkit/ethtool/features.hpp"
+#include "xdpkit/ethtool/queues.hpp"
+#include "xdpkit/topology/interrupts.hpp"
+
+namespace xdpkit::ethtool::detail {
+namespace {
+
+using json = nlohmann::json;
+using topology::cpu_set;
+
+json counts(const channels& c) { return {{"rx", c.rx}, {"tx", c.tx}, {"other", c.other}, {"combined", c.combined}}; }
+json counts(const rings& r) { return {{"rx", r.rx}, {"tx", r.tx}, {"rx_mini", r.rx_mini}, {"rx_jumbo", r.rx_jumbo}}; }
+
+json rss_value(const rss_config& r) {
+  // The default spread is journaled as "default" (an empty table), so revert
+  // hands the table back to the kernel instead of pinning today's layout.
+  if (is_default_spread(r.table, r.rx_rings)) return {{"table", json::array()}};
+  return {{"table", r.table}};
+}
+
+json hash_value(const device& dev, const hash_request& h) {
+  return {{"flow", h.flow_name}, {"fields", fields_to_letters(get_hash_fields(dev, h.flow_type).value())}};
+}
+
+json feature_value(const device& dev, const std::string& name) {
+  // Held in a named variable: a range-for over get_features(dev).value()
+  // would iterate a vector owned by a destroyed temporary.
+  const auto features = get_features(dev);
+  for (const auto& f : features.value())
+    if (f.name == name) return {{"name", name}, {"on", f.requested}, {"changeable", f.changeable}};
+  throw error("ETHTOOL_GFEATURES", dev.name(), EOPNOTSUPP, "this kernel has no feature '" + name + "'");
+}
+
+const rx_queue* find_rx(const queue_report& q, unsigned i) {
+  for (const auto& r : q.rx)
+    if (r.index == i) return &r;
+  return nullptr;
+}
+const tx_queue* find_tx(const queue_report& q, unsigned i) {
+  for (const auto& t : q.tx)
+    if (t.index == i) return &t;
+  return nullptr;
+}
+
+std::vector<step> plan_irqs(const tune_context& ctx, const std::string& spec) {
+  const queue_report q = read_queues(ctx.root, ctx.dev.name());
+  const bool any = std::any_of(q.irqs.begin(), q.irqs.end(), [](const queue_irq& i) { return i.role.queue >= 0; });
+  if (!any)  // veth, lo, tun: nothing to place, and nothing wrong with asking
+    return {step{"irq", "irq affinity", json(), json(), [](const tune_context&) { return json(); },
+                 "no per-queue IRQs on this device"}};
+  cpu_set cpus;
+  if (spec == "local") {
+    if (!q.nic.pci)
+      throw error("irq affinity", ctx.dev.name(), ENODEV,
+                  "the interface has no PCI device, so no local CPUs; give a CPU list instead of 'local'");
+    cpus = q.nic.pci->local_cpus;
+  } else {
+    cpus = cpu_set::parse_list(spec, "--irq-affinity");
+  }
+  if (cpus.empty()) throw error("irq affinity", ctx.dev.name(), EINVAL, "the CPU set is empty");
+  const auto ids = cpus.ids();
+  std::vector<step> out;
+  for (const auto& i : q.irqs) {
+    if (i.role.queue < 0) continue;  // link/config vectors stay where they are
+    if (!i.affinity) continue;       // /proc/irq/N absent: nothing to place
+    const cpu_set target{ids[static_cast<std::size_t>(i.role.queue) % ids.size()]};
+    const unsigned irq = i.irq;
+    out.push_back(step{"irq", fmt::format("irq {} ({})", irq, i.name), json{{"irq", irq}, {"cpus", i.affinity->to_list()}},
+                       json{{"irq", irq}, {"cpus", target.to_list()}}, [irq](const tune_context& c) {
+                         return json{{"irq", irq}, {"cpus", topology::read_irq_affinity(c.root, irq).affinity.to_list()}};
+                       }});
+  }
+  return out;
+}
+
+std::vector<step> plan_rps(const tune_context& ctx, const cpu_set& cpus) {
+  const queue_report q = read_queues(ctx.root, ctx.dev.name());
+  std::vector<step> out;
+  for (const auto& r : q.rx) {
+    if (!r.rps_cpus)
+      throw error("rps", ctx.dev.name(), EOPNOTSUPP, "this kernel has no RPS (rps_cpus missing)");
+    const unsigned i = r.index;
+    out.push_back(step{"rps", fmt::format("rps rx-{}", i), json{{"queue", i}, {"cpus", r.rps_cpus->to_list()}},
+                       json{{"queue", i}, {"cpus", cpus.to_list()}}, [i](const tune_context& c) {
+                         const auto* now = find_rx(read_queues(c.root, c.dev.name()), i);
+                         return now && now->rps_cpus ? json{{"queue", i}, {"cpus", now->rps_cpus->to_list()}} : json();
+                       }});
+  }
+  return out;
+}
+
+std::vector<step> plan_xps(const tune_context& ctx, const cpu_set& cpus) {
+  const queue_report q = read_queues(ctx.root, ctx.dev.name());
+  const auto ids = cpus.ids();
+  if (ids.empty()) throw error("xps", ctx.dev.name(), EINVAL, "the CPU set is empty");
+  std::vector<step> out;
+  for (const auto& t : q.tx) {
+    if (!t.xps_cpus)
+      throw error("xps", ctx.dev.name(), EOPNOTSUPP, "this kernel has no XPS (xps_cpus missing)");
+    const unsigned i = t.index;
+    const cpu_set target{ids[i % ids.size()]};
+    out.push_back(step{"xps", fmt::format("xps tx-{}", i), json{{"queue", i}, {"cpus", t.xps_cpus->to_list()}},
+                       json{{"queue", i}, {"cpus", target.to_list()}}, [i](const tune_context& c) {
+                         const auto* now = find_tx(read_queues(c.root, c.dev.name()), i);
+                         return now && now->xps_cpus ? json{{"queue", i}, {"cpus", now->xps_cpus->to_list()}} : json();
+                       }});
+  }
+  return out;
+}
+
+std::vector<step> plan_busy_poll(const tune_context& ctx, const tune_request& req) {
+  const queue_report q = read_queues(ctx.root, ctx.dev.name());
+  if (!q.napi_defer_hard_irqs || !q.gro_flush_timeout_ns)
+    throw error("busy poll", ctx.dev.name(), EOPNOTSUPP,
+                "this kernel has no napi_defer_hard_irqs/gro_flush_timeout (Linux 5.10+)");
+  auto reader = [](bool defer) {
+    return [defer](const tune_context& c) {
+      const auto now = read_queues(c.root, c.dev.name());
+      return defer ? json{{"value", now.napi_defer_hard_irqs.value_or(0)}}
+                   : json{{"value", now.gro_flush_timeout_ns.value_or(0)}};
+    };
+  };
+  return {
+      step{"napi_defer_hard_irqs", "napi_defer_hard_irqs", json{{"value", *q.napi_defer_hard_irqs}},
+           json{{"value", req.busy_poll_defer_hard_irqs}}, reader(true)},
+      step{"gro_flush_timeout", "gro_flush_timeout", json{{"value", *q.gro_flush_timeout_ns}},
+           json{{"value", req.busy_poll_gro_flush_timeout_ns}}, reader(false)},
+  };
+}
+
+}  // namespace
+
+std::vector<phase> phases(const tune_request& req) {
+  std::vector<phase> out;
+  if (!req.ntuple.empty())
+    out.push_back({"feature rx-ntuple-filter", [](const tune_context& c) {
+                     // Rules need the filter on; journaled like any change, so
+                     // revert turns it off again if it was off.
+                     json old = feature_value(c.dev, "rx-ntuple-filter");
+                     if (!old["on"] && !old["changeable"])
+                       throw error("ETHTOOL_SFEATURES rx-ntuple-filter", c.dev.name(), EOPNOTSUPP,
+                                   "the feature is fixed off for this device: the driver has no ntuple filters");
+                     old.erase("changeable");
+                     json next = old;
+                     next["on"] = true;
+                     return std::vector<step>{{"feature", "feature rx-ntuple-filter", old, next, [](const tune_context& cc) {
+                                                 json now = feature_value(cc.dev, "rx-ntuple-filter");
+                                                 now.erase("changeable");
+                                                 return now;
+                                               }}};
+                   }});
+  if (req.channels)
+    out.push_back({"channels", [want = *req.channels](const tune_context& c) {
+                     const channels now = get_channels(c.dev).value();
+                     return std::vector<step>{{"channels", "channels", counts(now), counts(apply_request(now, want)),
+                                               [](const tune_context& cc) { return counts(get_channels(cc.dev).value()); }}};
+                   }});
+  if (req.rings)
+    out.push_back({"rings", [want = *req.rings](const tune_context& c) {
+                     const rings now = get_rings(c.dev).value();
+                     return std::vector<step>{{"rings", "rings", counts(now), counts(apply_request(now, want)),
+                                               [](const tune_context& cc) { return counts(get_rings(cc.dev).value()); }}};
+                   }});
+  if (req.rss)
+    out.push_back({"rss", [want = *req.rss](const tune_context& c) {
+                     const rss_config now = get_rss(c.dev).value();
+                     const auto table = table_for(want, static_cast<std::uint32_t>(now.table.size()));
+                     if (!table.empty() && now.rx_rings > 0)
+                       for (auto q : table)
+                         if (q >= now.rx_rings)
+                           throw error("rss", c.dev.name(), EINVAL,
+                                       fmt::format("the spread names queue {} but there are {} rx rings; raise --channels", q,
+                                                   now.rx_rings));
+                     return std::vector<step>{{"rss", "rss", rss_value(now), json{{"table", table}},
+                                               [](const tune_context& cc) { return rss_value(get_rss(cc.dev).value()); }}};
+                   }});
+  if (!req.hash.empty())
+    out.push_back({"hash", [hash = req.hash](const tune_context& c) {
+                     std::vector<step> steps;
+                     for (const auto& h : hash)
+                       steps.push_back({"hash", "hash " + h.flow_name, hash_value(c.dev, h),
+                                        json{{"flow", h.flow_name}, {"fields", fields_to_letters(h.fields)}},
+                                        [h](const tune_context& cc) { return hash_value(cc.dev, h); }});
+                     return steps;
+                   }});
+  if (!req.ntuple.empty())
+    out.push_back({"ntuple", [rules = req.ntuple](const tune_context&) {
+                     std::vector<step> steps;
+                     for (const auto& r : rules)
+                       steps.push_back({"ntuple", "ntuple " + format_rule(r), json(nullptr), json{{"rule", format_rule(r)}},
+                                        [](const tune_context&) { return json(nullptr); }});
+                     return steps;
+                   }});
+  if (req.irq_affinity)
+    out.push_back({"irq", [spec = *req.irq_affinity](const tune_context& c) { return plan_irqs(c, spec); }});
+  if (req.rps) out.push_back({"rps", [cpus = *req.rps](const tune_context& c) { return plan_rps(c, cpus); }});
+  if (req.xps) out.push_back({"xps", [cpus = *req.xps](const tune_context& c) { return plan_xps(c, cpus); }});
+  if (req.busy_poll) out.push_back({"busy-poll", [req](const tune_context& c) { return plan_busy_poll(c, req); }});
+  return out;
+}
+
+void write_step(const tune_context& ctx, const std::string& kind, const json& v) {
+  const device& dev = ctx.dev;
+  if (kind == "channels") {
+    channels want = get_channels(dev).value();
+    want.rx = v.at("rx");
+    want.tx = v.at("tx");
+    want.other = v.at("other");
+    want.combined = v.at("combined");
+    set_channels(dev, want).value();
+  } else if (kind == "rings") {
+    rings want = get_rings(dev).value();
+    want.rx = v.at("rx");
+    want.tx = v.at("tx");
+    want.rx_mini = v.at("rx_mini");
+    want.rx_jumbo = v.at("rx_jumbo");
+    set_rings(dev, want).value();
+  } else if (kind == "rss") {
+    const auto table = v.at("table").get<std::vector<std::uint32_t>>();
+    set_rss_table(dev, table).value();
+    verify_rss_table(dev, table);  // some drivers accept and ignore
+  } else if (kind == "hash") {
+    const std::string flow = v.at("flow");
+    const auto type = hash_flow_type(flow);
+    if (!type) throw error("journal", dev.name(), EPROTO, "unknown hash flow '" + flow + "'");
+    set_hash_fields(dev, *type, letters_to_fields(v.at("fields").get<std::string>())).value();
+  } else if (kind == "feature") {
+    set_feature(dev, v.at("name").get<std::string>(), v.at("on").get<bool>()).value();
+  } else if (kind == "irq") {
+    topology::write_irq_affinity(ctx.root, v.at("irq").get<unsigned>(), cpu_set::parse_list(v.at("cpus").get<std::string>()));
+  } else if (kind == "rps") {
+    write_rps_cpus(ctx.root, dev.name(), v.at("queue").get<unsigned>(), cpu_set::parse_list(v.at("cpus").get<std::string>()));
+  } else if (kind == "xps") {
+    write_xps_cpus(ctx.root, dev.name(), v.at("queue").get<unsigned>(), cpu_set::parse_list(v.at("cpus").get<std::string>()));
+  } else if (kind == "napi_defer_hard_irqs") {
+    write_napi_defer_hard_irqs(ctx.root, dev.name(), v.at("value").get<std::uint32_t>());
+  } else if (kind == "gro_flush_timeout") {
+    write_gro_flush_timeout(ctx.root, dev.name(), v.at("value").get<std::uint64_t>());
+  } else {
+    throw error("journal", dev.name(), EPROTO, "unknown step '" + kind + "' (written by a newer xdpkit?)");
+  }
+}
+
+std::string describe(const json& old, const json& next) {
+  static const std::set<std::string> identity{"queue", "irq", "flow", "name"};
+  auto text = [](const std::string& key, const json& v) -> std::string {
+    if (v.is_string()) return v.get<std::string>().empty() ? "none" : v.get<std::string>();
+    if (key == "table") {
+      if (v.empty()) return "default spread";
+      std::set<std::uint32_t> queues(v.begin(), v.end());
+      return fmt::format("{} entries over {} queues", v.size(), queues.size());
+    }
+    if (v.is_boolean()) return v.get<bool>() ? "on" : "off";
+    return v.dump();
+  };
+  if (old.is_null()) return "add";
+  std::string out;
+  for (const auto& [key, v] : next.items()) {
+    if (identity.count(key)) continue;
+    const json before = old.contains(key) ? old[key] : json();
+    if (before == v) continue;
+    // Single-valued steps ("on", "value") read better without the key.
+    const std::string name = key == "on" || key == "value" ? "" : key + " ";
+    out += fmt::format("{}{}{} -> {}", out.empty() ? "" : ", ", name, text(key, before), text(key, v));
+  }
+  return out.empty() ? "unchanged" : out;
+}
+
+}  // namespace xdpkit::ethtool::detail

@@ -1,0 +1,41 @@
+// The steps behind tune/revert: how each kind of change is planned (old and
+// new value as JSON, the form the journal keeps), written, and described.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "xdpkit/ethtool/tune.hpp"
+
+namespace xdpkit::ethtool::detail {
+
+struct step {
+  std::string kind;   // journal "step": channels, rings, rss, hash, feature, ntuple, irq, rps, xps, napi_defer_hard_irqs, gro_flush_timeout
+  std::string label;  // for people: "rps rx-3", "hash udp4"
+  nlohmann::json old, next;
+  // Reads the value again (to tell whether a failed write changed anything).
+  std::function<nlohmann::json(const tune_context&)> read;
+  // Why a step that changes nothing does so ("no per-queue IRQs").
+  std::string note = {};
+};
+
+struct phase {
+  std::string name;
+  std::function<std::vector<step>(const tune_context&)> plan;
+};
+
+// In execution order; phases a request does not ask for are left out.
+std::vector<phase> phases(const tune_request& req);
+
+// Sets a journaled value (tune writes `new`, revert and rollback write `old`).
+// Not for ntuple (insert/delete, see tune.cpp). Throws ethtool::error with
+// the driver's refusal, or topology::io_error for sysfs/procfs writes.
+void write_step(const tune_context& ctx, const std::string& kind, const nlohmann::json& value);
+
+// "rx 1 -> 2, tx 1 -> 2".
+std::string describe(const nlohmann::json& old, const nlohmann::json& next);
+
+}  // namespace xdpkit::ethtool::detail

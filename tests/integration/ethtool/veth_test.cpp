@@ -1,0 +1,227 @@
+// ethtool/ against the real kernel on a veth pair inside a namespace the test
+// makes and removes (root). Matrix:
+//   probe     veth's capabilities: channels yes; rings, RSS, hash fields,
+//             ntuple not supported (with the kernel's reason); XDP native,
+//             no zero-copy; no IRQs; its four rx/tx queues in sysfs
+//   tune      channels + RPS + XPS + busy-poll knobs, journaled in /run/xdpkit;
+//             revert; probe before == probe after; no journal, no namespace left
+//   failure   a later step the driver lacks rolls back the earlier ones
+//   refusals  channels above the maximum; ntuple on a device with fixed-off filters;
+//             IRQ affinity on a device without IRQs
+// Every test also checks it leaked no file descriptor.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "veth_ns.hpp"
+#include "xdpkit/ethtool/channels.hpp"
+#include "xdpkit/ethtool/journal.hpp"
+#include "xdpkit/ethtool/probe.hpp"
+#include "xdpkit/ethtool/stats.hpp"
+#include "xdpkit/ethtool/transport.hpp"
+#include "xdpkit/ethtool/tune.hpp"
+#include "xdpkit/ethtool/xdp.hpp"
+
+namespace xdpkit::ethtool {
+namespace {
+
+std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+class VethTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) for netns, veth and sysfs mounts";
+    fds_ = open_fds();
+  }
+  void TearDown() override {
+    if (fds_) {
+      EXPECT_EQ(open_fds(), fds_) << "file descriptors leaked";
+    }
+  }
+  std::size_t fds_ = 0;
+};
+
+TEST_F(VethTest, ProbeReportsWhatVethCanAndCannotDo) {
+  std::string ns;
+  {
+    itest::veth_ns lab;
+    ns = lab.ns();
+    itest::enter_ns inside(lab.ns());
+    itest::ns_sysfs sys;
+    auto io = make_kernel_transport();
+    const device dev(*io, lab.b());
+    probe_options opt;
+    opt.root = topology::host_root(sys.root());
+    const auto r = probe(dev, opt);
+
+    EXPECT_EQ(r["driver"]["name"], "veth");
+    ASSERT_TRUE(r["channels"]["supported"]);
+    EXPECT_EQ(r["channels"]["max"]["rx"], 4);
+    EXPECT_EQ(r["channels"]["current"]["rx"], 4);  // veth starts with every queue it was made with
+    for (const char* section : {"rings", "rss", "hash_fields", "ntuple"}) {
+      EXPECT_FALSE(r[section]["supported"]) << section;
+      EXPECT_NE(r[section]["reason"].get<std::string>().find("Operation not supported"), std::string::npos) << section;
+    }
+    ASSERT_TRUE(r["features"]["supported"]);
+    EXPECT_EQ(r["features"]["list"]["rx-ntuple-filter"], "off [fixed]");
+    ASSERT_TRUE(r["xdp"]["supported"]) << r["xdp"].dump();
+    EXPECT_TRUE(r["xdp"]["native"]);
+    EXPECT_FALSE(r["xdp"]["zero_copy"]);
+    ASSERT_TRUE(r["queues"]["supported"]) << r["queues"].dump();
+    EXPECT_TRUE(r["queues"]["virtual"]);
+    EXPECT_EQ(r["queues"]["numa_node"], -1);
+    EXPECT_TRUE(r["queues"]["irqs"].empty());
+    EXPECT_EQ(r["queues"]["rx"].size(), 4u);
+    EXPECT_EQ(r["queues"]["napi_defer_hard_irqs"], 0);
+
+    const auto text = format_probe(r);
+    EXPECT_NE(text.find("rings         not supported (ETHTOOL_GRINGPARAM on " + lab.b()), std::string::npos) << text;
+    EXPECT_NE(text.find("irqs          none"), std::string::npos) << text;
+
+    const auto stats = get_stats(dev).value();
+    ASSERT_FALSE(stats.empty());
+    EXPECT_EQ(stats.front().first, "peer_ifindex");
+    EXPECT_EQ(static_cast<int>(stats.front().second), io->ifindex(lab.a()));
+  }
+  EXPECT_FALSE(itest::netns_exists(ns)) << "namespace left behind";
+}
+
+TEST_F(VethTest, TuneRevertProbeIsIdentical) {
+  std::string ns, ifname;
+  {
+    itest::veth_ns lab;
+    ns = lab.ns();
+    ifname = lab.b();
+    itest::enter_ns inside(lab.ns());
+    itest::ns_sysfs sys;
+    auto io = make_kernel_transport();
+    const device dev(*io, lab.b());
+    probe_options opt;
+    opt.root = topology::host_root(sys.root());
+    const auto before = probe(dev, opt);
+
+    const tune_context ctx{dev, topology::host_root(sys.root())};
+    tune_request req;
+    req.channels = parse_channels_request("2");
+    req.rps = topology::cpu_set::parse_list("0");
+    req.xps = topology::cpu_set::parse_list("0");
+    req.busy_poll = true;
+    {
+      auto log = journal::open(kDefaultJournalDir, lab.b());
+      const auto done = tune(ctx, req, log);
+      EXPECT_GE(done.size(), 6u);  // channels, rps x2, xps x2, two knobs
+      EXPECT_TRUE(journal::exists(kDefaultJournalDir, lab.b()));
+    }
+    const auto during = probe(dev, opt);
+    EXPECT_EQ(during["channels"]["current"]["rx"], 2);
+    EXPECT_EQ(during["queues"]["rx"].size(), 2u);
+    EXPECT_EQ(during["queues"]["rx"][1]["rps_cpus"], "0");
+    EXPECT_EQ(during["queues"]["tx"][1]["xps_cpus"], "0");
+    EXPECT_EQ(during["queues"]["napi_defer_hard_irqs"], 2);
+    EXPECT_EQ(during["queues"]["gro_flush_timeout_ns"], 200000);
+
+    // A second tune on the same interface extends the journal.
+    {
+      tune_request more;
+      more.channels = parse_channels_request("3");
+      auto log = journal::open(kDefaultJournalDir, lab.b());
+      const std::size_t had = log.size();
+      tune(ctx, more, log);
+      EXPECT_EQ(log.size(), had + 1);
+    }
+    {
+      auto log = journal::open(kDefaultJournalDir, lab.b());
+      revert(ctx, log);
+    }
+    const auto after = probe(dev, opt);
+    EXPECT_EQ(after.dump(), before.dump());
+    EXPECT_EQ(format_probe(after), format_probe(before));
+    EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+  }
+  EXPECT_FALSE(itest::netns_exists(ns));
+  EXPECT_FALSE(std::filesystem::exists(journal::path_for(kDefaultJournalDir, ifname)));
+}
+
+TEST_F(VethTest, StepVethLacksRollsBackChannels) {
+  itest::veth_ns lab;
+  itest::enter_ns inside(lab.ns());
+  itest::ns_sysfs sys;
+  auto io = make_kernel_transport();
+  const device dev(*io, lab.b());
+  const tune_context ctx{dev, topology::host_root(sys.root())};
+  tune_request req;
+  req.channels = parse_channels_request("2");
+  req.rings = parse_rings_request("rx=256");
+  const auto before = get_channels(dev).value();
+  auto log = journal::open(kDefaultJournalDir, lab.b());
+  try {
+    tune(ctx, req, log);
+    FAIL() << "veth has no rings";
+  } catch (const tune_error& e) {
+    EXPECT_EQ(e.step(), "rings");
+    EXPECT_EQ(e.rolled_back(), 1u);
+    EXPECT_NE(std::string(e.what()).find("ETHTOOL_GRINGPARAM on " + lab.b() + ": Operation not supported"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(get_channels(dev).value(), before);
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+}
+
+TEST_F(VethTest, IrqLessDeviceIsHandled) {
+  itest::veth_ns lab;
+  itest::enter_ns inside(lab.ns());
+  itest::ns_sysfs sys;
+  auto io = make_kernel_transport();
+  const device dev(*io, lab.b());
+  const tune_context ctx{dev, topology::host_root(sys.root())};
+  tune_request req;
+  req.irq_affinity = "local";
+  auto log = journal::open(kDefaultJournalDir, lab.b());
+  const auto done = tune(ctx, req, log);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].changed);
+  EXPECT_EQ(done[0].what, "no per-queue IRQs on this device");
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+}
+
+TEST_F(VethTest, RefusalsComeBackAsAnswers) {
+  itest::veth_ns lab;
+  itest::enter_ns inside(lab.ns());
+  itest::ns_sysfs sys;
+  auto io = make_kernel_transport();
+  const device dev(*io, lab.b());
+
+  const auto now = get_channels(dev).value();
+  const auto r = set_channels(dev, apply_request(now, parse_channels_request("9")));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.refused().err, EINVAL);
+  EXPECT_NE(r.refused().message().find("at most rx 4, tx 4"), std::string::npos) << r.refused().message();
+
+  const tune_context ctx{dev, topology::host_root(sys.root())};
+  tune_request req;
+  req.ntuple.push_back(parse_rule("flow-type udp4 dst-port 53 action 0"));
+  auto log = journal::open(kDefaultJournalDir, lab.b());
+  try {
+    tune(ctx, req, log);
+    FAIL() << "veth has no ntuple filters";
+  } catch (const tune_error& e) {
+    EXPECT_EQ(e.step(), "feature rx-ntuple-filter");
+    EXPECT_NE(std::string(e.what()).find("fixed off for this device: the driver has no ntuple filters"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nothing was changed"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+
+  EXPECT_THROW((void)probe(device(*io, "xkenosuch0")), error);
+  const auto x = get_xdp_features(dev).value();
+  EXPECT_TRUE(x.has(xdp_basic));
+}
+
+}  // namespace
+}  // namespace xdpkit::ethtool

@@ -1,0 +1,355 @@
+// tune / revert / the journal against a scripted kernel and a writable copy
+// of a captured host (tests/fixtures/two-socket-ht: an ice NIC on node 1).
+// Matrix: channels + IRQ affinity then revert restores every file and value;
+// a failing step rolls back the earlier ones and names itself; a second tune
+// extends the journal and revert undoes both; --dry-run touches nothing;
+// ntuple inserts are deleted by location; torn, corrupt and locked journals.
+#include <gtest/gtest.h>
+#include <linux/ethtool.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "kernel_script.hpp"
+#include "scripted_transport.hpp"
+#include "xdpkit/ethtool/tune.hpp"
+#include "xdpkit/topology/interrupts.hpp"
+
+namespace xdpkit::ethtool {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::expect_gchannels;
+using testing::expect_gfeatures;
+using testing::expect_schannels;
+using testing::expect_strings;
+using testing::scripted_transport;
+using testing::with_tail;
+using testing::zeroed;
+
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string tmpl = (fs::temp_directory_path() / "xdpkit-ethtool-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+ethtool_channels combined(std::uint32_t max, std::uint32_t now) {
+  auto c = zeroed<ethtool_channels>();
+  c.max_combined = max;
+  c.combined_count = now;
+  return c;
+}
+
+TEST(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
+  temp_dir tmp;
+  fs::copy(fs::path(XDPKIT_FIXTURES_DIR) / "two-socket-ht/root", tmp.path() / "root",
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  const topology::host_root root(tmp.path() / "root");
+  std::map<unsigned, std::string> before;
+  for (unsigned irq = 120; irq <= 136; ++irq) before[irq] = topology::read_irq_affinity(root, irq).affinity.to_list();
+
+  scripted_transport io;
+  const device dev(io, "eth2");
+  const tune_context ctx{dev, root};
+  tune_request req;
+  req.channels = parse_channels_request("8");
+  req.irq_affinity = "local";
+
+  expect_gchannels(io, combined(16, 16), "eth2");  // plan
+  expect_gchannels(io, combined(16, 16), "eth2");  // write
+  expect_schannels(io, combined(16, 8), 0, "eth2");
+  auto log = journal::open(tmp.path() / "run", "eth2");
+  const auto done = tune(ctx, req, log);
+  ASSERT_TRUE(io.finished());
+
+  // Queue q's vector goes to the q-th local CPU of node 1 (4-7,12-15), round robin.
+  const unsigned local[] = {4, 5, 6, 7, 12, 13, 14, 15};
+  std::size_t changed = 0;
+  for (const auto& s : done) changed += s.changed;
+  for (unsigned q = 0; q < 16; ++q)
+    EXPECT_EQ(topology::read_irq_affinity(root, 121 + q).affinity.to_list(), std::to_string(local[q % 8])) << q;
+  EXPECT_EQ(topology::read_irq_affinity(root, 120).affinity.to_list(), before[120]) << "misc vector moved";
+  EXPECT_EQ(log.size(), changed);
+  EXPECT_EQ(log.entries().front()["step"], "channels");
+  EXPECT_EQ(log.entries().front()["old"]["combined"], 16);
+
+  // The journal on disk says the same, one JSON line per change.
+  {
+    std::ifstream in(log.path());
+    std::size_t lines = 0;
+    for (std::string l; std::getline(in, l);) ++lines;
+    EXPECT_EQ(lines, changed);
+  }
+
+  expect_gchannels(io, combined(16, 8), "eth2");
+  expect_schannels(io, combined(16, 16), 0, "eth2");
+  const auto undone = revert(ctx, log);
+  EXPECT_EQ(undone.size(), changed);
+  EXPECT_EQ(undone.back().step, "channels");
+  for (const auto& [irq, list] : before) EXPECT_EQ(topology::read_irq_affinity(root, irq).affinity.to_list(), list) << irq;
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth2"));
+}
+
+// GRXRINGS + GRSSH (sizes) + GRSSH (data) answering `table` with no key.
+void expect_get_rss(scripted_transport& io, std::uint32_t rings, const std::vector<std::uint32_t>& table) {
+  auto rr = zeroed<ethtool_rxnfc>();
+  rr.cmd = ETHTOOL_GRXRINGS;
+  auto rr_rep = rr;
+  rr_rep.data = rings;
+  io.expect("eth0", rr, rr_rep);
+  auto size = zeroed<ethtool_rxfh>();
+  size.cmd = ETHTOOL_GRSSH;
+  auto size_rep = size;
+  size_rep.indir_size = static_cast<std::uint32_t>(table.size());
+  io.expect("eth0", size, size_rep);
+  io.expect_ioctl("eth0", with_tail(size_rep, std::vector<std::uint32_t>(table.size(), 0)), with_tail(size_rep, table));
+}
+
+TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.channels = parse_channels_request("2");
+  req.rss = parse_rss_request("weight 1 3");
+
+  expect_gchannels(io, combined(8, 4));
+  expect_gchannels(io, combined(8, 4));
+  expect_schannels(io, combined(8, 2));
+  expect_get_rss(io, 2, {0, 1, 0, 1});  // plan: today's table is the default spread
+  auto set = zeroed<ethtool_rxfh>();
+  set.cmd = ETHTOOL_SRSSH;
+  set.indir_size = 4;
+  io.expect_ioctl("eth0", with_tail(set, std::vector<std::uint32_t>{0, 1, 1, 1}), {}, -EIO);
+  expect_get_rss(io, 2, {0, 1, 0, 1});  // unchanged by the failed write: no undo for it
+  expect_gchannels(io, combined(8, 2));  // rollback of channels
+  expect_schannels(io, combined(8, 4));
+
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  try {
+    tune(ctx, req, log);
+    FAIL() << "the rss step must fail";
+  } catch (const tune_error& e) {
+    EXPECT_EQ(e.step(), "rss");
+    EXPECT_EQ(e.rolled_back(), 1u);
+    EXPECT_TRUE(e.rollback_failures().empty());
+    EXPECT_STREQ(e.what(), "step 'rss' failed: ETHTOOL_SRSSH on eth0: Input/output error; rolled back 1 change(s)");
+  }
+  EXPECT_EQ(log.size(), 0u);
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0")) << "a rolled-back first tune leaves no journal";
+}
+
+TEST(Tune, RefusedValueChangesNothingAndSaysWhy) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.channels = parse_channels_request("9");
+  expect_gchannels(io, combined(8, 4));
+  expect_gchannels(io, combined(8, 4));
+  expect_schannels(io, combined(8, 9), -EINVAL);
+  expect_gchannels(io, combined(8, 4));  // re-read: unchanged
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  try {
+    tune(ctx, req, log);
+    FAIL();
+  } catch (const tune_error& e) {
+    EXPECT_EQ(e.step(), "channels");
+    EXPECT_EQ(e.rolled_back(), 0u);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("at most rx 0, tx 0, other 0, combined 8"), std::string::npos) << what;
+    EXPECT_NE(what.find("nothing was changed"), std::string::npos) << what;
+  }
+}
+
+TEST(Tune, SecondTuneExtendsTheJournalAndRevertUndoesBoth) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request first, second;
+  first.channels = parse_channels_request("2");
+  second.channels = parse_channels_request("3");
+  {
+    expect_gchannels(io, combined(8, 4));
+    expect_gchannels(io, combined(8, 4));
+    expect_schannels(io, combined(8, 2));
+    auto log = journal::open(tmp.path() / "run", "eth0");
+    tune(ctx, first, log);
+  }
+  {
+    expect_gchannels(io, combined(8, 2));
+    expect_gchannels(io, combined(8, 2));
+    expect_schannels(io, combined(8, 3));
+    auto log = journal::open(tmp.path() / "run", "eth0");  // reopened, as a second `xdpkit tune` would
+    ASSERT_EQ(log.size(), 1u);
+    tune(ctx, second, log);
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log.entries()[1]["old"]["combined"], 2);
+  }
+  expect_gchannels(io, combined(8, 3));
+  expect_schannels(io, combined(8, 2));
+  expect_gchannels(io, combined(8, 2));
+  expect_schannels(io, combined(8, 4));
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  EXPECT_EQ(revert(ctx, log).size(), 2u);
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+TEST(Tune, DryRunOnlyReads) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.channels = parse_channels_request("combined=2");
+  expect_gchannels(io, combined(8, 4));
+  const auto plan = plan_tune(ctx, req);
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].what, "combined 4 -> 2");
+  EXPECT_TRUE(plan[0].changed);
+  EXPECT_FALSE(fs::exists(tmp.path() / "run"));
+}
+
+TEST(Tune, NtupleRuleIsJournaledWithItsLocationAndDeletedOnRevert) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.ntuple.push_back(parse_rule("flow-type udp4 dst-port 53 action 2"));
+
+  // rx-ntuple-filter (index 32) is already on: the feature step is a no-op.
+  std::vector<std::string> names;
+  for (int i = 0; i < 32; ++i) names.push_back("f" + std::to_string(i));
+  names.push_back("rx-ntuple-filter");
+  expect_strings(io, ETH_SS_FEATURES, names);
+  expect_gfeatures(io, {}, {1, 1, 1, 0});
+  auto cnt = zeroed<ethtool_rxnfc>();
+  cnt.cmd = ETHTOOL_GRXCLSRLCNT;
+  auto cnt_rep = cnt;
+  cnt_rep.data = 1024 | RX_CLS_LOC_SPECIAL;
+  io.expect("eth0", cnt, cnt_rep);
+  auto ins = zeroed<ethtool_rxnfc>();
+  ins.cmd = ETHTOOL_SRXCLSRLINS;
+  ins.fs = req.ntuple[0].fs;
+  auto ins_rep = ins;
+  ins_rep.fs.location = 1021;
+  io.expect("eth0", ins, ins_rep);
+
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  const auto done = tune(ctx, req, log);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_FALSE(done[0].changed);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.entries()[0]["step"], "ntuple");
+  EXPECT_EQ(log.entries()[1]["step"], "ntuple-loc");
+  EXPECT_EQ(log.entries()[1]["loc"], 1021);
+
+  auto del = zeroed<ethtool_rxnfc>();
+  del.cmd = ETHTOOL_SRXCLSRLDEL;
+  del.fs.location = 1021;
+  io.expect("eth0", del, del);
+  const auto undone = revert(ctx, log);
+  ASSERT_EQ(undone.size(), 1u);
+  EXPECT_EQ(undone[0].what, "deleted rule at location 1021");
+}
+
+TEST(Tune, RevertAfterACrashBetweenInsertAndItsLocationFindsTheRule) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  const flow_rule rule = parse_rule("flow-type tcp4 dst-port 443 action 5");
+  {
+    // What a tune killed right after SRXCLSRLINS leaves: the intent, no location.
+    auto log = journal::open(tmp.path() / "run", "eth0");
+    log.append({{"step", "ntuple"}, {"label", "ntuple"}, {"old", nullptr}, {"new", {{"rule", format_rule(rule)}}}});
+  }
+  auto cnt = zeroed<ethtool_rxnfc>();
+  cnt.cmd = ETHTOOL_GRXCLSRLCNT;
+  auto cnt_rep = cnt;
+  cnt_rep.rule_cnt = 2;
+  cnt_rep.data = 64;
+  io.expect("eth0", cnt, cnt_rep);
+  auto all = zeroed<ethtool_rxnfc>();
+  all.cmd = ETHTOOL_GRXCLSRLALL;
+  all.rule_cnt = 2;
+  io.expect_ioctl("eth0", with_tail(all, std::vector<std::uint32_t>{0, 0}),
+                  with_tail(all, std::vector<std::uint32_t>{63, 10}));
+  // Location order: 10 is someone else's rule, 63 is ours.
+  const flow_rule other = parse_rule("flow-type udp4 dst-port 53 action 1");
+  for (auto [loc, r] : {std::pair{10u, other}, std::pair{63u, rule}}) {
+    auto get = zeroed<ethtool_rxnfc>();
+    get.cmd = ETHTOOL_GRXCLSRULE;
+    get.fs.location = loc;
+    auto rep = get;
+    rep.fs = r.fs;
+    rep.fs.location = loc;
+    io.expect("eth0", get, rep);
+  }
+  auto del = zeroed<ethtool_rxnfc>();
+  del.cmd = ETHTOOL_SRXCLSRLDEL;
+  del.fs.location = 63;
+  io.expect("eth0", del, del);
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  const auto undone = revert(ctx, log);
+  ASSERT_EQ(undone.size(), 1u);
+  EXPECT_EQ(undone[0].what, "deleted rule at location 63");
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+TEST(Journal, TornLastLineIsDroppedCorruptLineIsAnErrorLockIsExclusive) {
+  temp_dir tmp;
+  const auto dir = tmp.path() / "run";
+  {
+    auto log = journal::open(dir, "eth9");
+    log.append({{"step", "channels"}, {"old", 1}});
+  }
+  {
+    std::ofstream out(journal::path_for(dir, "eth9"), std::ios::app);
+    out << R"({"step":"rings","ol)";  // a crash in the middle of a write
+  }
+  {
+    auto log = journal::open(dir, "eth9");
+    ASSERT_EQ(log.size(), 1u);
+    log.append({{"step", "rss"}});
+    EXPECT_THROW(journal::open(dir, "eth9"), error) << "a second holder must be refused";
+  }
+  {
+    auto log = journal::open(dir, "eth9");
+    ASSERT_EQ(log.size(), 2u);  // the torn line did not glue onto the next one
+    EXPECT_EQ(log.entries()[1]["step"], "rss");
+    log.truncate(1);
+  }
+  {
+    auto log = journal::open(dir, "eth9");
+    EXPECT_EQ(log.size(), 1u);
+    EXPECT_THROW(log.remove(), error) << "only an empty journal may go";
+  }
+  {
+    std::ofstream out(journal::path_for(dir, "eth9"), std::ios::app);
+    out << "not json\n";
+  }
+  EXPECT_THROW(journal::open(dir, "eth9"), error);
+  EXPECT_THROW(journal::path_for(dir, "../etc"), error);
+}
+
+}  // namespace
+}  // namespace xdpkit::ethtool

@@ -1,0 +1,226 @@
+// xdpkit probe | tune | revert: parse, call ethtool/, print.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "xdpkit/ethtool/info.hpp"
+#include "xdpkit/ethtool/journal.hpp"
+#include "xdpkit/ethtool/probe.hpp"
+#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/ethtool/stats.hpp"
+#include "xdpkit/ethtool/transport.hpp"
+#include "xdpkit/ethtool/tune.hpp"
+#include "xdpkit/topology/error.hpp"
+
+namespace xdpkit::cli {
+namespace {
+
+namespace et = xdpkit::ethtool;
+using json = nlohmann::ordered_json;
+
+struct common_args {
+  std::string ifname;
+  bool json_out = false;
+  bool stats = false;  // probe only
+  std::string root = "/";
+  std::string journal_dir = et::kDefaultJournalDir;
+};
+
+void add_common(CLI::App* cmd, common_args& a, bool journal) {
+  cmd->add_option("IF", a.ifname, "Network interface")->required();
+  cmd->add_flag("--json", a.json_out, "Print JSON instead of a table");
+  cmd->add_option("--root", a.root, "Read /sys and /proc under this directory (a fixture tree)")
+      ->capture_default_str();
+  if (journal)
+    cmd->add_option("--journal-dir", a.journal_dir, "Where the per-interface journal lives")->capture_default_str();
+}
+
+void print(const std::string& s) { std::fputs(s.c_str(), stdout); }
+
+json steps_json(const std::vector<et::step_report>& steps) {
+  json a = json::array();
+  for (const auto& s : steps) a.push_back(json{{"step", s.step}, {"what", s.what}, {"changed", s.changed}});
+  return a;
+}
+
+void print_steps(const std::vector<et::step_report>& steps, const char* verb) {
+  if (steps.empty()) print("nothing to do\n");
+  for (const auto& s : steps) print(fmt::format("{:<10} {:<28} {}\n", s.changed ? verb : "unchanged", s.step, s.what));
+}
+
+int probe_cmd(const common_args& a) {
+  auto io = et::make_kernel_transport();
+  const et::device dev(*io, a.ifname);
+  et::probe_options opt;
+  opt.root = topology::host_root(a.root);
+  json report = et::probe(dev, opt);
+  std::string stats_text;
+  if (a.stats) {
+    // Counters move, so they stay out of the default report (two probes of an
+    // unchanged device print the same bytes) and come only when asked for.
+    const auto stats = et::get_stats(dev);
+    json s{{"supported", stats.ok()}};
+    if (stats) {
+      json values = json::object();
+      for (const auto& [name, v] : *stats) {
+        values[name] = v;
+        stats_text += fmt::format("{:<14}{} {}\n", "stat", name, v);
+      }
+      s["values"] = values;
+    } else {
+      s["reason"] = stats.refused().message();
+      stats_text = fmt::format("{:<14}not supported ({})\n", "stats", stats.refused().message());
+    }
+    report["stats"] = s;
+  }
+  print(a.json_out ? report.dump(2) + "\n" : et::format_probe(report) + stats_text);
+  return 0;
+}
+
+struct tune_args : common_args {
+  std::string channels, rings, irq_affinity, rps, xps;
+  std::vector<std::string> rss, hash, ntuple;
+  bool busy_poll = false, dry_run = false;
+};
+
+et::tune_request build_request(const tune_args& a) {
+  et::tune_request req;
+  if (!a.channels.empty()) req.channels = et::parse_channels_request(a.channels);
+  if (!a.rings.empty()) req.rings = et::parse_rings_request(a.rings);
+  if (!a.rss.empty()) {
+    std::string words;
+    for (const auto& w : a.rss) words += (words.empty() ? "" : " ") + w;
+    req.rss = et::parse_rss_request(words);
+  }
+  for (const auto& h : a.hash) req.hash.push_back(et::parse_hash_request(h));
+  for (const auto& r : a.ntuple) req.ntuple.push_back(et::parse_rule(r));
+  if (!a.irq_affinity.empty()) req.irq_affinity = a.irq_affinity;
+  if (!a.rps.empty()) req.rps = topology::cpu_set::parse_list(a.rps, "--rps");
+  if (!a.xps.empty()) req.xps = topology::cpu_set::parse_list(a.xps, "--xps");
+  req.busy_poll = a.busy_poll;
+  if (req.empty()) throw std::invalid_argument("tune: nothing asked for (see xdpkit tune --help)");
+  return req;
+}
+
+int tune_cmd(const tune_args& a) {
+  const et::tune_request req = build_request(a);  // syntax errors before any change
+  auto io = et::make_kernel_transport();
+  const et::device dev(*io, a.ifname);
+  const et::tune_context ctx{dev, topology::host_root(a.root)};
+  (void)et::get_driver_info(dev);  // a missing interface is a setup error, before any journal exists
+  if (a.dry_run) {
+    const auto plan = et::plan_tune(ctx, req);
+    if (a.json_out)
+      print(json{{"interface", a.ifname}, {"dry_run", true}, {"steps", steps_json(plan)}}.dump(2) + "\n");
+    else
+      print_steps(plan, "would set");
+    return 0;
+  }
+  auto log = et::journal::open(a.journal_dir, a.ifname);
+  try {
+    const auto done = et::tune(ctx, req, log);
+    if (a.json_out)
+      print(json{{"interface", a.ifname}, {"dry_run", false}, {"steps", steps_json(done)}, {"journal", log.path().string()}}
+                .dump(2) +
+            "\n");
+    else
+      print_steps(done, "changed");
+    return 0;
+  } catch (const et::tune_error& e) {
+    if (a.json_out)
+      print(json{{"interface", a.ifname},
+                 {"error", e.what()},
+                 {"failed_step", e.step()},
+                 {"rolled_back", e.rolled_back()},
+                 {"rollback_failures", e.rollback_failures()}}
+                .dump(2) +
+            "\n");
+    std::fprintf(stderr, "xdpkit tune %s: %s\n", a.ifname.c_str(), e.what());
+    return 1;
+  }
+}
+
+int revert_cmd(const common_args& a) {
+  if (!et::journal::exists(a.journal_dir, a.ifname)) {
+    if (a.json_out)
+      print(json{{"interface", a.ifname}, {"steps", json::array()}}.dump(2) + "\n");
+    else
+      print(fmt::format("{}: no journal in {}, nothing to revert\n", a.ifname, a.journal_dir));
+    return 0;
+  }
+  auto io = et::make_kernel_transport();
+  const et::device dev(*io, a.ifname);
+  const et::tune_context ctx{dev, topology::host_root(a.root)};
+  auto log = et::journal::open(a.journal_dir, a.ifname);
+  try {
+    const auto done = et::revert(ctx, log);
+    if (a.json_out)
+      print(json{{"interface", a.ifname}, {"steps", steps_json(done)}}.dump(2) + "\n");
+    else
+      print_steps(done, "reverted");
+    return 0;
+  } catch (const et::tune_error& e) {
+    std::fprintf(stderr, "xdpkit revert %s: %s (the journal %s keeps what is left)\n", a.ifname.c_str(), e.what(),
+                 log.path().c_str());
+    return 1;
+  }
+}
+
+// Failures before any change (no such interface, no privileges) are setup
+// errors: exit 2 with the library's sentence.
+template <class F>
+int guarded(F f) {
+  try {
+    return f();
+  } catch (const et::error& e) {
+    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    return 2;
+  } catch (const topology::parse_error& e) {  // a bad --rps/--xps CPU list
+    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    return 2;
+  }
+}
+
+}  // namespace
+
+void add_ethtool_commands(CLI::App& app, int& exit_code) {
+  auto probe_a = std::make_shared<common_args>();
+  auto* probe = app.add_subcommand("probe", "What the NIC's driver can do: queues, rings, RSS, ntuple, XDP, IRQs");
+  add_common(probe, *probe_a, false);
+  probe->add_flag("--stats", probe_a->stats, "Also print the driver's statistics (ethtool -S)");
+  probe->callback([probe_a, &exit_code] { exit_code = guarded([&] { return probe_cmd(*probe_a); }); });
+
+  auto tune_a = std::make_shared<tune_args>();
+  auto* tune = app.add_subcommand(
+      "tune", "Change the NIC for the data plane; every old value is journaled first (undo with `xdpkit revert`)");
+  add_common(tune, *tune_a, true);
+  tune->add_option("--channels", tune_a->channels, "N, or rx=R,tx=T,combined=C,other=O");
+  tune->add_option("--rings", tune_a->rings, "rx=R,tx=T");
+  tune->add_option("--rss", tune_a->rss, "equal N | weight W0 W1 ... | default (the words up to the next option)")
+      ->expected(1, -1);
+  // One value per occurrence, so a rule's words stay together and IF can follow.
+  tune->add_option("--hash", tune_a->hash, "FLOW=FIELDS, e.g. udp4=sdfn (repeatable)")->allow_extra_args(false);
+  tune->add_option("--ntuple", tune_a->ntuple, "\"flow-type udp4 dst-port 53 action 2\" (repeatable, quoted)")
+      ->allow_extra_args(false);
+  tune->add_option("--irq-affinity", tune_a->irq_affinity, "local | CPULIST: one CPU per queue IRQ, round robin");
+  tune->add_option("--rps", tune_a->rps, "CPULIST for every rx queue");
+  tune->add_option("--xps", tune_a->xps, "CPULIST: tx queue i gets its i-th CPU");
+  tune->add_flag("--busy-poll", tune_a->busy_poll, "napi_defer_hard_irqs=2, gro_flush_timeout=200000");
+  tune->add_flag("--dry-run", tune_a->dry_run, "Print the plan, change nothing");
+  tune->callback([tune_a, &exit_code] { exit_code = guarded([&] { return tune_cmd(*tune_a); }); });
+
+  auto revert_a = std::make_shared<common_args>();
+  auto* revert = app.add_subcommand("revert", "Undo every journaled tune of IF, newest first");
+  add_common(revert, *revert_a, true);
+  revert->callback([revert_a, &exit_code] { exit_code = guarded([&] { return revert_cmd(*revert_a); }); });
+}
+
+}  // namespace xdpkit::cli

@@ -24,12 +24,14 @@
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/topology/cpus.hpp"
 #include "xdpkit/topology/hugepages.hpp"
+#include "xdpkit/userspace/firewall/rules.hpp"
 
 namespace xdpkit::cli {
 
 namespace {
 
 struct demo_args {
+  bool steer_only = false;
   double duration = 10;
   std::uint64_t packets = 50'000'000;
   bool json = false;
@@ -97,6 +99,17 @@ int demo(const demo_args& a) {
   engine_config config = to_engine_config(a.engine, lab.dut_if(), {0},
                                           worker_cpu >= 0 ? std::vector<int>{worker_cpu} : std::vector<int>{});
   config.umem.numa_node = node_of_cpu(worker_cpu);
+  if (!config.firewall && !a.steer_only) {
+    // The demo's own rule set: the lab's UDP flow goes to the worker, anything
+    // else IP is dropped (and counted by reason), ARP and the like pass.
+    const std::string net = lab.unowned_ip().substr(0, lab.unowned_ip().rfind('.')) + ".0/24";
+    const std::string rules = "redirect-xsk proto udp dst " + net + " dport 9\ndrop proto udp dport 53\n"
+                              "default drop\nnon-ip pass\n";
+    config.firewall = firewall::parse_rules(rules, "demo rules");
+    say("firewall rules (the demo's own; --rules FILE for yours, --steer-only for none):");
+    for (const auto& r : config.firewall->rules) say("  " + r.text);
+    say("  default drop\n  non-ip pass");
+  }
   // Declared before the engine: the pages go back only after the UMEM is unmapped.
   std::optional<topology::hugepage_reservation> pages = reserve_umem_pages(config, say);
   std::optional<lab::pool_note> pages_note;  // lets the next start undo `pages` if this process is killed
@@ -180,6 +193,8 @@ void add_demo_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--packets,-n", a->packets, "Packets to send (at most)")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
+  cmd->add_flag("--steer-only", a->steer_only,
+                "Attach the plain steer program (every packet to the worker) instead of the firewall");
   add_engine_options(*cmd, a->engine);
   cmd->callback([a, &exit_code] { exit_code = demo(*a); });
 }

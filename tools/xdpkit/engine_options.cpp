@@ -1,5 +1,7 @@
 #include "engine_options.hpp"
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace xdpkit::cli {
@@ -30,6 +32,10 @@ void add_engine_options(CLI::App& cmd, engine_options& o) {
   cmd.add_option("--frames", o.frames, "UMEM frames (4 KiB each) per queue, a power of two")
       ->check(CLI::Range(64u, 1u << 20))
       ->capture_default_str();
+  cmd.add_option("--rules", o.rules_file,
+                 "Firewall rule file (see `xdpkit rules check --help`): the firewall becomes the XDP program and "
+                 "only what a redirect-xsk rule sends reaches the workers")
+      ->check(CLI::ExistingFile);
   cmd.add_option("--no-socket", o.no_socket,
                  "What the XDP program does with packets of a queue that has no socket: pass (to the stack) or drop")
       ->check(CLI::IsMember({"pass", "drop"}))
@@ -60,6 +66,12 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
   c.xsk.tx_size = o.frames / 2;
   c.worker.batch = o.batch;
   c.worker.wait = o.wait == "poll" ? wait_mode::poll : wait_mode::busy;
+  if (!o.rules_file.empty()) {
+    std::ifstream in(o.rules_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    c.firewall = firewall::parse_rules(text.str(), o.rules_file);  // rule_error names FILE:LINE
+  }
   return c;
 }
 

@@ -19,6 +19,7 @@ struct engine_options {
   std::uint32_t batch = 64;
   std::uint32_t frames = 4096;
   std::string no_socket = "pass";
+  std::string rules_file;  // --rules: the firewall instead of the steer program
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);

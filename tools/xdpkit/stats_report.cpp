@@ -61,6 +61,8 @@ nlohmann::json info_json(const engine& e) {
   const auto& c = e.config();
   return {{"type", "start"},
           {"interface", c.ifname},
+          {"program", in.program},
+          {"firewall_rules", c.firewall ? c.firewall->rules.size() : 0},
           {"queues", c.queues},
           {"cpus", c.cpus},
           {"handler", std::string(to_string(c.handler))},
@@ -82,8 +84,9 @@ std::string info_line(const engine& e) {
   const auto& c = e.config();
   std::string cpus;
   for (int cpu : c.cpus) cpus += (cpus.empty() ? "" : ",") + std::to_string(cpu);
-  std::string s = fmt::format("{} queue(s) {} on {}: handler {}, XDP {} mode via {}, AF_XDP {}, UMEM on {}, worker CPU {}",
+  std::string s = fmt::format("{} queue(s) {} on {}: handler {}, XDP program {} in {} mode via {}, AF_XDP {}, UMEM on {}, worker CPU {}",
                               c.queues.size(), fmt::join(c.queues, ","), c.ifname, to_string(c.handler),
+                              c.firewall ? fmt::format("firewall ({} rules)", c.firewall->rules.size()) : "steer",
                               to_string(in.mode), to_string(in.backend),
                               in.zero_copy ? "zero-copy" : "copy", in.huge_pages ? "2 MiB huge pages" : "normal pages",
                               cpus.empty() ? "unpinned" : cpus);
@@ -123,7 +126,22 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
                         {"rx_fill_ring_empty_descs", q.kernel.rx_fill_ring_empty_descs},
                         {"tx_ring_empty_descs", q.kernel.tx_ring_empty_descs}}}});
   const auto& p = s.program;
+  nlohmann::json fw = nullptr;
+  if (s.firewall) {
+    static const char* reasons[] = {"rule", "default", "not_ip", "short_eth", "bad_vlan", "bad_ipv4",
+                                    "bad_ipv6", "bad_ipv6_ext", "bad_l4", "redirect_failed"};
+    nlohmann::json r = nlohmann::json::object();
+    for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[reasons[i]] = s.firewall->reason[i];
+    fw = {{"rx", s.firewall->rx},
+          {"aborted", s.firewall->verdict[0]},
+          {"drop", s.firewall->verdict[1]},
+          {"pass", s.firewall->verdict[2]},
+          {"tx", s.firewall->verdict[3]},
+          {"redirect", s.firewall->verdict[4]},
+          {"reasons", r}};
+  }
   return {{"type", "summary"},
+          {"firewall", fw},
           {"interface", e.config().ifname},
           {"seconds", seconds},
           {"rx_packets", t.rx_packets},
@@ -151,6 +169,17 @@ std::string summary_text(const engine& e, const engine_stats& s, double seconds)
       p.passed, p.dropped, t.rx_packets,
       pps(seconds > 0 ? static_cast<double>(t.rx_packets) / seconds : 0), t.tx_packets, t.dropped, t.tx_ring_full,
       s.kernel_drops());
+  if (s.firewall) {
+    const auto& f = *s.firewall;
+    out += fmt::format("  firewall      rx {}: pass {}  drop {}  tx {}  redirect {}  (by reason: rule {}, default {}, "
+                       "not IP {}, malformed {}, redirect failed {})\n",
+                       f.rx, f.verdict[2], f.verdict[1], f.verdict[3], f.verdict[4], f.reason[XDPKIT_FW_R_RULE],
+                       f.reason[XDPKIT_FW_R_DEFAULT], f.reason[XDPKIT_FW_R_NOT_IP],
+                       f.reason[XDPKIT_FW_R_SHORT_ETH] + f.reason[XDPKIT_FW_R_BAD_VLAN] + f.reason[XDPKIT_FW_R_BAD_IPV4] +
+                           f.reason[XDPKIT_FW_R_BAD_IPV6] + f.reason[XDPKIT_FW_R_BAD_IPV6_EXT] +
+                           f.reason[XDPKIT_FW_R_BAD_L4],
+                       f.reason[XDPKIT_FW_R_REDIRECT_FAILED]);
+  }
   for (const auto& q : s.queues) {
     double cpu_s = std::chrono::duration<double>(q.cpu_time).count();
     out += fmt::format("  queue {} on CPU {}: rx {}, {:.0f} ns CPU per packet; kernel: rx_dropped {} rx_ring_full {} "

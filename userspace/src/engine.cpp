@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "xdpkit/topology/error.hpp"
+#include "xdpkit/userspace/firewall/firewall_program.hpp"
 #include "xdpkit/topology/numa_maps.hpp"
 
 namespace xdpkit {
@@ -43,18 +44,30 @@ struct queue_path {
 }  // namespace
 
 struct engine::state {
-  state(const engine_config& c, steer_program p) : config(c), program(std::move(p)) {}
+  explicit state(const engine_config& c) : config(c) {}
   engine_config config;
   engine_info info;
-  steer_program program;
-  std::vector<std::unique_ptr<queue_path>> paths;  // after program: closed before detach
+  // Exactly one of the two is attached.
+  std::optional<steer_program> steer;
+  std::optional<firewall::firewall_program> fw;
+  std::vector<std::unique_ptr<queue_path>> paths;  // after the programs: closed before detach
+
+  void bind(std::uint32_t queue, int fd) {
+    if (fw) fw->bind_queue(queue, fd);
+    else steer->bind_queue(queue, fd);
+  }
+  void unbind(std::uint32_t queue) noexcept {
+    if (fw) fw->unbind_queue(queue);
+    else if (steer) steer->unbind_queue(queue);
+  }
+  const xdp_attachment& attachment() const { return fw ? fw->attachment() : steer->attachment(); }
 
   ~state() {
     // Unhook the sockets first so the program stops redirecting into sockets
-    // that are about to close (packets then follow the no-socket policy).
+    // that are about to close.
     for (auto& p : paths) {
       if (p->poller) p->poller->stop();
-      program.unbind_queue(p->queue);
+      unbind(p->queue);
     }
   }
 };
@@ -98,8 +111,17 @@ engine engine::start(const engine_config& config) {
                                 std::to_string(config.queues.size()) + " queues; give one per queue");
   validate(config.umem);
 
-  auto st = std::make_unique<state>(config, steer_program::attach(config.ifname, config.steer));
-  const auto& a = st->program.attachment();
+  auto st = std::make_unique<state>(config);
+  if (config.firewall) {
+    const auto compiled = firewall::compile(*config.firewall);  // rule errors before touching the NIC
+    st->fw.emplace(firewall::firewall_program::attach(config.ifname, config.steer.mode));
+    st->fw->apply(compiled);
+    st->info.program = "firewall";
+  } else {
+    st->steer.emplace(steer_program::attach(config.ifname, config.steer));
+    st->info.program = "steer";
+  }
+  const auto& a = st->attachment();
   st->info.mode = a.mode();
   st->info.mode_fallback = a.fallback_reason();
   st->info.dispatcher = a.via_dispatcher();
@@ -119,7 +141,7 @@ engine engine::start(const engine_config& config) {
     // The worker starts before the socket is in the map: its fill ring is
     // full by the time the first packet is steered to it.
     path->poller.emplace(path->sock, path->area, config.handler, wc);
-    st->program.bind_queue(q, path->sock.fd());
+    st->bind(q, path->sock.fd());
     st->paths.push_back(std::move(path));
   }
   std::vector<const umem*> areas;
@@ -130,7 +152,17 @@ engine engine::start(const engine_config& config) {
 
 engine_stats engine::stats() const {
   engine_stats out;
-  out.program = s_->program.counters();
+  if (s_->fw) {
+    const xdpkit_fw_stats f = s_->fw->stats();
+    out.firewall = f;
+    out.program = {};
+    out.program.rx_packets = f.rx;
+    out.program.redirected = f.verdict[4];  // XDP_REDIRECT
+    out.program.passed = f.verdict[2];      // XDP_PASS
+    out.program.dropped = f.verdict[1] + f.verdict[0];  // XDP_DROP + XDP_ABORTED
+  } else {
+    out.program = s_->steer->counters();
+  }
   for (const auto& p : s_->paths) {
     queue_stats q;
     q.queue = p->queue;

@@ -38,12 +38,14 @@ void LabTest::TearDown() {
   lab_.reset();
 }
 
-void LabTest::start_engine(handler_kind handler, page_policy pages, no_socket_policy no_socket) {
+void LabTest::start_engine(handler_kind handler, page_policy pages, no_socket_policy no_socket,
+                           std::optional<firewall::rule_set> rules) {
   engine_config c;
   c.ifname = lab_->dut_if();
   c.handler = handler;
   c.umem.pages = pages;
   c.steer.no_socket = no_socket;
+  c.firewall = std::move(rules);
   c.xsk.with_tx = handler == handler_kind::l2fwd;
   if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
   c.worker.wait = wait_mode::poll;  // tests care about counts, not latency
@@ -76,18 +78,28 @@ class cpu_pin {
 };
 }  // namespace
 
-std::uint64_t LabTest::send_paced(std::uint64_t count, std::uint32_t chunk, int cpu) {
-  cpu_pin pin(cpu);
-  lab::netns_scope in_gen(lab_->gen_ns());
+std::vector<std::uint8_t> LabTest::lab_frame(std::uint16_t dport) const {
   lab::udp4_frame_spec spec;
   spec.src_mac = lab_->gen_mac();
   spec.dst_mac = lab_->dut_mac();
   spec.src_ip = lab_->gen_ip();
   spec.dst_ip = lab_->unowned_ip();  // no stack answers: exact counts
-  lab::live_generator gen(lab_->gen_if(), lab::build_udp4_frame(spec));
-  const std::uint64_t base = program_rx();
+  spec.dst_port = dport;
+  return lab::build_udp4_frame(spec);
+}
+
+std::uint64_t LabTest::send_paced(std::uint64_t count, std::uint32_t chunk, int cpu) {
+  cpu_pin pin(cpu);
+  return send_paced_frame(lab_frame(), count, chunk);
+}
+
+std::uint64_t LabTest::send_paced_frame(const std::vector<std::uint8_t>& frame, std::uint64_t count,
+                                        std::uint32_t chunk) {
+  lab::netns_scope in_gen(lab_->gen_ns());
+  lab::live_generator gen(lab_->gen_if(), frame);
   // One BPF_PROG_RUN call costs milliseconds of setup, so chunks stay large;
   // 200 fits the veth's 256-frame XDP ring with room to spare.
+  const std::uint64_t base = program_rx();
   std::uint64_t sent = 0;
   while (sent < count) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, count - sent));

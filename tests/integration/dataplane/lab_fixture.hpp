@@ -11,6 +11,7 @@
 
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/userspace/engine.hpp"
+#include "xdpkit/userspace/firewall/rules.hpp"
 
 namespace xdpkit::testing {
 
@@ -28,7 +29,12 @@ class LabTest : public ::testing::Test {
 
   // Starts the engine on the DUT end's queue 0 (normal pages unless said).
   void start_engine(handler_kind handler, page_policy pages = page_policy::normal,
-                    no_socket_policy no_socket = no_socket_policy::pass);
+                    no_socket_policy no_socket = no_socket_policy::pass,
+                    std::optional<firewall::rule_set> rules = std::nullopt);
+  // The lab's standard frame: UDP gen -> the lab's unowned address, port 9 to 9.
+  std::vector<std::uint8_t> lab_frame(std::uint16_t dport = 9) const;
+  // Sends `count` copies of `frame` gen -> dut, paced like send_paced.
+  std::uint64_t send_paced_frame(const std::vector<std::uint8_t>& frame, std::uint64_t count, std::uint32_t chunk = 200);
   // Sends `count` frames gen -> dut in paced chunks from the calling thread
   // (pinned to `cpu` while sending, if >= 0); returns what the XDP program saw.
   std::uint64_t send_paced(std::uint64_t count, std::uint32_t chunk = 200, int cpu = -1);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <optional>
+#include <stdexcept>
 #include <sched.h>
 
 #include <thread>
@@ -121,6 +122,29 @@ void firewall_program::apply(const compiled_rules& rules) {
   if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY))
     throw_os_error(errno, "switch firewall rule set", "config map");
   s_->last_flip = std::chrono::steady_clock::now();
+}
+
+void firewall_program::bind_queue(std::uint32_t queue, int xsk_fd) {
+  if (queue >= XDPKIT_MAX_QUEUES)
+    throw_os_error(EINVAL, "steer queue " + std::to_string(queue) + " to AF_XDP", "firewall",
+                   "queues above " + std::to_string(XDPKIT_MAX_QUEUES - 1) + " are not supported");
+  if (bpf_map_update_elem(bpf_map__fd(s_->skel->maps.fw_xsks), &queue, &xsk_fd, BPF_ANY))
+    throw_os_error(errno, "insert AF_XDP socket for queue " + std::to_string(queue), "firewall fw_xsks map");
+}
+
+void firewall_program::unbind_queue(std::uint32_t queue) noexcept {
+  bpf_map_delete_elem(bpf_map__fd(s_->skel->maps.fw_xsks), &queue);
+}
+
+void firewall_program::set_port(std::uint32_t slot, int ifindex) {
+  if (bpf_map_update_elem(bpf_map__fd(s_->skel->maps.fw_ports), &slot, &ifindex, BPF_ANY))
+    throw_os_error(errno, "set redirect-dev slot " + std::to_string(slot) + " to ifindex " + std::to_string(ifindex),
+                   "firewall fw_ports devmap", "the target needs XDP support (ndo_xdp_xmit)");
+}
+
+const xdp_attachment& firewall_program::attachment() const {
+  if (!s_->attachment) throw std::logic_error("firewall_program: loaded for BPF_PROG_RUN, not attached");
+  return *s_->attachment;
 }
 
 int firewall_program::program_fd() const noexcept { return bpf_program__fd(s_->skel->progs.xdpkit_firewall); }

@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "xdpkit/userspace/firewall/rules.hpp"
 #include "xdpkit/userspace/steer_program.hpp"
 #include "xdpkit/userspace/umem.hpp"
 #include "xdpkit/userspace/worker.hpp"
@@ -20,6 +22,10 @@ namespace xdpkit {
 
 struct engine_config {
   std::string ifname;
+  // With rules, the firewall (bpf/firewall.bpf.c) is the XDP program and only
+  // what a rule sends to redirect-xsk reaches the workers; without, the steer
+  // program hands every packet of a bound queue to its worker.
+  std::optional<firewall::rule_set> firewall;
   std::vector<std::uint32_t> queues{0};
   std::vector<int> cpus;  // one per queue; empty: workers not pinned
   handler_kind handler = handler_kind::rxdrop;
@@ -38,7 +44,9 @@ struct queue_stats {
 };
 
 struct engine_stats {
+  // The XDP program's view (either program): rx, redirected, passed, dropped.
   steer_counters program;
+  std::optional<xdpkit_fw_stats> firewall;  // the firewall's verdicts and reasons
   std::vector<queue_stats> queues;
   // Sums over queues, for the one-line views.
   worker_counters total() const;
@@ -46,6 +54,7 @@ struct engine_stats {
 };
 
 struct engine_info {
+  std::string program;  // "steer" or "firewall"
   xdp_mode mode = xdp_mode::native;
   std::string mode_fallback;  // why generic, when automatic fell back
   attach_backend backend = attach_backend::bpf_link;

@@ -45,7 +45,15 @@ class firewall_program {
   void apply(const compiled_rules& rules);
   std::uint32_t active_set() const;
 
+  // redirect-xsk: packets of `queue` go to socket `xsk_fd`. Throws os_error.
+  void bind_queue(std::uint32_t queue, int xsk_fd);
+  void unbind_queue(std::uint32_t queue) noexcept;
+  // redirect-dev SLOT: the devmap slot's interface. Throws os_error.
+  void set_port(std::uint32_t slot, int ifindex);
+
   int program_fd() const noexcept;
+  // The attachment of attach(); throws std::logic_error for a load()ed program.
+  const xdp_attachment& attachment() const;
   xdpkit_fw_stats stats() const;           // summed over CPUs
   std::vector<std::uint64_t> rule_hits(std::size_t rules) const;  // by rule id
   last_outcome last() const;               // record_last only: the calling CPU's last packet

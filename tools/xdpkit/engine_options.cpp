@@ -36,6 +36,12 @@ void add_engine_options(CLI::App& cmd, engine_options& o) {
                  "Firewall rule file (see `xdpkit rules check --help`): the firewall becomes the XDP program and "
                  "only what a redirect-xsk rule sends reaches the workers")
       ->check(CLI::ExistingFile);
+  cmd.add_option("--rule", o.inline_rules,
+                 "A firewall rule given here (repeatable), after those of --rules, e.g. "
+                 "--rule 'drop proto udp dport 53'; a default or non-ip line works too");
+  cmd.add_option("--port", o.ports,
+                 "SLOT=IFNAME: where redirect-dev SLOT sends packets (an interface in this namespace with XDP "
+                 "transmit support)");
   cmd.add_option("--no-socket", o.no_socket,
                  "What the XDP program does with packets of a queue that has no socket: pass (to the stack) or drop")
       ->check(CLI::IsMember({"pass", "drop"}))
@@ -66,11 +72,33 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
   c.xsk.tx_size = o.frames / 2;
   c.worker.batch = o.batch;
   c.worker.wait = o.wait == "poll" ? wait_mode::poll : wait_mode::busy;
-  if (!o.rules_file.empty()) {
-    std::ifstream in(o.rules_file);
-    std::stringstream text;
-    text << in.rdbuf();
-    c.firewall = firewall::parse_rules(text.str(), o.rules_file);  // rule_error names FILE:LINE
+  if (!o.rules_file.empty() || !o.inline_rules.empty()) {
+    firewall::rule_set set;
+    if (!o.rules_file.empty()) {
+      std::ifstream in(o.rules_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      set = firewall::parse_rules(text.str(), o.rules_file);  // rule_error names FILE:LINE
+    }
+    // Command-line rules are numbered as lines of "--rule": errors say which one.
+    std::string cli;
+    for (const auto& r : o.inline_rules) cli += r + "\n";
+    firewall::rule_set extra = firewall::parse_rules(cli, "--rule");
+    set.rules.insert(set.rules.end(), extra.rules.begin(), extra.rules.end());
+    if (extra.default_given) set.default_action = extra.default_action;
+    if (extra.not_ip_given) set.not_ip_action = extra.not_ip_action;
+    c.firewall = std::move(set);
+  }
+  for (const auto& p : o.ports) {
+    const auto eq = p.find('=');
+    unsigned long slot = 64;
+    try {
+      slot = std::stoul(p.substr(0, eq));
+    } catch (const std::exception&) {
+    }
+    if (eq == std::string::npos || slot > 63 || eq + 1 >= p.size())
+      throw std::invalid_argument("--port takes SLOT=IFNAME with SLOT 0-63, not '" + p + "'");
+    c.firewall_ports[static_cast<std::uint32_t>(slot)] = p.substr(eq + 1);
   }
   return c;
 }

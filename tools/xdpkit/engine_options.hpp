@@ -20,6 +20,8 @@ struct engine_options {
   std::uint32_t frames = 4096;
   std::string no_socket = "pass";
   std::string rules_file;  // --rules: the firewall instead of the steer program
+  std::vector<std::string> inline_rules;  // --rule, after the file's rules
+  std::vector<std::string> ports;         // --port SLOT=IFNAME for redirect-dev
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);

@@ -1,9 +1,13 @@
 #include "xdpkit/userspace/engine.hpp"
 
+#include <net/if.h>
+
+#include <cerrno>
 #include <optional>
 #include <stdexcept>
 
 #include "xdpkit/topology/error.hpp"
+#include "xdpkit/userspace/error.hpp"
 #include "xdpkit/userspace/firewall/firewall_program.hpp"
 #include "xdpkit/topology/numa_maps.hpp"
 
@@ -114,7 +118,20 @@ engine engine::start(const engine_config& config) {
   auto st = std::make_unique<state>(config);
   if (config.firewall) {
     const auto compiled = firewall::compile(*config.firewall);  // rule errors before touching the NIC
+    std::map<std::uint32_t, int> ports;
+    for (const auto& [slot, name] : config.firewall_ports) {
+      const unsigned ifindex = if_nametoindex(name.c_str());
+      if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
+      ports[slot] = static_cast<int>(ifindex);
+    }
+    for (const auto& r : config.firewall->rules)
+      if (r.action == XDPKIT_FW_REDIRECT_DEV && !ports.count(r.redirect_slot))
+        throw firewall::rule_error("rules", r.line,
+                                   "redirect-dev " + std::to_string(r.redirect_slot) +
+                                       " names a slot no port fills; give --port " +
+                                       std::to_string(r.redirect_slot) + "=IFNAME");
     st->fw.emplace(firewall::firewall_program::attach(config.ifname, config.steer.mode));
+    for (const auto& [slot, ifindex] : ports) st->fw->set_port(slot, ifindex);
     st->fw->apply(compiled);
     st->info.program = "firewall";
   } else {

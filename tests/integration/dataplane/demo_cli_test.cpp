@@ -207,6 +207,24 @@ TEST_F(RunCli, CountsWhatItReceivesAndSaysHowItAttached) {
   EXPECT_EQ((*summary)["rx_packets"], n) << summary->dump();
 }
 
+TEST_F(DemoCli, InlineRulesReplaceTheDemosOwn) {
+  child demo({"demo", "--duration", "1", "--json", "--rule", "drop proto udp", "--rule", "default pass"});
+  std::optional<nlohmann::json> summary;
+  while (auto l = demo.line(std::chrono::seconds(60))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "summary") summary = j;
+  }
+  ASSERT_EQ(demo.wait_exit(), 0) << demo.output();
+  ASSERT_TRUE(summary) << demo.output();
+  const auto& fw = (*summary)["firewall"];
+  ASSERT_FALSE(fw.is_null()) << summary->dump();
+  EXPECT_GT(fw["rx"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(fw["drop"], fw["rx"]) << "every lab packet is UDP: all dropped by the inline rule";
+  EXPECT_EQ(fw["reasons"]["rule"], fw["rx"]);
+  EXPECT_EQ((*summary)["rx_packets"], 0u) << "nothing reaches the worker";
+}
+
 TEST_F(DemoCli, HelpTeaches) {
   child help({"demo", "--help"});
   EXPECT_EQ(help.wait_exit(), 0);

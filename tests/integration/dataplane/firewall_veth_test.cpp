@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "lab_fixture.hpp"
+#include "xdpkit/lab/netns.hpp"
 #include "xdpkit/userspace/firewall/rules.hpp"
 
 namespace xdpkit::testing {
@@ -53,6 +54,47 @@ TEST_F(FirewallOnVeth, ABadRuleFileNamesItsLineBeforeAnythingIsAttached) {
     EXPECT_NE(std::string(e.what()).find("bad.rules:2:"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(engine_);
+}
+
+}  // namespace
+}  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+class FirewallPorts : public LabTest {};
+
+TEST_F(FirewallPorts, RedirectDevGoesThroughTheSlotsPort) {
+  engine_config c;
+  c.ifname = lab_->dut_if();
+  c.umem.pages = page_policy::normal;
+  c.worker.wait = wait_mode::poll;
+  c.firewall = firewall::parse_rules("redirect-dev 3 proto udp dport 9\ndefault drop\n", "test rules");
+  c.firewall_ports[3] = lab_->dut_if();  // back out of the receiving port
+  {
+    lab::netns_scope in_dut(lab_->dut_ns());
+    engine_.emplace(engine::start(c));
+  }
+  ASSERT_EQ(send_paced(400), 400u);
+  const auto f = *engine_->stats().firewall;
+  EXPECT_EQ(f.verdict[4], 400u) << "XDP_REDIRECT through the devmap";
+  EXPECT_EQ(f.reason[XDPKIT_FW_R_RULE], 400u);
+  EXPECT_EQ(f.reason[XDPKIT_FW_R_REDIRECT_FAILED], 0u);
+}
+
+TEST_F(FirewallPorts, ARuleWhoseSlotNoPortFillsIsRefused) {
+  engine_config c;
+  c.ifname = lab_->dut_if();
+  c.umem.pages = page_policy::normal;
+  c.firewall = firewall::parse_rules("drop proto tcp\nredirect-dev 5 proto udp\n", "test rules");
+  lab::netns_scope in_dut(lab_->dut_ns());
+  try {
+    engine e = engine::start(c);
+    FAIL() << "slot 5 has no port";
+  } catch (const firewall::rule_error& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("--port 5=IFNAME"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

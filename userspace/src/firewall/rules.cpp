@@ -195,6 +195,7 @@ rule_set parse_rules(std::string_view text, std::string_view source) {
         throw rule_error(std::string(source), line_no,
                          std::string(w[0]) + " takes one action: drop, pass, tx or redirect-xsk");
       (w[0] == "default" ? set.default_action : set.not_ip_action) = *a;
+      (w[0] == "default" ? set.default_given : set.not_ip_given) = true;
       continue;
     }
     set.rules.push_back(parse_rule(line, source, line_no));

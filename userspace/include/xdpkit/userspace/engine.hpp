@@ -26,6 +26,10 @@ struct engine_config {
   // what a rule sends to redirect-xsk reaches the workers; without, the steer
   // program hands every packet of a bound queue to its worker.
   std::optional<firewall::rule_set> firewall;
+  // redirect-dev SLOT -> interface name (in the engine's namespace). Every
+  // slot a rule uses must be here: start() refuses a rule set that would
+  // send packets into an empty slot.
+  std::map<std::uint32_t, std::string> firewall_ports;
   std::vector<std::uint32_t> queues{0};
   std::vector<int> cpus;  // one per queue; empty: workers not pinned
   handler_kind handler = handler_kind::rxdrop;

@@ -59,6 +59,8 @@ struct rule_set {
   std::vector<rule> rules;  // file order
   xdpkit_fw_action default_action = XDPKIT_FW_PASS;
   xdpkit_fw_action not_ip_action = XDPKIT_FW_PASS;
+  bool default_given = false;  // a "default" line was there (so merging sets knows)
+  bool not_ip_given = false;
 };
 
 // A rule text error: "rules.txt:12: unknown condition 'dprt' (expected ...)".

@@ -152,6 +152,7 @@ TEST(Probe, ScriptedIceNicOnNodeOne) {
            "rings         rx 2048/8160, rx_mini -, rx_jumbo -, tx 2048/8160 (current/max)\n",
            "rss           8 entries over 16 rx rings, key 4 bytes, hash toeplitz, default spread\n",
            "rss table     0 1 2 3 4 5 6 7\n",
+           "rss key       11:22:33:44\n",
            "hash fields   tcp4=sdfn udp4=sd ah4=sd esp4=sd sctp4=sd tcp6=sdfn udp6=sd ah6=sd esp6=sd sctp6=n/a\n",
            "ntuple        1 rules, table 128 entries\n",
            "              flow-type udp4 dst-port 4789 action 3 loc 127\n",

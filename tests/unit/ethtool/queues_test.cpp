@@ -3,9 +3,11 @@
 // refusal carries.
 #include <gtest/gtest.h>
 #include <linux/ethtool.h>
+#include <linux/ethtool_netlink.h>
 
 #include <cstring>
 
+#include "nlattr.hpp"
 #include "scripted_transport.hpp"
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/info.hpp"
@@ -98,6 +100,13 @@ TEST(Rings, UnsupportedIsAnAnswer) {
   auto req = zeroed<ethtool_ringparam>();
   req.cmd = ETHTOOL_GRINGPARAM;
   io.expect_fail("veth0", req, EOPNOTSUPP);
+  // The netlink fallback is asked too, and says no as well.
+  io.expect_genl(genl_request{"ethtool", ETHTOOL_MSG_RINGS_GET, 1, false,
+                              detail::nlattr_writer{}
+                                  .nested(ETHTOOL_A_RINGS_HEADER,
+                                          detail::nlattr_writer{}.str(ETHTOOL_A_HEADER_DEV_NAME, "veth0").take())
+                                  .take()},
+                 {}, -EOPNOTSUPP);
   const auto r = get_rings(device(io, "veth0"));
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.refused().not_supported());

@@ -106,6 +106,50 @@ TEST(Rss, SetSendsTableWithoutTouchingKeyOrHash) {
   EXPECT_NE(bad.refused().message().find("name only existing rx queues"), std::string::npos);
 }
 
+TEST(Rss, SetKeySendsOnlyTheKeyAndKeepsTheTable) {
+  scripted_transport io;
+  const std::vector<std::uint8_t> key{0x6d, 0x5a, 0x56, 0xda, 0x25};
+  // The bytes as the kernel reads them: cmd, rss_context 0, indir_size
+  // ETH_RXFH_INDIR_NO_CHANGE, key_size 5, hfunc 0 (no change), reserved, then
+  // the key right after the 24-byte header.
+  bytes want = {};
+  for (int b : {0x47, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+    want.push_back(std::byte(b));
+  for (auto b : key) want.push_back(std::byte(b));
+  static_assert(ETHTOOL_SRSSH == 0x47 && sizeof(ethtool_rxfh) == 24);
+  io.expect_ioctl("eth0", want, {});
+  EXPECT_TRUE(set_rss_key(device(io, "eth0"), key).ok());
+
+  // Refusals are answers: no key control, or not the driver's key size.
+  io.expect_ioctl("eth0", want, {}, -EOPNOTSUPP);
+  const auto none = set_rss_key(device(io, "eth0"), key);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.refused().message(),
+            "ETHTOOL_SRSSH on eth0: Operation not supported — the driver has no RSS hash key control");
+  io.expect_ioctl("eth0", want, {}, -EINVAL);
+  const auto size = set_rss_key(device(io, "eth0"), key);
+  ASSERT_FALSE(size.ok());
+  EXPECT_EQ(size.refused().message(),
+            "ETHTOOL_SRSSH on eth0: Invalid argument — a 5-byte key is not the driver's key size (see `xdpkit probe "
+            "eth0`)");
+  io.expect_ioctl("eth0", want, {}, -EPERM);
+  EXPECT_THROW((void)set_rss_key(device(io, "eth0"), key), error);
+}
+
+TEST(Rss, KeyTextIsEthtoolsHkey) {
+  EXPECT_EQ(parse_rss_key("6d:5a:56:DA:0:f"), (std::vector<std::uint8_t>{0x6d, 0x5a, 0x56, 0xda, 0x00, 0x0f}));
+  EXPECT_EQ(format_rss_key(parse_rss_key("6d:5a:56:DA:0:f")), "6d:5a:56:da:00:0f");
+  EXPECT_EQ(format_rss_key(std::vector<std::uint8_t>{}), "");
+  for (const char* bad : {"", "6d:", ":6d", "6d::5a", "6dd", "6g", "6d 5a", "-1"})
+    EXPECT_THROW(parse_rss_key(bad), std::invalid_argument) << bad;
+  try {
+    parse_rss_key("6d:zz:5a");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "bad byte 'zz' (number 2) in RSS key '6d:zz:5a' (expected hex bytes such as 6d:5a:56:da)");
+  }
+}
+
 TEST(Rss, SpreadsMatchEthtool) {
   EXPECT_EQ(spread_equal(8, 3), (std::vector<std::uint32_t>{0, 1, 2, 0, 1, 2, 0, 1}));
   // ethtool -X eth0 weight 1 1 0 0 on an 8-entry table.

@@ -6,6 +6,7 @@
 // ntuple inserts are deleted by location; torn, corrupt and locked journals.
 #include <gtest/gtest.h>
 #include <linux/ethtool.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -313,6 +314,223 @@ TEST(Tune, RevertAfterACrashBetweenInsertAndItsLocationFindsTheRule) {
   ASSERT_EQ(undone.size(), 1u);
   EXPECT_EQ(undone[0].what, "deleted rule at location 63");
   EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+// GRXRINGS + GRSSH (sizes) + GRSSH (data) answering `table` and `key`.
+void expect_get_rss_key(scripted_transport& io, const std::vector<std::uint32_t>& table,
+                        const std::vector<std::uint8_t>& key) {
+  auto rr = zeroed<ethtool_rxnfc>();
+  rr.cmd = ETHTOOL_GRXRINGS;
+  auto rr_rep = rr;
+  rr_rep.data = 2;
+  io.expect("eth0", rr, rr_rep);
+  auto size = zeroed<ethtool_rxfh>();
+  size.cmd = ETHTOOL_GRSSH;
+  auto size_rep = size;
+  size_rep.indir_size = static_cast<std::uint32_t>(table.size());
+  size_rep.key_size = static_cast<std::uint32_t>(key.size());
+  io.expect("eth0", size, size_rep);
+  auto req = with_tail(size_rep, std::vector<std::uint32_t>(table.size(), 0));
+  req.resize(req.size() + key.size());
+  auto rep = with_tail(size_rep, table);
+  for (auto b : key) rep.push_back(std::byte(b));
+  io.expect_ioctl("eth0", req, rep);
+}
+
+void expect_set_key(scripted_transport& io, const std::vector<std::uint8_t>& key, int rc = 0) {
+  auto h = zeroed<ethtool_rxfh>();
+  h.cmd = ETHTOOL_SRSSH;
+  h.indir_size = ETH_RXFH_INDIR_NO_CHANGE;
+  h.key_size = static_cast<std::uint32_t>(key.size());
+  io.expect_ioctl("eth0", with_tail(h, key), {}, rc);
+}
+
+TEST(Tune, RssKeyIsJournaledAndRevertPutsTheOldKeyBack) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  const std::vector<std::uint32_t> table{0, 1, 1, 1};  // a user table the key step must not touch
+  const std::vector<std::uint8_t> old_key{0x01, 0x02, 0x03, 0x04}, new_key{0xaa, 0xbb, 0xcc, 0xdd};
+  tune_request req;
+  req.rss_key = parse_rss_key("aa:bb:cc:dd");
+
+  expect_get_rss_key(io, table, old_key);
+  const auto plan = plan_tune(ctx, req);
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].step, "rss key");
+  EXPECT_EQ(plan[0].what, "key 01:02:03:04 -> aa:bb:cc:dd");
+  EXPECT_FALSE(fs::exists(tmp.path() / "run")) << "a dry run writes no journal";
+
+  expect_get_rss_key(io, table, old_key);  // plan
+  expect_set_key(io, new_key);
+  expect_get_rss_key(io, table, new_key);  // read-back
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  const auto done = tune(ctx, req, log);
+  ASSERT_TRUE(io.finished());
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_TRUE(done[0].changed);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.entries()[0]["step"], "rss_key");
+  EXPECT_EQ(log.entries()[0]["old"]["key"], "01:02:03:04");
+  EXPECT_EQ(log.entries()[0]["new"]["key"], "aa:bb:cc:dd");
+  {
+    std::ifstream in(log.path());
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    EXPECT_NE(line.find(R"("old":{"key":"01:02:03:04"})"), std::string::npos) << line;
+  }
+
+  expect_set_key(io, old_key);
+  expect_get_rss_key(io, table, old_key);
+  const auto undone = revert(ctx, log);
+  ASSERT_EQ(undone.size(), 1u);
+  EXPECT_EQ(undone[0].what, "restored: key aa:bb:cc:dd -> 01:02:03:04");
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+TEST(Tune, RssKeyThatCannotBeJournaledOrIsIgnoredChangesNothing) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  const std::vector<std::uint32_t> table{0, 1, 0, 1};
+  const std::vector<std::uint8_t> old_key{1, 2, 3, 4};
+  auto expect_failure = [&](const tune_request& req, const std::string& step, const std::string& text) {
+    auto log = journal::open(tmp.path() / "run", "eth0");
+    try {
+      tune(ctx, req, log);
+      ADD_FAILURE() << "tune must fail: " << text;
+    } catch (const tune_error& e) {
+      EXPECT_EQ(e.step(), step);
+      EXPECT_EQ(e.rolled_back(), 0u);
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("nothing was changed"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(log.size(), 0u);
+  };
+
+  tune_request short_key;
+  short_key.rss_key = parse_rss_key("aa:bb:cc");
+  expect_get_rss_key(io, table, old_key);
+  expect_failure(short_key, "rss key", "--rss-key has 3 bytes but the driver's key has 4; give 4 bytes");
+
+  tune_request req;
+  req.rss_key = parse_rss_key("aa:bb:cc:dd");
+  expect_get_rss_key(io, table, {});  // the driver hides its key
+  expect_failure(req, "rss key", "does not report its RSS hash key, so the old key could not be journaled");
+
+  // Accepted but not applied: the read-back catches it, the unchanged key
+  // needs no undo.
+  expect_get_rss_key(io, table, old_key);
+  expect_set_key(io, {0xaa, 0xbb, 0xcc, 0xdd});
+  expect_get_rss_key(io, table, old_key);  // read-back
+  expect_get_rss_key(io, table, old_key);  // did the failed step change anything?
+  expect_failure(req, "rss key",
+                 "RSS key read-back on eth0: Input/output error — the driver accepted the key but did not apply it");
+
+  // Refused by the driver.
+  expect_get_rss_key(io, table, old_key);
+  expect_set_key(io, {0xaa, 0xbb, 0xcc, 0xdd}, -EOPNOTSUPP);
+  expect_get_rss_key(io, table, old_key);
+  expect_failure(req, "rss key", "ETHTOOL_SRSSH on eth0: Operation not supported — the driver has no RSS hash key control");
+  EXPECT_TRUE(io.finished());
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+TEST(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  const flow_rule rule = parse_rule("flow-type tcp4 dst-ip 10.1.2.3 dst-port 80 action 4 loc 5");
+  auto get = zeroed<ethtool_rxnfc>();
+  get.cmd = ETHTOOL_GRXCLSRULE;
+  get.fs.location = 5;
+  auto get_rep = get;
+  get_rep.fs = rule.fs;
+  auto del = zeroed<ethtool_rxnfc>();
+  del.cmd = ETHTOOL_SRXCLSRLDEL;
+  del.fs.location = 5;
+  auto ins = zeroed<ethtool_rxnfc>();
+  ins.cmd = ETHTOOL_SRXCLSRLINS;
+  ins.fs = rule.fs;
+
+  tune_request req;
+  req.ntuple_delete = {5};
+  io.expect("eth0", get, get_rep);  // plan: what is there, to journal it
+  io.expect("eth0", del, del);
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  const auto done = tune(ctx, req, log);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].step, "ntuple delete loc 5");
+  EXPECT_EQ(done[0].what, "delete flow-type tcp4 dst-ip 10.1.2.3 dst-port 80 action 4 loc 5");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.entries()[0]["step"], "ntuple-delete");
+  EXPECT_EQ(log.entries()[0]["old"]["loc"], 5);
+  EXPECT_EQ(log.entries()[0]["old"]["rule"], "flow-type tcp4 dst-ip 10.1.2.3 dst-port 80 action 4 loc 5");
+
+  // Revert: the location is free, so the rule goes back exactly where it was.
+  io.expect_fail("eth0", get, ENOENT);
+  io.expect("eth0", ins, ins);
+  const auto undone = revert(ctx, log);
+  ASSERT_EQ(undone.size(), 1u);
+  EXPECT_EQ(undone[0].what, "re-inserted rule at location 5");
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+
+  // A crash between the journal line and the delete: the rule is still there
+  // and revert leaves it alone instead of inserting a second copy.
+  {
+    auto crashed = journal::open(tmp.path() / "run", "eth0");
+    crashed.append({{"step", "ntuple-delete"},
+                    {"label", "ntuple delete loc 5"},
+                    {"old", {{"loc", 5}, {"rule", format_rule(rule)}}},
+                    {"new", nullptr}});
+  }
+  io.expect("eth0", get, get_rep);
+  auto again = journal::open(tmp.path() / "run", "eth0");
+  const auto redo = revert(ctx, again);
+  ASSERT_EQ(redo.size(), 1u);
+  EXPECT_EQ(redo[0].what, "rule at location 5 was never deleted");
+
+  // Nothing at the location: the plan fails before anything changes.
+  tune_request none;
+  none.ntuple_delete = {9};
+  auto get9 = get;
+  get9.fs.location = 9;
+  io.expect_fail("eth0", get9, ENOENT);
+  auto log9 = journal::open(tmp.path() / "run", "eth0");
+  try {
+    tune(ctx, none, log9);
+    FAIL() << "no rule at 9";
+  } catch (const tune_error& e) {
+    EXPECT_EQ(e.step(), "ntuple delete");
+    EXPECT_STREQ(e.what(),
+                 "step 'ntuple delete' failed: ETHTOOL_GRXCLSRULE on eth0: No such file or directory — no rule at "
+                 "location 9; nothing was changed");
+  }
+  EXPECT_TRUE(io.finished());
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+TEST(Journal, NamedByNetworkNamespace) {
+  temp_dir tmp;
+  const auto dir = tmp.path() / "run";
+  const std::uint64_t here = journal::current_netns();
+  struct stat st;
+  ASSERT_EQ(::stat("/proc/self/ns/net", &st), 0);
+  EXPECT_EQ(here, static_cast<std::uint64_t>(st.st_ino));
+  EXPECT_EQ(journal::path_for(dir, "eth0"), dir / (std::to_string(here) + "-eth0.journal"));
+  EXPECT_NE(journal::path_for(dir, here, "eth0"), journal::path_for(dir, here + 1, "eth0"));
+  EXPECT_EQ(journal::legacy_path_for(dir, "eth0"), dir / "eth0.journal");
+  {
+    auto log = journal::open(dir, "eth0");
+    log.append({{"step", "channels"}});
+    EXPECT_EQ(log.path(), journal::path_for(dir, "eth0"));
+  }
+  EXPECT_TRUE(fs::exists(dir / (std::to_string(here) + "-eth0.journal")));
+  EXPECT_FALSE(fs::exists(dir / "eth0.journal"));
+  EXPECT_THROW(journal::path_for(dir, here, "a/b"), error);
 }
 
 TEST(Journal, TornLastLineIsDroppedCorruptLineIsAnErrorLockIsExclusive) {

@@ -13,6 +13,7 @@
 
 #include "xdpkit/bpf/steer.skel.h"
 #include "xdpkit/userspace/error.hpp"
+#include "xdpkit/userspace/percpu.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 
 namespace xdpkit {
@@ -61,13 +62,8 @@ void steer_program::unbind_queue(std::uint32_t queue) noexcept {
 
 steer_counters steer_program::counters() const {
   steer_counters out{};
-  int ncpus = libbpf_num_possible_cpus();
-  if (ncpus <= 0) throw_os_error(errno_of(ncpus), "count possible CPUs", "libbpf");
-  std::vector<xdpkit_steer_stats> per_cpu(static_cast<std::size_t>(ncpus));
-  const std::uint32_t zero = 0;
-  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.steer_stats), &zero, per_cpu.data()))
-    throw_os_error(errno, "read steer counters", s_->attachment->ifname());
-  for (const auto& c : per_cpu) {
+  for (const auto& c : read_percpu<xdpkit_steer_stats>(bpf_map__fd(s_->skel->maps.steer_stats), 0,
+                                                       "steer_stats of " + s_->attachment->ifname())) {
     out.rx_packets += c.rx_packets;
     out.rx_bytes += c.rx_bytes;
     out.redirected += c.redirected;

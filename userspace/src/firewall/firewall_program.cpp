@@ -13,6 +13,7 @@
 
 #include "xdpkit/bpf/firewall.skel.h"
 #include "xdpkit/userspace/error.hpp"
+#include "xdpkit/userspace/percpu.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 
 namespace xdpkit::firewall {
@@ -150,14 +151,8 @@ const xdp_attachment& firewall_program::attachment() const {
 int firewall_program::program_fd() const noexcept { return bpf_program__fd(s_->skel->progs.xdpkit_firewall); }
 
 xdpkit_fw_stats firewall_program::stats() const {
-  const int n = libbpf_num_possible_cpus();
-  if (n <= 0) throw_os_error(errno_of(n), "count possible CPUs", "libbpf");
-  std::vector<xdpkit_fw_stats> per(static_cast<std::size_t>(n));
-  const std::uint32_t zero = 0;
-  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.fw_stats), &zero, per.data()))
-    throw_os_error(errno, "read firewall counters", "fw_stats map");
   xdpkit_fw_stats sum{};
-  for (const auto& c : per) {
+  for (const auto& c : read_percpu<xdpkit_fw_stats>(bpf_map__fd(s_->skel->maps.fw_stats), 0, "firewall fw_stats")) {
     sum.rx += c.rx;
     for (int i = 0; i < 5; ++i) sum.verdict[i] += c.verdict[i];
     for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) sum.reason[i] += c.reason[i];
@@ -166,29 +161,18 @@ xdpkit_fw_stats firewall_program::stats() const {
 }
 
 std::vector<std::uint64_t> firewall_program::rule_hits(std::size_t rules) const {
-  const int n = libbpf_num_possible_cpus();
-  if (n <= 0) throw_os_error(errno_of(n), "count possible CPUs", "libbpf");
-  std::vector<std::uint64_t> per(static_cast<std::size_t>(n)), out(rules);
-  for (std::uint32_t i = 0; i < rules; ++i) {
-    if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.rule_hits), &i, per.data()))
-      throw_os_error(errno, "read rule hit counts", "rule_hits map");
-    for (auto v : per) out[i] += v;
-  }
+  std::vector<std::uint64_t> out(rules);
+  const int fd = bpf_map__fd(s_->skel->maps.rule_hits);
+  for (std::uint32_t i = 0; i < rules; ++i)
+    for (auto v : read_percpu<std::uint64_t>(fd, i, "firewall rule_hits")) out[i] += v;
   return out;
 }
 
 last_outcome firewall_program::last() const {
-  const int n = libbpf_num_possible_cpus();
-  if (n <= 0) throw_os_error(errno_of(n), "count possible CPUs", "libbpf");
-  // Per-CPU values come in 8-byte strides: 12 bytes of struct, 16 per CPU.
-  struct alignas(8) raw {
-    std::uint32_t action, reason, rule_id;
+  struct raw {
+    std::uint32_t action, reason, rule_id;  // struct fw_last in firewall.bpf.c
   };
-  static_assert(sizeof(raw) == 16);
-  std::vector<raw> per(static_cast<std::size_t>(n));
-  const std::uint32_t zero = 0;
-  if (bpf_map_lookup_elem(bpf_map__fd(s_->skel->maps.last), &zero, per.data()))
-    throw_os_error(errno, "read last outcome", "last map");
+  const auto per = read_percpu<raw>(bpf_map__fd(s_->skel->maps.last), 0, "firewall last");
   const int cpu = sched_getcpu();
   const raw& r = per[static_cast<std::size_t>(cpu < 0 ? 0 : cpu)];
   return {r.action, r.reason, r.rule_id};

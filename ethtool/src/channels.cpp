@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "ethtool_nl.hpp"
 #include "ioctl.hpp"
 
 namespace xdpkit::ethtool {
@@ -79,9 +80,15 @@ std::string format_counts(const channels& c) {
 result<channels> get_channels(const device& dev) {
   auto req = detail::zeroed<ethtool_channels>();
   req.cmd = ETHTOOL_GCHANNELS;
-  if (int rc = detail::call(dev, req); rc < 0)
-    return detail::refuse_or_throw(dev, "ETHTOOL_GCHANNELS", rc,
-                                   "the driver does not report queue counts");
+  if (int rc = detail::call(dev, req); rc < 0) {
+    const refusal ioctl_no = detail::refuse_or_throw(dev, "ETHTOOL_GCHANNELS", rc,
+                                                     "the driver does not report queue counts");
+    // Some drivers answer only the netlink message; when that says "no" as
+    // well, the ioctl's refusal is the one people know from ethtool(8).
+    auto nl = detail::netlink_get_channels(dev);
+    if (nl || !nl.refused().not_supported()) return nl;
+    return ioctl_no;
+  }
   return channels{req.max_rx,  req.max_tx,  req.max_other, req.max_combined,
                   req.rx_count, req.tx_count, req.other_count, req.combined_count};
 }
@@ -103,8 +110,12 @@ result<applied> set_channels(const device& dev, const channels& want) {
         std::to_string(want.max_rx) + ", tx " + std::to_string(want.max_tx) + ", other " +
         std::to_string(want.max_other) + ", combined " + std::to_string(want.max_combined) +
         " and needs at least one rx and one tx queue (see `xdpkit probe " + dev.name() + "`)";
-    return detail::refuse_set_or_throw(dev, "ETHTOOL_SCHANNELS", rc,
-                                       "the driver cannot change its queue counts", range);
+    const refusal ioctl_no = detail::refuse_set_or_throw(dev, "ETHTOOL_SCHANNELS", rc,
+                                                         "the driver cannot change its queue counts", range);
+    if (!ioctl_no.not_supported()) return ioctl_no;
+    auto nl = detail::netlink_set_channels(dev, want, range);
+    if (nl || !nl.refused().not_supported()) return nl;
+    return ioctl_no;
   }
   return applied{};
 }

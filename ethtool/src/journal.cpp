@@ -38,12 +38,36 @@ void fsync_dir(const std::filesystem::path& dir) {
   if (rc < 0) fail("fsync", dir, err);
 }
 
-}  // namespace
-
-std::filesystem::path journal::path_for(const std::filesystem::path& dir, const std::string& ifname) {
+void check_ifname(const std::string& ifname) {
   // Interface names cannot hold '/', but a caller's string could.
   if (ifname.empty() || ifname.find('/') != std::string::npos || ifname == "." || ifname == "..")
     throw error("journal", ifname, EINVAL, "not an interface name");
+}
+
+}  // namespace
+
+std::uint64_t journal::current_netns() {
+  // thread-self, not self: tests (and callers) enter a namespace with setns
+  // on one thread only.
+  struct stat st;
+  if (::stat("/proc/thread-self/ns/net", &st) < 0)
+    throw error("stat /proc/thread-self/ns/net", "-", errno, "is /proc mounted?");
+  return static_cast<std::uint64_t>(st.st_ino);
+}
+
+std::filesystem::path journal::path_for(const std::filesystem::path& dir, const std::string& ifname) {
+  check_ifname(ifname);
+  return path_for(dir, current_netns(), ifname);
+}
+
+std::filesystem::path journal::path_for(const std::filesystem::path& dir, std::uint64_t netns,
+                                        const std::string& ifname) {
+  check_ifname(ifname);
+  return dir / (std::to_string(netns) + "-" + ifname + ".journal");
+}
+
+std::filesystem::path journal::legacy_path_for(const std::filesystem::path& dir, const std::string& ifname) {
+  check_ifname(ifname);
   return dir / (ifname + ".journal");
 }
 

@@ -11,7 +11,7 @@ void nlattr_writer::put(std::uint16_t type, const void* data, std::size_t len) {
   const std::size_t at = buf_.size();
   buf_.resize(at + NLA_ALIGN(NLA_HDRLEN + len));  // padding bytes are zero
   std::memcpy(buf_.data() + at, &hdr, sizeof hdr);
-  std::memcpy(buf_.data() + at + NLA_HDRLEN, data, len);
+  if (len) std::memcpy(buf_.data() + at + NLA_HDRLEN, data, len);
 }
 
 nlattr_writer& nlattr_writer::u32(std::uint16_t type, std::uint32_t v) {
@@ -21,6 +21,18 @@ nlattr_writer& nlattr_writer::u32(std::uint16_t type, std::uint32_t v) {
 
 nlattr_writer& nlattr_writer::u64(std::uint16_t type, std::uint64_t v) {
   put(type, &v, sizeof v);
+  return *this;
+}
+
+nlattr_writer& nlattr_writer::str(std::uint16_t type, std::string_view s) {
+  std::vector<char> z(s.begin(), s.end());
+  z.push_back('\0');
+  put(type, z.data(), z.size());
+  return *this;
+}
+
+nlattr_writer& nlattr_writer::nested(std::uint16_t type, const std::vector<std::byte>& inner) {
+  put(static_cast<std::uint16_t>(type | NLA_F_NESTED), inner.data(), inner.size());
   return *this;
 }
 

@@ -1,11 +1,13 @@
-// A minimal netlink attribute codec: enough to build netdev-family requests
-// and read their replies without libnl, so the bytes can be unit-tested.
+// A minimal netlink attribute codec: enough to build netdev- and
+// ethtool-family requests and read their replies without libnl, so the bytes
+// can be unit-tested.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace xdpkit::ethtool::detail {
@@ -14,6 +16,10 @@ class nlattr_writer {
  public:
   nlattr_writer& u32(std::uint16_t type, std::uint32_t v);
   nlattr_writer& u64(std::uint16_t type, std::uint64_t v);
+  // NUL-terminated, as the kernel's NLA_NUL_STRING policies want.
+  nlattr_writer& str(std::uint16_t type, std::string_view s);
+  // `inner` (another writer's stream) inside one attribute marked NLA_F_NESTED.
+  nlattr_writer& nested(std::uint16_t type, const std::vector<std::byte>& inner);
   std::vector<std::byte> take() { return std::move(buf_); }
 
  private:

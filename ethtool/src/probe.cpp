@@ -1,7 +1,5 @@
 #include "xdpkit/ethtool/probe.hpp"
 
-#include <fmt/format.h>
-
 #include <exception>
 
 #include "xdpkit/ethtool/channels.hpp"
@@ -38,12 +36,6 @@ json guarded(Get get, Fill fill) {
   } catch (const error& e) {
     return unsupported(e.what());
   }
-}
-
-std::string hex_key(const std::vector<std::uint8_t>& key) {
-  std::string s;
-  for (std::size_t i = 0; i < key.size(); ++i) s += fmt::format("{}{:02x}", i ? ":" : "", key[i]);
-  return s;
 }
 
 json probe_hash_fields(const device& dev) {
@@ -145,7 +137,7 @@ json probe(const device& dev, const probe_options& options) {
     s["hash_function"] = r.legacy_api ? json(nullptr) : json(hfunc_name(r.hfunc));
     s["default_spread"] = is_default_spread(r.table, r.rx_rings);
     s["table"] = r.table;
-    s["key"] = hex_key(r.key);
+    s["key"] = format_rss_key(r.key);
   });
   try {
     j["hash_fields"] = probe_hash_fields(dev);

@@ -76,6 +76,7 @@ std::string format_probe(const json& r) {
                            s["hash_function"].is_null() ? std::string("not reported") : s["hash_function"].get<std::string>(),
                            s["default_spread"] ? ", default spread" : ", user table"));
     row("rss table", compress_table(s["table"]));
+    row("rss key", s["key"].get<std::string>().empty() ? std::string("not reported") : s["key"].get<std::string>());
   } else {
     row("rss", not_supported(s));
   }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "ethtool_nl.hpp"
 #include "ioctl.hpp"
 
 namespace xdpkit::ethtool {
@@ -46,8 +47,14 @@ rings apply_request(const rings& now, const rings_request& want) {
 result<rings> get_rings(const device& dev) {
   auto req = detail::zeroed<ethtool_ringparam>();
   req.cmd = ETHTOOL_GRINGPARAM;
-  if (int rc = detail::call(dev, req); rc < 0)
-    return detail::refuse_or_throw(dev, "ETHTOOL_GRINGPARAM", rc, "the driver has no ring size control");
+  if (int rc = detail::call(dev, req); rc < 0) {
+    const refusal ioctl_no =
+        detail::refuse_or_throw(dev, "ETHTOOL_GRINGPARAM", rc, "the driver has no ring size control");
+    // Netlink-only drivers; see channels.cpp.
+    auto nl = detail::netlink_get_rings(dev);
+    if (nl || !nl.refused().not_supported()) return nl;
+    return ioctl_no;
+  }
   return rings{req.rx_max_pending, req.rx_mini_max_pending, req.rx_jumbo_max_pending,
                req.tx_max_pending, req.rx_pending,          req.rx_mini_pending,
                req.rx_jumbo_pending, req.tx_pending};
@@ -69,8 +76,12 @@ result<applied> set_rings(const device& dev, const rings& want) {
                               std::to_string(want.tx) + "; the driver allows at most rx " +
                               std::to_string(want.max_rx) + ", tx " + std::to_string(want.max_tx) +
                               " (some drivers also want powers of two)";
-    return detail::refuse_set_or_throw(dev, "ETHTOOL_SRINGPARAM", rc,
-                                       "the driver cannot change its ring sizes", range);
+    const refusal ioctl_no = detail::refuse_set_or_throw(dev, "ETHTOOL_SRINGPARAM", rc,
+                                                         "the driver cannot change its ring sizes", range);
+    if (!ioctl_no.not_supported()) return ioctl_no;
+    auto nl = detail::netlink_set_rings(dev, want, range);
+    if (nl || !nl.refused().not_supported()) return nl;
+    return ioctl_no;
   }
   return applied{};
 }

@@ -133,6 +133,62 @@ result<applied> set_rss_table(const device& dev, std::span<const std::uint32_t> 
                                      "the driver has no RSS indirection table", range);
 }
 
+result<applied> set_rss_key(const device& dev, std::span<const std::uint8_t> key) {
+  auto req = buffer(sizeof(ethtool_rxfh), key.size());
+  auto h = detail::zeroed<ethtool_rxfh>();
+  h.cmd = ETHTOOL_SRSSH;
+  // The kernel reads the key right after the header when the table is
+  // "no change" (ethtool_set_rxfh: indir_bytes stays 0).
+  h.indir_size = ETH_RXFH_INDIR_NO_CHANGE;
+  h.key_size = static_cast<std::uint32_t>(key.size());
+  h.hfunc = kHashNoChange;
+  std::memcpy(req.data(), &h, sizeof h);
+  if (!key.empty()) std::memcpy(req.data() + sizeof h, key.data(), key.size());
+  if (int rc = call_buf(dev, req); rc < 0)
+    return detail::refuse_set_or_throw(
+        dev, "ETHTOOL_SRSSH", rc, "the driver has no RSS hash key control",
+        "a " + std::to_string(key.size()) + "-byte key is not the driver's key size (see `xdpkit probe " +
+            dev.name() + "`)");
+  return applied{};
+}
+
+std::string format_rss_key(std::span<const std::uint8_t> key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (i) s += ':';
+    s += kHex[key[i] >> 4];
+    s += kHex[key[i] & 0xf];
+  }
+  return s;
+}
+
+std::vector<std::uint8_t> parse_rss_key(std::string_view text) {
+  if (text.empty()) throw std::invalid_argument("empty RSS key (expected hex bytes such as 6d:5a:56:da)");
+  std::vector<std::uint8_t> key;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t colon = std::min(text.find(':', at), text.size());
+    const std::string_view byte = text.substr(at, colon - at);
+    unsigned v = 0;
+    bool ok = !byte.empty() && byte.size() <= 2;
+    for (char c : byte) {
+      const int d = c >= '0' && c <= '9' ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+      if (d < 0) ok = false;
+      v = v * 16 + static_cast<unsigned>(d < 0 ? 0 : d);
+    }
+    if (!ok)
+      throw std::invalid_argument("bad byte '" + std::string(byte) + "' (number " + std::to_string(key.size() + 1) +
+                                  ") in RSS key '" + std::string(text) + "' (expected hex bytes such as 6d:5a:56:da)");
+    key.push_back(static_cast<std::uint8_t>(v));
+    at = colon + 1;
+  }
+  return key;
+}
+
 void verify_rss_table(const device& dev, std::span<const std::uint32_t> want) {
   const auto now = get_rss(dev).value();
   const std::vector<std::uint32_t> expect =

@@ -40,6 +40,10 @@ std::optional<std::uint32_t> find_rule(const device& dev, const std::string& tex
 
 // Applies one step (its journal line is already written).
 void apply(const tune_context& ctx, const detail::step& s, journal& log) {
+  if (s.kind == "ntuple-delete") {
+    delete_rule(ctx.dev, s.old.at("loc").get<std::uint32_t>()).value();
+    return;
+  }
   if (s.kind != "ntuple") {
     detail::write_step(ctx, s.kind, s.next);
     return;
@@ -151,6 +155,18 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
         }
         inserted_at.reset();
         done.push_back({label, loc ? fmt::format("deleted rule at location {}", *loc) : "was never inserted", true});
+      } else if (kind == "ntuple-delete") {
+        const auto loc = e.at("old").at("loc").get<std::uint32_t>();
+        const auto text = e.at("old").at("rule").get<std::string>();
+        // A crash between the journal line and the delete leaves the rule in
+        // place; inserting it again would fail or duplicate it.
+        const auto now = get_rule(ctx.dev, loc);
+        if (now && format_rule(*now) == text) {
+          done.push_back({label, fmt::format("rule at location {} was never deleted", loc), true});
+        } else {
+          const auto at = insert_rule(ctx.dev, parse_rule(text)).value();
+          done.push_back({label, fmt::format("re-inserted rule at location {}", at), true});
+        }
       } else {
         detail::write_step(ctx, kind, e.at("old"));
         done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});

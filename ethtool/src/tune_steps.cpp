@@ -6,6 +6,7 @@
 #include <set>
 
 #include "xdpkit/ethtool/features.hpp"
+#include "xdpkit/ethtool/ntuple.hpp"
 #include "xdpkit/ethtool/queues.hpp"
 #include "xdpkit/topology/interrupts.hpp"
 
@@ -24,6 +25,12 @@ json rss_value(const rss_config& r) {
   if (is_default_spread(r.table, r.rx_rings)) return {{"table", json::array()}};
   return {{"table", r.table}};
 }
+
+json key_value(const rss_config& r) { return {{"key", format_rss_key(r.key)}}; }
+
+// A rule as the journal keeps it: its text with `loc`, enough to insert it
+// again exactly where it was.
+json rule_value(std::uint32_t loc, const flow_rule& r) { return {{"loc", loc}, {"rule", format_rule(r)}}; }
 
 json hash_value(const device& dev, const hash_request& h) {
   return {{"flow", h.flow_name}, {"fields", fields_to_letters(get_hash_fields(dev, h.flow_type).value())}};
@@ -181,6 +188,24 @@ std::vector<phase> phases(const tune_request& req) {
                      return std::vector<step>{{"rss", "rss", rss_value(now), json{{"table", table}},
                                                [](const tune_context& cc) { return rss_value(get_rss(cc.dev).value()); }}};
                    }});
+  if (req.rss_key)
+    out.push_back({"rss key", [want = *req.rss_key](const tune_context& c) {
+                     const rss_config now = get_rss(c.dev).value();
+                     // Revert needs the old key; a driver that hides it (or
+                     // only has the legacy calls, which carry none) cannot
+                     // have its key changed reversibly.
+                     if (now.key.empty())
+                       throw error("ETHTOOL_GRSSH", c.dev.name(), EOPNOTSUPP,
+                                   now.legacy_api ? "the driver has only the legacy RSS calls, which carry no hash key"
+                                                  : "the driver does not report its RSS hash key, so the old key "
+                                                    "could not be journaled for revert");
+                     if (now.key.size() != want.size())
+                       throw error("rss key", c.dev.name(), EINVAL,
+                                   fmt::format("--rss-key has {} bytes but the driver's key has {}; give {} bytes",
+                                               want.size(), now.key.size(), now.key.size()));
+                     return std::vector<step>{{"rss_key", "rss key", key_value(now), json{{"key", format_rss_key(want)}},
+                                               [](const tune_context& cc) { return key_value(get_rss(cc.dev).value()); }}};
+                   }});
   if (!req.hash.empty())
     out.push_back({"hash", [hash = req.hash](const tune_context& c) {
                      std::vector<step> steps;
@@ -188,6 +213,21 @@ std::vector<phase> phases(const tune_request& req) {
                        steps.push_back({"hash", "hash " + h.flow_name, hash_value(c.dev, h),
                                         json{{"flow", h.flow_name}, {"fields", fields_to_letters(h.fields)}},
                                         [h](const tune_context& cc) { return hash_value(cc.dev, h); }});
+                     return steps;
+                   }});
+  if (!req.ntuple_delete.empty())
+    out.push_back({"ntuple delete", [locs = req.ntuple_delete](const tune_context& c) {
+                     std::vector<step> steps;
+                     for (const std::uint32_t loc : locs) {
+                       const flow_rule r = get_rule(c.dev, loc).value();  // nothing there: the plan fails, says where
+                       steps.push_back({"ntuple-delete", fmt::format("ntuple delete loc {}", loc), rule_value(loc, r),
+                                        json(nullptr),
+                                        [loc](const tune_context& cc) {
+                                          const auto now = get_rule(cc.dev, loc);
+                                          return now ? rule_value(loc, *now) : json(nullptr);
+                                        },
+                                        "delete " + format_rule(r)});
+                     }
                      return steps;
                    }});
   if (!req.ntuple.empty())
@@ -226,6 +266,12 @@ void write_step(const tune_context& ctx, const std::string& kind, const json& v)
     const auto table = v.at("table").get<std::vector<std::uint32_t>>();
     set_rss_table(dev, table).value();
     verify_rss_table(dev, table);  // some drivers accept and ignore
+  } else if (kind == "rss_key") {
+    const auto key = parse_rss_key(v.at("key").get<std::string>());
+    set_rss_key(dev, key).value();
+    // Like the table: a driver may accept a key and keep its own.
+    if (get_rss(dev).value().key != key)
+      throw error("RSS key read-back", dev.name(), EIO, "the driver accepted the key but did not apply it");
   } else if (kind == "hash") {
     const std::string flow = v.at("flow");
     const auto type = hash_flow_type(flow);

@@ -13,7 +13,7 @@
 namespace xdpkit::ethtool::detail {
 
 struct step {
-  std::string kind;   // journal "step": channels, rings, rss, hash, feature, ntuple, irq, rps, xps, napi_defer_hard_irqs, gro_flush_timeout
+  std::string kind;   // journal "step": channels, rings, rss, rss_key, hash, feature, ntuple, ntuple-delete, irq, rps, xps, napi_defer_hard_irqs, gro_flush_timeout
   std::string label;  // for people: "rps rx-3", "hash udp4"
   nlohmann::json old, next;
   // Reads the value again (to tell whether a failed write changed anything).
@@ -31,7 +31,7 @@ struct phase {
 std::vector<phase> phases(const tune_request& req);
 
 // Sets a journaled value (tune writes `new`, revert and rollback write `old`).
-// Not for ntuple (insert/delete, see tune.cpp). Throws ethtool::error with
+// Not for ntuple and ntuple-delete (insert/delete, see tune.cpp). Throws ethtool::error with
 // the driver's refusal, or topology::io_error for sysfs/procfs writes.
 void write_step(const tune_context& ctx, const std::string& kind, const nlohmann::json& value);
 

@@ -1,7 +1,9 @@
 // xdpkit probe | tune | revert: parse, call ethtool/, print.
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,6 +13,7 @@
 #include "xdpkit/ethtool/info.hpp"
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/probe.hpp"
+#include "xdpkit/ethtool/rss.hpp"
 #include "xdpkit/ethtool/result.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
@@ -37,7 +40,9 @@ void add_common(CLI::App* cmd, common_args& a, bool journal) {
   cmd->add_option("--root", a.root, "Read /sys and /proc under this directory (a fixture tree)")
       ->capture_default_str();
   if (journal)
-    cmd->add_option("--journal-dir", a.journal_dir, "Where the per-interface journal lives")->capture_default_str();
+    cmd->add_option("--journal-dir", a.journal_dir,
+                    "Where the journals live (one per interface and network namespace: <netns-inode>-IF.journal)")
+        ->capture_default_str();
 }
 
 void print(const std::string& s) { std::fputs(s.c_str(), stdout); }
@@ -84,7 +89,9 @@ int probe_cmd(const common_args& a) {
 
 struct tune_args : common_args {
   std::string channels, rings, irq_affinity, rps, xps;
+  std::string rss_key;
   std::vector<std::string> rss, hash, ntuple;
+  std::vector<std::uint32_t> ntuple_delete;
   bool busy_poll = false, dry_run = false;
 };
 
@@ -97,7 +104,9 @@ et::tune_request build_request(const tune_args& a) {
     for (const auto& w : a.rss) words += (words.empty() ? "" : " ") + w;
     req.rss = et::parse_rss_request(words);
   }
+  if (!a.rss_key.empty()) req.rss_key = et::parse_rss_key(a.rss_key);
   for (const auto& h : a.hash) req.hash.push_back(et::parse_hash_request(h));
+  req.ntuple_delete = a.ntuple_delete;
   for (const auto& r : a.ntuple) req.ntuple.push_back(et::parse_rule(r));
   if (!a.irq_affinity.empty()) req.irq_affinity = a.irq_affinity;
   if (!a.rps.empty()) req.rps = topology::cpu_set::parse_list(a.rps, "--rps");
@@ -147,6 +156,18 @@ int tune_cmd(const tune_args& a) {
 
 int revert_cmd(const common_args& a) {
   if (!et::journal::exists(a.journal_dir, a.ifname)) {
+    // A journal named the old way (no namespace in its name) may be this
+    // interface's or a same-named one's in another namespace; say so rather
+    // than replay someone else's changes.
+    const auto legacy = et::journal::legacy_path_for(a.journal_dir, a.ifname);
+    if (std::error_code ec; std::filesystem::exists(legacy, ec)) {
+      std::fprintf(stderr,
+                   "xdpkit revert %s: %s was written by an older xdpkit and does not say which network namespace "
+                   "it belongs to; if it is this namespace's %s, rename it to %s and run revert again\n",
+                   a.ifname.c_str(), legacy.c_str(), a.ifname.c_str(),
+                   et::journal::path_for(a.journal_dir, a.ifname).c_str());
+      return 1;
+    }
     if (a.json_out)
       print(json{{"interface", a.ifname}, {"steps", json::array()}}.dump(2) + "\n");
     else
@@ -209,6 +230,9 @@ void add_ethtool_commands(CLI::App& app, int& exit_code) {
   // One value per occurrence, so a rule's words stay together and IF can follow.
   tune->add_option("--hash", tune_a->hash, "FLOW=FIELDS, e.g. udp4=sdfn (repeatable)")->allow_extra_args(false);
   tune->add_option("--ntuple", tune_a->ntuple, "\"flow-type udp4 dst-port 53 action 2\" (repeatable, quoted)")
+      ->allow_extra_args(false);
+  tune->add_option("--rss-key", tune_a->rss_key, "HEX: the whole RSS hash key, e.g. 6d:5a:56:da:... (ethtool -X hkey)");
+  tune->add_option("--ntuple-delete", tune_a->ntuple_delete, "LOC: delete the ntuple rule at this location (repeatable)")
       ->allow_extra_args(false);
   tune->add_option("--irq-affinity", tune_a->irq_affinity, "local | CPULIST: one CPU per queue IRQ, round robin");
   tune->add_option("--rps", tune_a->rps, "CPULIST for every rx queue");

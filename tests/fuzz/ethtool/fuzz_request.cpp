@@ -1,6 +1,7 @@
-// The tune arguments (--channels, --rings, --rss, --hash): the first byte picks
-// the parser, the rest is the text. Only std::invalid_argument may escape;
-// tables built from an accepted --rss name only queues the spread allows.
+// The tune arguments (--channels, --rings, --rss, --hash, --rss-key): the
+// first byte picks the parser, the rest is the text. Only
+// std::invalid_argument may escape; tables built from an accepted --rss name
+// only queues the spread allows; an accepted key prints and re-parses to itself.
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
       case 0: {
         const auto r = et::parse_channels_request(text);
         (void)et::apply_request(et::channels{}, r);
@@ -36,6 +37,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 3: {
         const auto h = et::parse_hash_request(text);
         if (et::letters_to_fields(et::fields_to_letters(h.fields)) != h.fields) std::abort();
+        break;
+      }
+      case 4: {
+        const auto key = et::parse_rss_key(text);
+        if (key.empty() || et::parse_rss_key(et::format_rss_key(key)) != key) std::abort();
         break;
       }
     }

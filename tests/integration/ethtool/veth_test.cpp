@@ -8,6 +8,10 @@
 //   failure   a later step the driver lacks rolls back the earlier ones
 //   refusals  channels above the maximum; ntuple on a device with fixed-off filters;
 //             IRQ affinity on a device without IRQs
+//   netns     same-named veths in two namespaces: separate journals, each
+//             revert restores only its own namespace's device
+//   netlink   the ethtool-family fallback for channels and rings against the
+//             real kernel: same answer as the ioctl, a set the ioctl reads back
 // Every test also checks it leaked no file descriptor.
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -15,9 +19,13 @@
 
 #include <filesystem>
 
+#include "ethtool_nl.hpp"
 #include "veth_ns.hpp"
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/journal.hpp"
+#include "xdpkit/ethtool/ntuple.hpp"
+#include "xdpkit/ethtool/rss.hpp"
+#include "xdpkit/ethtool/rings.hpp"
 #include "xdpkit/ethtool/probe.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
@@ -94,6 +102,7 @@ TEST_F(VethTest, ProbeReportsWhatVethCanAndCannotDo) {
 
 TEST_F(VethTest, TuneRevertProbeIsIdentical) {
   std::string ns, ifname;
+  std::filesystem::path journal_path;
   {
     itest::veth_ns lab;
     ns = lab.ns();
@@ -114,6 +123,7 @@ TEST_F(VethTest, TuneRevertProbeIsIdentical) {
     req.busy_poll = true;
     {
       auto log = journal::open(kDefaultJournalDir, lab.b());
+      journal_path = log.path();
       const auto done = tune(ctx, req, log);
       EXPECT_GE(done.size(), 6u);  // channels, rps x2, xps x2, two knobs
       EXPECT_TRUE(journal::exists(kDefaultJournalDir, lab.b()));
@@ -145,7 +155,107 @@ TEST_F(VethTest, TuneRevertProbeIsIdentical) {
     EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
   }
   EXPECT_FALSE(itest::netns_exists(ns));
-  EXPECT_FALSE(std::filesystem::exists(journal::path_for(kDefaultJournalDir, ifname)));
+  EXPECT_FALSE(std::filesystem::exists(journal_path));
+}
+
+// Tunes channels of `lab`'s b end from inside its namespace; returns the
+// journal's path.
+std::filesystem::path tune_channels_in(const itest::veth_ns& lab, const char* n) {
+  itest::enter_ns inside(lab.ns());
+  auto io = make_kernel_transport();
+  const device dev(*io, lab.b());
+  const tune_context ctx{dev, topology::host_root("/")};
+  tune_request req;
+  req.channels = parse_channels_request(n);
+  auto log = journal::open(kDefaultJournalDir, lab.b());
+  tune(ctx, req, log);
+  EXPECT_EQ(log.size(), 1u);
+  return log.path();
+}
+
+channels channels_in(const itest::veth_ns& lab) {
+  itest::enter_ns inside(lab.ns());
+  auto io = make_kernel_transport();
+  return get_channels(device(*io, lab.b())).value();
+}
+
+void revert_in(const itest::veth_ns& lab) {
+  itest::enter_ns inside(lab.ns());
+  auto io = make_kernel_transport();
+  const device dev(*io, lab.b());
+  const tune_context ctx{dev, topology::host_root("/")};
+  auto log = journal::open(kDefaultJournalDir, lab.b());
+  ASSERT_EQ(log.size(), 1u) << "this namespace's journal holds this namespace's change only";
+  revert(ctx, log);
+}
+
+TEST_F(VethTest, SameNamedInterfacesInTwoNamespacesKeepTheirOwnJournals) {
+  std::filesystem::path p1, p2;
+  std::string ns1, ns2;
+  {
+    itest::veth_ns one, two;
+    ns1 = one.ns();
+    ns2 = two.ns();
+    ASSERT_EQ(one.b(), two.b()) << "the point: one interface name in two namespaces";
+    ASSERT_NE(one.ns(), two.ns());
+    const channels start = channels_in(one);
+    ASSERT_EQ(channels_in(two), start);
+    ASSERT_EQ(start.rx, 4u);
+
+    p1 = tune_channels_in(one, "2");
+    p2 = tune_channels_in(two, "3");
+    EXPECT_NE(p1, p2);
+    EXPECT_TRUE(std::filesystem::exists(p1));
+    EXPECT_TRUE(std::filesystem::exists(p2));
+    EXPECT_EQ(channels_in(one).rx, 2u);
+    EXPECT_EQ(channels_in(two).rx, 3u);
+
+    revert_in(one);
+    EXPECT_EQ(channels_in(one), start);
+    EXPECT_EQ(channels_in(two).rx, 3u) << "reverting one namespace touched the other";
+    EXPECT_FALSE(std::filesystem::exists(p1));
+    EXPECT_TRUE(std::filesystem::exists(p2));
+
+    revert_in(two);
+    EXPECT_EQ(channels_in(two), start);
+    EXPECT_FALSE(std::filesystem::exists(p2));
+    EXPECT_FALSE(std::filesystem::exists(journal::legacy_path_for(kDefaultJournalDir, one.b())));
+  }
+  EXPECT_FALSE(itest::netns_exists(ns1));
+  EXPECT_FALSE(itest::netns_exists(ns2));
+}
+
+TEST_F(VethTest, NetlinkChannelsAgreeWithTheIoctlAndSetsAreReadBack) {
+  itest::veth_ns lab;
+  itest::enter_ns inside(lab.ns());
+  auto io = make_kernel_transport();
+  const device dev(*io, lab.b());
+  const channels by_ioctl = get_channels(dev).value();
+  const auto by_netlink = detail::netlink_get_channels(dev);
+  ASSERT_TRUE(by_netlink.ok()) << by_netlink.refused().message();
+  EXPECT_EQ(*by_netlink, by_ioctl);
+
+  channels want = by_ioctl;
+  want.rx = 2;
+  want.tx = 3;
+  const auto set = detail::netlink_set_channels(dev, want, "range");
+  ASSERT_TRUE(set.ok()) << set.refused().message();
+  EXPECT_EQ(get_channels(dev).value(), want) << "the ioctl reads back what netlink set";
+
+  want.rx = 9;  // above veth's maximum of 4
+  const auto refused = detail::netlink_set_channels(dev, want, "the maxima");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.refused().err, EINVAL);
+  EXPECT_EQ(refused.refused().hint, "the maxima");
+
+  ASSERT_TRUE(detail::netlink_set_channels(dev, by_ioctl, "").ok());
+  EXPECT_EQ(get_channels(dev).value(), by_ioctl);
+
+  // veth has no ring parameters on either path.
+  const auto rings_nl = detail::netlink_get_rings(dev);
+  ASSERT_FALSE(rings_nl.ok());
+  EXPECT_TRUE(rings_nl.refused().not_supported()) << rings_nl.refused().message();
+  EXPECT_EQ(rings_nl.refused().op, "ethtool netlink RINGS_GET");
 }
 
 TEST_F(VethTest, StepVethLacksRollsBackChannels) {
@@ -215,6 +325,28 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
     EXPECT_EQ(e.step(), "feature rx-ntuple-filter");
     EXPECT_NE(std::string(e.what()).find("fixed off for this device: the driver has no ntuple filters"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("nothing was changed"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+
+  // No RSS key control and no ntuple table: answers, and a tune that plans
+  // them changes nothing.
+  const auto key = set_rss_key(dev, std::vector<std::uint8_t>(40, 0x6d));
+  ASSERT_FALSE(key.ok());
+  EXPECT_TRUE(key.refused().not_supported()) << key.refused().message();
+  const auto del = delete_rule(dev, 0);
+  ASSERT_FALSE(del.ok());
+  EXPECT_TRUE(del.refused().not_supported()) << del.refused().message();
+  tune_request delete_req;
+  delete_req.ntuple_delete = {0};
+  {
+    auto log2 = journal::open(kDefaultJournalDir, lab.b());
+    EXPECT_THROW(tune(ctx, delete_req, log2), tune_error);
+  }
+  tune_request key_req;
+  key_req.rss_key = std::vector<std::uint8_t>(40, 0x6d);
+  {
+    auto log3 = journal::open(kDefaultJournalDir, lab.b());
+    EXPECT_THROW(tune(ctx, key_req, log3), tune_error);
   }
   EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
 

@@ -1,11 +1,15 @@
-// The tune journal: one file per interface (/run/xdpkit/<ifname>.journal),
-// one JSON object per line, each line written and fsynced before the change
-// it describes is made. `revert` replays it backwards; a crash leaves it
-// behind for the next start to replay.
+// The tune journal: one file per interface and network namespace,
+// /run/xdpkit/<netns-inode>-<ifname>.journal, so eth0 in one namespace and
+// eth0 in another never share a journal (the kernel may reuse a destroyed
+// namespace's inode, so revert before deleting a namespace). One JSON object
+// per line, each line written and fsynced before the change it describes is
+// made. `revert` replays it backwards; a crash leaves it behind for the next
+// start to replay.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,11 +24,25 @@ class journal {
   // journal and takes an exclusive lock on it, so two tunes of one interface
   // cannot interleave. Throws ethtool::error naming the path: EWOULDBLOCK when
   // another xdpkit holds it, EPROTO for a line that is not JSON.
+  // The interface is `ifname` in the calling thread's network namespace.
   static journal open(const std::filesystem::path& dir, const std::string& ifname);
-  // The path open() would use.
+  // The path open() would use in the calling thread's namespace, and in the
+  // namespace whose inode is `netns`. Throw ethtool::error (EINVAL) for a name
+  // that is not an interface name.
   static std::filesystem::path path_for(const std::filesystem::path& dir, const std::string& ifname);
+  static std::filesystem::path path_for(const std::filesystem::path& dir, std::uint64_t netns,
+                                        const std::string& ifname);
   // True when a journal file exists (without opening or locking it).
   static bool exists(const std::filesystem::path& dir, const std::string& ifname);
+  // The name xdpkit used before journals carried the namespace
+  // (<ifname>.journal). Never opened: such a file cannot say which
+  // namespace's interface it describes, so only the user can adopt it.
+  static std::filesystem::path legacy_path_for(const std::filesystem::path& dir, const std::string& ifname);
+
+  // The inode number of the calling thread's network namespace (stat of
+  // /proc/thread-self/ns/net), what `ip netns identify` and `lsns` compare.
+  // Throws ethtool::error when /proc is not mounted.
+  static std::uint64_t current_netns();
 
   journal(journal&& o) noexcept;
   journal& operator=(journal&& o) noexcept;

@@ -1,5 +1,6 @@
-// RSS: indirection table and key (ETHTOOL_GRSSH/SRSSH, falling back to
-// ETHTOOL_GRXFHINDIR/SRXFHINDIR on drivers that only have the older calls),
+// RSS: indirection table and hash key (ETHTOOL_GRSSH/SRSSH; the table falls
+// back to ETHTOOL_GRXFHINDIR/SRXFHINDIR on drivers that only have the older
+// calls),
 // and the spread helpers of `ethtool -X` (equal N, weight w0 w1 ..., default).
 #pragma once
 
@@ -35,6 +36,20 @@ result<rss_config> get_rss(const device& dev);
 // re-spreading when the channel count changes). Refused with EINVAL when the
 // table's size is not the driver's or an entry names a queue >= rx_rings.
 result<applied> set_rss_table(const device& dev, std::span<const std::uint32_t> table);
+
+// Writes the hash key and nothing else: indir_size ETH_RXFH_INDIR_NO_CHANGE
+// keeps the indirection table (and its "user configured" mark), hfunc 0 keeps
+// the hash function. Refused with EOPNOTSUPP when the driver has no key
+// control (there is no legacy call for the key), EINVAL when `key` is not the
+// driver's key size (`xdpkit probe` shows it).
+result<applied> set_rss_key(const device& dev, std::span<const std::uint8_t> key);
+
+// The key as `ethtool -x` prints it and `ethtool -X hkey` takes it:
+// "6d:5a:56:da"; "" for an empty key.
+std::string format_rss_key(std::span<const std::uint8_t> key);
+// Colon-separated bytes of one or two hex digits. Throws std::invalid_argument
+// naming the bad byte (or an empty key).
+std::vector<std::uint8_t> parse_rss_key(std::string_view text);
 
 // Reads the table back and throws ethtool::error (EIO) naming the first
 // differing entry when it is not `want` (an empty `want` means the default).

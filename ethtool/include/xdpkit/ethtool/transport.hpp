@@ -2,7 +2,8 @@
 //
 // Every operation in this library reaches the kernel through a `transport`:
 // the SIOCETHTOOL ioctl, an ifindex lookup, and generic netlink requests (the
-// netdev family for XDP features, which has no ioctl). Unit tests inject a
+// netdev family for XDP features, which has no ioctl; the ethtool family for
+// rings and channels of drivers that answer only netlink). Unit tests inject a
 // scripted transport that checks request bytes and plays canned replies;
 // production code uses `make_kernel_transport()`.
 #pragma once

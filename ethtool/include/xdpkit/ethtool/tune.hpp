@@ -3,8 +3,9 @@
 //
 // Steps run in this order, each one planned from the state the previous ones
 // left (new channels bring new IRQs and queues): features (rx-ntuple-filter
-// when rules are asked for), channels, rings, RSS table, hash fields, ntuple
-// rules, IRQ affinity, RPS, XPS, busy-poll knobs. Before a step changes
+// when rules are asked for), channels, rings, RSS table, RSS hash key, hash
+// fields, ntuple deletions (before inserts, so a freed location can be
+// reused), ntuple inserts, IRQ affinity, RPS, XPS, busy-poll knobs. Before a step changes
 // anything its old value is appended to the journal and fsynced. A step that
 // fails rolls back every step of this run, newest first, and throws
 // tune_error naming the step. Steps whose value is already what is asked for
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/device.hpp"
 #include "xdpkit/ethtool/hash_fields.hpp"
+#include "xdpkit/ethtool/ntuple.hpp"
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/rings.hpp"
 #include "xdpkit/ethtool/rss.hpp"
@@ -38,8 +41,13 @@ struct tune_request {
   std::optional<channels_request> channels;
   std::optional<rings_request> rings;
   std::optional<rss_request> rss;
+  // The whole hash key (parse_rss_key); the table is left as it is.
+  std::optional<std::vector<std::uint8_t>> rss_key;
   std::vector<hash_request> hash;
   std::vector<flow_rule> ntuple;
+  // Locations of rules to delete; each deleted rule is journaled whole, so
+  // revert inserts it again at the same location.
+  std::vector<std::uint32_t> ntuple_delete;
   // "local" (the CPUs local to the NIC's node) or a CPU list; queue IRQs get
   // one CPU each, round robin over the set, in queue order.
   std::optional<std::string> irq_affinity;
@@ -51,8 +59,8 @@ struct tune_request {
   std::uint64_t busy_poll_gro_flush_timeout_ns = 200000;
 
   bool empty() const {
-    return !channels && !rings && !rss && hash.empty() && ntuple.empty() && !irq_affinity && !rps && !xps &&
-           !busy_poll;
+    return !channels && !rings && !rss && !rss_key && hash.empty() && ntuple.empty() && ntuple_delete.empty() &&
+           !irq_affinity && !rps && !xps && !busy_poll;
   }
 };
 

@@ -42,6 +42,19 @@ void add_engine_options(CLI::App& cmd, engine_options& o) {
   cmd.add_option("--port", o.ports,
                  "SLOT=IFNAME: where redirect-dev SLOT sends packets (an interface in this namespace with XDP "
                  "transmit support)");
+  cmd.add_option("--busy-poll", o.busy_poll_usec,
+                 "Preferred busy polling on each socket, in microseconds (SO_PREFER_BUSY_POLL, SO_BUSY_POLL): the "
+                 "worker's syscalls run the NIC's NAPI; pair with `xdpkit tune IF --busy-poll`. 0 = off")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  cmd.add_option("--busy-poll-budget", o.busy_poll_budget, "Packets per busy-poll NAPI run (SO_BUSY_POLL_BUDGET)")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  cmd.add_option("--fifo", o.fifo_priority,
+                 "Run workers SCHED_FIFO at this priority (1-99; needs root). RT throttling "
+                 "(kernel.sched_rt_runtime_us) still applies; see `xdpkit validate`")
+      ->check(CLI::Range(0, 99))
+      ->capture_default_str();
   cmd.add_option("--no-socket", o.no_socket,
                  "What the XDP program does with packets of a queue that has no socket: pass (to the stack) or drop")
       ->check(CLI::IsMember({"pass", "drop"}))
@@ -72,6 +85,9 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
   c.xsk.tx_size = o.frames / 2;
   c.worker.batch = o.batch;
   c.worker.wait = o.wait == "poll" ? wait_mode::poll : wait_mode::busy;
+  c.worker.fifo_priority = o.fifo_priority;
+  c.xsk.busy_poll_usec = o.busy_poll_usec;
+  c.xsk.busy_poll_budget = o.busy_poll_budget;
   if (!o.rules_file.empty() || !o.inline_rules.empty()) {
     firewall::rule_set set;
     if (!o.rules_file.empty()) {

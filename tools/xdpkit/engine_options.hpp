@@ -22,6 +22,9 @@ struct engine_options {
   std::string rules_file;  // --rules: the firewall instead of the steer program
   std::vector<std::string> inline_rules;  // --rule, after the file's rules
   std::vector<std::string> ports;         // --port SLOT=IFNAME for redirect-dev
+  int busy_poll_usec = 0;
+  int busy_poll_budget = 64;
+  int fifo_priority = 0;
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);

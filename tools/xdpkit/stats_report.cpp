@@ -1,6 +1,7 @@
 #include "stats_report.hpp"
 
 #include <fmt/format.h>
+#include <sched.h>
 
 namespace xdpkit::cli {
 
@@ -75,6 +76,9 @@ nlohmann::json info_json(const engine& e) {
           {"huge_pages", in.huge_pages},
           {"pages_fallback", in.pages_fallback},
           {"umem_numa_node", c.umem.numa_node},
+          {"busy_poll_usec", c.xsk.busy_poll_usec},
+          {"busy_poll_budget", c.xsk.busy_poll_budget},
+          {"fifo_priority", c.worker.fifo_priority},
           {"umem_bytes_per_node", placement_json(in)},
           {"umem_placement_note", in.umem_placement_note}};
 }
@@ -90,6 +94,11 @@ std::string info_line(const engine& e) {
                               to_string(in.mode), to_string(in.backend),
                               in.zero_copy ? "zero-copy" : "copy", in.huge_pages ? "2 MiB huge pages" : "normal pages",
                               cpus.empty() ? "unpinned" : cpus);
+  if (c.xsk.busy_poll_usec > 0)
+    s += fmt::format("\n  busy polling: {} us, budget {} (the NAPI id each socket sees is in the summary; 0 means "
+                     "the driver gives none, as veth)",
+                     c.xsk.busy_poll_usec, c.xsk.busy_poll_budget);
+  if (c.worker.fifo_priority > 0) s += fmt::format("\n  workers SCHED_FIFO priority {}", c.worker.fifo_priority);
   if (in.backend == attach_backend::bpf_link && !in.backend_reason.empty())
     s += "\n  note: libxdp's multi-program dispatcher is unavailable: " + in.backend_reason +
          ". xdpkit's program is the only XDP program on " + c.ifname +
@@ -118,6 +127,8 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
                       {"tx_kicks", q.worker.tx_kicks},
                       {"polls", q.worker.polls},
                       {"cpu_seconds", std::chrono::duration<double>(q.cpu_time).count()},
+                      {"napi_id", q.napi_id},
+                      {"sched_policy", q.sched_policy == SCHED_FIFO ? "fifo" : q.sched_policy == SCHED_OTHER ? "other" : "rt"},
                       {"kernel",
                        {{"rx_dropped", q.kernel.rx_dropped},
                         {"rx_invalid_descs", q.kernel.rx_invalid_descs},

@@ -46,6 +46,7 @@ struct worker::state {
   // The thread's CPU time at exit: its clock is gone once it has returned.
   std::atomic<bool> finished{false};
   std::atomic<std::int64_t> final_cpu_ns{0};
+  int policy = SCHED_OTHER;
 
   template <typename Handler>
   void run(Handler handler) noexcept;
@@ -59,6 +60,9 @@ void worker::state::run(Handler handler) noexcept {
   xsk_ring_cons& comp = area.completion();
   const int fd = sock.fd();
   const bool need_wakeup = sock.need_wakeup();
+  // With busy polling the syscalls are what run the NAPI: make them whenever
+  // the rings are idle, not only when the kernel asks.
+  const bool busy_poll = sock.busy_poll_usec() > 0;
   const std::uint32_t batch = config.batch;
   const std::uint32_t frame_size = area.config().frame_size;
 
@@ -96,7 +100,7 @@ void worker::state::run(Handler handler) noexcept {
     // Copy mode transmits only inside sendto(); the kernel keeps the tx
     // need_wakeup flag set there, so that is one syscall per batch. Zero-copy
     // drivers clear the flag while their NAPI is already sending.
-    if (!need_wakeup || xsk_ring_prod__needs_wakeup(&tx)) {
+    if (busy_poll || !need_wakeup || xsk_ring_prod__needs_wakeup(&tx)) {
       sendto(fd, nullptr, 0, MSG_DONTWAIT, nullptr, 0);
       ++c.tx_kicks;
     }
@@ -129,7 +133,7 @@ void worker::state::run(Handler handler) noexcept {
         pollfd p{fd, POLLIN, 0};
         ++c.polls;
         poll(&p, 1, config.poll_timeout_ms);
-      } else if (need_wakeup && xsk_ring_prod__needs_wakeup(&fill)) {
+      } else if (busy_poll || (need_wakeup && xsk_ring_prod__needs_wakeup(&fill))) {
         recvfrom(fd, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
         ++c.rx_wakeups;
       }
@@ -209,6 +213,18 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
         return;
       }
     }
+    if (st->config.fifo_priority > 0) {
+      sched_param sp{};
+      sp.sched_priority = st->config.fifo_priority;
+      if (int err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)) {
+        started.set_value(err | (1 << 16));  // tell the two failures apart
+        return;
+      }
+    }
+    {
+      sched_param sp{};
+      pthread_getschedparam(pthread_self(), &st->policy, &sp);
+    }
     started.set_value(0);
     switch (st->handler) {
       case handler_kind::rxdrop: st->run(rxdrop_handler{}); break;
@@ -221,6 +237,10 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
   });
   if (int err = ready.get()) {
     st->thread.join();
+    if (err >> 16)
+      throw_os_error(err & 0xffff, "set SCHED_FIFO priority " + std::to_string(config.fifo_priority) + " for the worker",
+                     sock.ifname() + " queue " + std::to_string(sock.queue()),
+                     "needs CAP_SYS_NICE (root) and a priority 1-99; RT throttling (sched_rt_runtime_us) still applies");
     throw_os_error(err, "pin worker thread to CPU " + std::to_string(config.cpu),
                    sock.ifname() + " queue " + std::to_string(sock.queue()),
                    "pick an online CPU allowed for this process (see `xdpkit topology`, `taskset -p $$`)");
@@ -259,5 +279,6 @@ std::chrono::nanoseconds worker::cpu_time() const {
 }
 
 int worker::cpu() const noexcept { return s_->config.cpu; }
+int worker::sched_policy() const noexcept { return s_->policy; }
 
 }  // namespace xdpkit

@@ -3,6 +3,13 @@
 #include <linux/if_link.h>
 #include <sys/socket.h>
 
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+
 #include <cerrno>
 #include <chrono>
 #include <string>
@@ -17,6 +24,7 @@ struct xsk_socket::state {
   std::uint32_t queue = 0;
   bool zero_copy = false;
   bool need_wakeup = false;
+  int busy_poll_usec = 0;
   xsk_ring_cons rx{};
   xsk_ring_prod tx{};
   ::xsk_socket* handle = nullptr;
@@ -94,6 +102,18 @@ xsk_socket xsk_socket::create(umem& area, const std::string& ifname, std::uint32
     throw_os_error(err, std::string("bind AF_XDP socket (") + (st->zero_copy ? "zero-copy" : "copy") + ")",
                    object_name(ifname, queue), bind_hint(err, st->zero_copy));
   }
+  if (config.busy_poll_usec > 0) {
+    const int fd = xsk_socket__fd(st->handle);
+    auto set = [&](int opt, int value, const char* name, const char* hint) {
+      if (setsockopt(fd, SOL_SOCKET, opt, &value, sizeof(value)))
+        throw_os_error(errno, std::string("set ") + name + " = " + std::to_string(value), object_name(ifname, queue),
+                       hint);
+    };
+    set(SO_PREFER_BUSY_POLL, 1, "SO_PREFER_BUSY_POLL", "needs Linux 5.11+");
+    set(SO_BUSY_POLL, config.busy_poll_usec, "SO_BUSY_POLL", "needs CAP_NET_ADMIN above net.core.busy_read");
+    set(SO_BUSY_POLL_BUDGET, config.busy_poll_budget, "SO_BUSY_POLL_BUDGET", "needs CAP_NET_ADMIN; Linux 5.11+");
+    st->busy_poll_usec = config.busy_poll_usec;
+  }
   // Ask the kernel what it actually did rather than trusting the request.
   xdp_options opts{};
   socklen_t len = sizeof(opts);
@@ -108,6 +128,15 @@ xsk_ring_prod& xsk_socket::tx() noexcept { return s_->tx; }
 bool xsk_socket::zero_copy() const noexcept { return s_->zero_copy; }
 bool xsk_socket::need_wakeup() const noexcept { return s_->need_wakeup; }
 std::uint32_t xsk_socket::queue() const noexcept { return s_->queue; }
+int xsk_socket::busy_poll_usec() const noexcept { return s_->busy_poll_usec; }
+
+unsigned xsk_socket::napi_id() const {
+  unsigned id = 0;
+  socklen_t len = sizeof(id);
+  if (getsockopt(fd(), SOL_SOCKET, SO_INCOMING_NAPI_ID, &id, &len))
+    throw_os_error(errno, "read SO_INCOMING_NAPI_ID", object_name(s_->ifname, s_->queue));
+  return id;
+}
 const std::string& xsk_socket::ifname() const noexcept { return s_->ifname; }
 
 xdp_statistics xsk_socket::statistics() const {

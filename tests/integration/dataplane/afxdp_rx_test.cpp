@@ -3,6 +3,7 @@
 // each stage (program rx = redirected = worker rx = dropped by rxdrop).
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -86,7 +87,6 @@ TEST_F(AfXdpRx, AQueueTheInterfaceLacksIsNamedInTheError) {
     const std::string what = e.what();
     EXPECT_NE(what.find(lab_->dut_if() + " queue 5"), std::string::npos) << what;
     EXPECT_NE(what.find("bind AF_XDP socket"), std::string::npos) << what;
-    std::cerr << "error seen: " << what << "\n";
   }
 }
 
@@ -100,6 +100,39 @@ TEST_F(AfXdpRx, UnknownInterfaceIsNamedInTheError) {
   } catch (const os_error& e) {
     EXPECT_NE(std::string(e.what()).find("xk-no-such-if"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+class BusyPollAndFifo : public LabTest {};
+
+// The socket options are accepted on veth (its NAPI id stays 0, a measured fact
+// of veth), the worker runs SCHED_FIFO, and counting stays exact.
+TEST_F(BusyPollAndFifo, CountsStayExactWithBusyPollingAndARealtimeWorker) {
+  engine_config c;
+  c.ifname = lab_->dut_if();
+  c.umem.pages = page_policy::normal;
+  c.xsk.busy_poll_usec = 50;
+  c.worker.wait = wait_mode::poll;
+  c.worker.poll_timeout_ms = 10;
+  c.worker.fifo_priority = 1;
+  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
+  {
+    lab::netns_scope in_dut(lab_->dut_ns());
+    engine_.emplace(engine::start(c));
+  }
+  constexpr std::uint64_t n = 5000;
+  ASSERT_EQ(send_paced(n), n);
+  ASSERT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets >= n; }, std::chrono::seconds(5)));
+  const auto s = engine_->stats();
+  EXPECT_EQ(s.total().rx_packets, n);
+  ASSERT_EQ(s.queues.size(), 1u);
+  EXPECT_EQ(s.queues[0].sched_policy, SCHED_FIFO);
+  EXPECT_EQ(s.queues[0].napi_id, 0u) << "veth gives AF_XDP sockets no NAPI id";
 }
 
 }  // namespace

@@ -45,6 +45,8 @@ struct queue_stats {
   worker_counters worker;
   xdp_statistics kernel{};  // XDP_STATISTICS of the queue's socket
   std::chrono::nanoseconds cpu_time{0};
+  unsigned napi_id = 0;      // SO_INCOMING_NAPI_ID (0 on veth, and before traffic)
+  int sched_policy = 0;      // SCHED_OTHER, SCHED_FIFO, ...
 };
 
 struct engine_stats {

@@ -24,6 +24,7 @@ struct worker_config {
   std::uint32_t batch = 64;
   wait_mode wait = wait_mode::busy;
   int poll_timeout_ms = 100;
+  int fifo_priority = 0;  // > 0: SCHED_FIFO at this priority (1-99); 0: the default policy
 };
 
 // A snapshot of a worker's counters. Each frame received ends as exactly one of
@@ -57,6 +58,8 @@ class worker {
   // CPU time the worker thread has used so far (user + system).
   std::chrono::nanoseconds cpu_time() const;
   int cpu() const noexcept;
+  // The scheduling policy the thread runs under, read back after setting it.
+  int sched_policy() const noexcept;
 
  private:
   struct state;

@@ -26,6 +26,11 @@ struct xsk_config {
   bool need_wakeup = true;
   bind_mode mode = bind_mode::copy;
   bool with_tx = true;
+  // Preferred busy polling (SO_PREFER_BUSY_POLL + SO_BUSY_POLL + budget, 5.11+):
+  // the worker's syscalls run the NIC's NAPI instead of waiting for its IRQ.
+  // 0 = off. Pair with napi_defer_hard_irqs/gro_flush_timeout (xdpkit tune --busy-poll).
+  int busy_poll_usec = 0;
+  int busy_poll_budget = 64;
 };
 
 class xsk_socket {
@@ -48,6 +53,10 @@ class xsk_socket {
   bool zero_copy() const noexcept;
   bool need_wakeup() const noexcept;
   std::uint32_t queue() const noexcept;
+  int busy_poll_usec() const noexcept;
+  // The NAPI instance the socket's packets arrive on (SO_INCOMING_NAPI_ID);
+  // 0 until the first packet, and always 0 on veth.
+  unsigned napi_id() const;
   const std::string& ifname() const noexcept;
   // The kernel's per-socket drop counters. Throws os_error.
   xdp_statistics statistics() const;

@@ -6,5 +6,5 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "$(id -u)" -ne 0 ]; then echo "xdpkit demo needs root (netns, veth, XDP, huge pages): sudo $0 $*" >&2; exit 1; fi
 "$here/install-deps.sh"
-"$here/build.sh"
+XDPKIT_BUILD_TARGETS=xdpkit "$here/build.sh"
 exec "$here/../build/tools/xdpkit/xdpkit" demo "$@"

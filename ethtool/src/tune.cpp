@@ -136,6 +136,7 @@ std::vector<step_report> tune(const tune_context& ctx, const tune_request& req, 
 std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size_t keep) {
   std::vector<step_report> done;
   std::optional<std::uint32_t> inserted_at;
+  std::optional<json> deferred_rss;
   while (log.size() > keep) {
     const json e = log.entries().back();
     const std::string kind = e.value("step", "");
@@ -167,6 +168,18 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
           const auto at = insert_rule(ctx.dev, parse_rule(text)).value();
           done.push_back({label, fmt::format("re-inserted rule at location {}", at), true});
         }
+      } else if (kind == "rss" && !deferred_rss) {
+        // An RSS table names queues: restoring one that needs more queues than
+        // are up fails (EINVAL) until an older channels step puts them back.
+        // Tune changes channels first, so revert meets the table first: try
+        // it now, and if the driver refuses, once more after everything else.
+        try {
+          detail::write_step(ctx, kind, e.at("old"));
+          done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
+        } catch (const error& refused) {
+          if (refused.code().value() != EINVAL) throw;
+          deferred_rss = e;
+        }
       } else {
         detail::write_step(ctx, kind, e.at("old"));
         done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
@@ -175,6 +188,18 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
       throw tune_error("revert " + label, ex.what(), 0, {});
     }
     log.truncate(log.size() - 1);
+  }
+  if (deferred_rss) {
+    // Crash window: the entry left the journal above; a crash before this
+    // write leaves the table as tune set it (probe shows it), never worse.
+    const std::string label = deferred_rss->value("label", "rss");
+    try {
+      detail::write_step(ctx, "rss", deferred_rss->at("old"));
+    } catch (const std::exception& ex) {
+      throw tune_error("revert " + label, ex.what(), 0, {});
+    }
+    done.push_back({label, "restored after the channels: " + detail::describe(deferred_rss->at("new"), deferred_rss->at("old")),
+                    true});
   }
   if (log.size() == 0) log.remove();
   return done;

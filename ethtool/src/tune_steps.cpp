@@ -207,6 +207,28 @@ std::vector<phase> phases(const tune_request& req) {
                                                [](const tune_context& cc) { return key_value(get_rss(cc.dev).value()); }}};
                    }});
   if (!req.hash.empty())
+    out.push_back({"feature rx-hashing", [](const tune_context& c) {
+                     // Some drivers (virtio-net) take new hash fields but apply
+                     // them only while receive hashing is on: found by the rig,
+                     // where `--hash udp4=sd` changed nothing on the wire. Turn
+                     // it on (journaled) when it is off and may be changed.
+                     json old;
+                     try {
+                       old = feature_value(c.dev, "rx-hashing");
+                     } catch (const error&) {
+                       return std::vector<step>{};  // no such feature on this kernel
+                     }
+                     if (old["on"] || !old["changeable"]) return std::vector<step>{};
+                     old.erase("changeable");
+                     json next = old;
+                     next["on"] = true;
+                     return std::vector<step>{{"feature", "feature rx-hashing", old, next, [](const tune_context& cc) {
+                                                 json now = feature_value(cc.dev, "rx-hashing");
+                                                 now.erase("changeable");
+                                                 return now;
+                                               }}};
+                   }});
+  if (!req.hash.empty())
     out.push_back({"hash", [hash = req.hash](const tune_context& c) {
                      std::vector<step> steps;
                      for (const auto& h : hash)

@@ -1,0 +1,98 @@
+# what: host traffic (64 UDP flows) lands on the queues xdpkit's RSS table and hash fields say; IRQs follow --irq-affinity local
+. /tests/lib/rig-test.sh
+nq=$(rig_arg queues); n1=$(rig_arg node1_cpus)
+J=$RIG_JOURNAL
+WIN=3
+ip link set "$IF" up
+# per rx queue: interrupts of virtioN-input.Q summed over CPUs (virtio-net on 6.12+ has no
+# per-queue packet counters in ethtool -S; one MSI-X vector per queue makes IRQs a faithful count)
+rxq() {
+  awk -v nq="$nq" '/-input\.[0-9]+$/ { q = $NF; sub(/.*input\./, "", q); s = 0
+      for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; c[q] = s }
+    END { for (q = 0; q < nq; q++) printf "%d ", c[q] + 0 }' /proc/interrupts
+}
+# per CPU: interrupts of all input queues
+rxcpu() {
+  awk '/-input\.[0-9]+$/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) c[i-2] += $i }
+    END { for (i = 0; i in c; i++) printf "%d ", c[i] }' /proc/interrupts
+}
+# delta of a counter function over WIN seconds: "d0 d1 ..."
+delta() {
+  a=$($1); sleep $WIN; b=$($1)
+  echo "$a|$b" | awk -F'|' '{ n = split($1, x, " "); split($2, y, " "); for (i = 1; i <= n; i++) printf "%d ", y[i] - x[i] }'
+}
+# queues with traffic / without, given the deltas: "1 2" style lists
+hot() { echo "$1" | awk '{ for (i = 1; i <= NF; i++) if ($i > 0) printf "%d ", i - 1 }'; }
+sum() { echo "$1" | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }'; }
+table_queues() { xdpkit probe "$IF" --json | jq -r '.rss.table | unique | map(tostring) | join(" ")'; }
+
+xk /tmp/before.json probe "$IF" --json || { fail "rss/probe-before: xdpkit probe failed"; finish; }
+if [ "$(jq -r .rss.supported /tmp/before.json)" != true ]; then
+  fail "rss/table: no RSS indirection table on this virtio-net: $(jq -r .rss.reason /tmp/before.json)"; finish
+fi
+d=$(delta rxq)
+if [ "$(sum "$d")" -gt 0 ]; then pass "rss/traffic: host traffic arrives, per-queue interrupts in ${WIN}s: $d"
+else fail "rss/traffic: no interrupts on any rx queue in ${WIN}s: the host-side sender (pktsend) reached nothing"; finish; fi
+
+check_table() {  # NAME TUNE-ARGS...
+  name=$1; shift
+  if ! xk /tmp/tune.out tune "$IF" "$@" --journal-dir $J; then fail "rss/$name: xdpkit tune $IF $* failed: $(cat /tmp/xk.err)"; return; fi
+  want=$(table_queues); d=$(delta rxq); got=$(hot "$d")
+  echo "-- $name: table queues [$want], interrupts per queue $d"
+  if [ "$(sum "$d")" -eq 0 ]; then fail "rss/$name: no traffic at all after tune $*"; return; fi
+  if [ "$(echo $got)" = "$(echo $want)" ]; then pass "rss/$name: traffic on exactly the table's queues [$want] (interrupts per queue: $d)"
+  else fail "rss/$name: traffic on queues [$(echo $got)], the table names [$want] (interrupts per queue: $d)"; fi
+}
+check_table equal-2 --rss equal 2
+check_table weight-last --rss weight $(awk -v n="$nq" 'BEGIN { for (i = 1; i < n; i++) printf "0 "; print 1 }')
+check_table equal-all --rss equal "$nq"
+
+# hash fields: udp4 hashed on addresses only -> the 64 flows (one address pair, 64 source ports)
+# all hash alike and land on one queue, though the table (equal-all) spreads over every queue
+if xk /tmp/tune.out tune "$IF" --hash udp4=sd --journal-dir $J; then
+  expect rss/hash-fields "$(xdpkit probe "$IF" --json | jq -r .hash_fields.flows.udp4)" sd "udp4 hash fields"
+  d=$(delta rxq); got=$(echo $(hot "$d"))
+  if [ "$(sum "$d")" -gt 0 ] && [ "$(echo "$got" | wc -w)" = 1 ]; then pass "rss/hash-effect: udp4=sd puts all 64 flows of one address pair on queue $got (interrupts per queue: $d)"
+  else
+    rxh=$(xdpkit probe "$IF" --json | jq -r '.features.list["rx-hashing"] // "not reported"')
+    why=""; case $rxh in off*) why="; rx-hashing is '$rxh': virtio-net commits new hash fields to the device only while rxhash is on (and reports them back regardless), so tune --hash must turn rx-hashing on (journaled) or refuse";; esac
+    fail "rss/hash-effect: after udp4=sd the flows of one address pair spread over queues [$got] (interrupts per queue: $d)$why"
+  fi
+else
+  fail "rss/hash-fields: xdpkit tune $IF --hash udp4=sd failed: $(cat /tmp/xk.err)"
+fi
+
+# IRQ affinity: every queue IRQ on node-1 CPUs, and the interrupts really arrive there
+if xk /tmp/tune.out tune "$IF" --irq-affinity local --journal-dir $J; then
+  sleep 1   # let each rx IRQ fire once: that interrupt moves its vector to the new CPU
+  irq_total() { awk -v i="$1:" '$1 == i { s = 0; for (k = 2; k <= NF && $k ~ /^[0-9]+$/; k++) s += $k; print s }' /proc/interrupts; }
+  rx_irqs=$(jq -r '.queues.irqs[] | select(.direction == "rx") | .irq' /tmp/before.json)
+  for irq in $rx_irqs; do eval "before_$irq=$(irq_total $irq)"; done
+  d=$(delta rxcpu); echo "-- interrupts per CPU after --irq-affinity local: $d"
+  # affinity of every queue IRQ; effective affinity of the rx IRQs that fired in the window
+  # (x86 moves an IRQ's vector at its next interrupt, so an IRQ that stayed idle, such as
+  # the queues the hash fields above leave without traffic, may still show the old CPU)
+  bad=""
+  for irq in $(jq -r '.queues.irqs[] | select(.queue != null) | .irq' /tmp/before.json); do
+    a=$(cat /proc/irq/$irq/smp_affinity_list); cpus_within "$a" "$n1" || bad="$bad irq$irq=$a"
+  done
+  for irq in $rx_irqs; do
+    eval "b=\$before_$irq"
+    [ "$(irq_total $irq)" -gt "$b" ] || continue
+    e=$(cat /proc/irq/$irq/effective_affinity_list); cpus_within "$e" "$n1" || bad="$bad irq$irq(effective)=$e"
+  done
+  if [ -z "$bad" ]; then pass "rss/irq-affinity: every queue IRQ's affinity, and the effective affinity of the rx IRQs that fired, on node-1 CPUs $n1"
+  else fail "rss/irq-affinity: IRQs outside node 1 ($n1):$bad"; fi
+  off=$(echo "$d" | awk -v l="$n1" '{ split(l, r, "-"); s = 0; for (i = 1; i <= NF; i++) if (i - 1 < r[1] || i - 1 > r[2]) s += $i; print s }')
+  if [ "$(sum "$d")" -gt 0 ] && [ "$off" -eq 0 ]; then pass "rss/irq-cpus: rx interrupts only on node-1 CPUs (per CPU: $d)"
+  else fail "rss/irq-cpus: rx interrupts per CPU $d, $off of them off node 1 ($n1)"; fi
+else
+  fail "rss/irq-affinity: xdpkit tune $IF --irq-affinity local failed: $(cat /tmp/xk.err)"
+fi
+
+xk /tmp/revert.out revert "$IF" --journal-dir $J || fail "rss/revert: xdpkit revert failed: $(cat /tmp/xk.err)"
+echo "-- revert:"; cat /tmp/revert.out
+xk /tmp/after.json probe "$IF" --json
+same_probe rss/probe-identical /tmp/before.json /tmp/after.json "RSS table, IRQ affinity"
+ip link set "$IF" down
+finish

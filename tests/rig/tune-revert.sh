@@ -1,0 +1,41 @@
+# what: xdpkit tune changes channels (and rings, RSS, IRQ affinity) and revert restores probe byte for byte
+. /tests/lib/rig-test.sh
+n1=$(rig_arg node1_cpus)
+J=$RIG_JOURNAL
+xk /tmp/before.json probe "$IF" --json || { fail "tune/probe-before: xdpkit probe failed"; finish; }
+max=$(jq -r '.channels.max.combined' /tmp/before.json); cur=$(jq -r '.channels.current.combined' /tmp/before.json)
+n=2; [ "$cur" = 2 ] && n=1
+# channels alone
+if xk /tmp/tune.out tune "$IF" --channels "$n" --journal-dir $J; then
+  xk /tmp/mid.json probe "$IF" --json
+  expect tune/channels "$(jq -r .channels.current.combined /tmp/mid.json)" "$n" "combined after --channels $n (max $max, was $cur)"
+  expect tune/channels-rx-queues "$(jq '.queues.rx | length' /tmp/mid.json)" "$n" "rx queues in sysfs after --channels $n"
+else
+  fail "tune/channels: xdpkit tune $IF --channels $n failed: $(cat /tmp/xk.err)"
+fi
+echo "-- tune --channels $n:"; cat /tmp/tune.out
+if xk /tmp/revert.out revert "$IF" --journal-dir $J; then pass "tune/revert: $(tr '\n' ' ' < /tmp/revert.out | cut -c1-200)"
+else fail "tune/revert: xdpkit revert $IF failed: $(cat /tmp/xk.err)"; fi
+echo "-- revert:"; cat /tmp/revert.out
+xk /tmp/after.json probe "$IF" --json
+same_probe tune/probe-identical /tmp/before.json /tmp/after.json "channels"
+
+# several steps at once: channels, rings, RSS, IRQ affinity; then revert everything
+set -- --channels "$n" --rings rx=128,tx=128 --rss equal 1 --irq-affinity local
+if xk /tmp/tune2.out tune "$IF" "$@" --journal-dir $J; then
+  xk /tmp/mid2.json probe "$IF" --json
+  expect tune/multi-channels "$(jq -r .channels.current.combined /tmp/mid2.json)" "$n" "combined"
+  expect tune/multi-rings "$(jq -c '[.rings.current.rx, .rings.current.tx]' /tmp/mid2.json)" "[128,128]" "rx,tx rings"
+  expect tune/multi-rss "$(jq -c '.rss.table | unique' /tmp/mid2.json)" "[0]" "RSS table after equal 1"
+  aff=$(jq -r '[.queues.irqs[] | select(.queue != null) | .affinity] | join(",")' /tmp/mid2.json)
+  if cpus_within "$aff" "$n1"; then pass "tune/multi-irq-affinity: queue IRQs on node-1 CPUs ($aff)"
+  else fail "tune/multi-irq-affinity: queue IRQ affinities '$aff' not within node 1 ($n1)"; fi
+else
+  fail "tune/multi: xdpkit tune $IF $* failed: $(cat /tmp/xk.err)"
+fi
+echo "-- tune $*:"; cat /tmp/tune2.out; echo "-- journal:"; cat $J/* 2>/dev/null
+xk /tmp/revert2.out revert "$IF" --journal-dir $J || fail "tune/multi-revert: xdpkit revert failed: $(cat /tmp/xk.err)"
+echo "-- revert:"; cat /tmp/revert2.out
+xk /tmp/after2.json probe "$IF" --json
+same_probe tune/multi-probe-identical /tmp/before.json /tmp/after2.json "channels, rings, RSS, IRQs"
+finish

@@ -1,0 +1,245 @@
+# tools/rig/lib/run.sh — `rig run`: initramfs with xdpkit + guest tests, one QEMU TCG guest, results.
+# shellcheck shell=bash disable=SC2034
+# Sourced by tools/rig/rig after common.sh and fetch.sh.
+
+RIG_NQ=4                 # virtio-net queue pairs
+RIG_DIST=21              # node 0 <-> node 1 distance given to QEMU (not the default 20, so a
+                         # guest that reads the default instead of the SLIT is caught)
+RIG_NODE1_CPUS=2-3
+RIG_MAC=52:54:00:00:00:10
+
+rig_help_run() {
+  cat <<EOF
+tools/rig/rig run [--kernel 6.1|6.12] [--nic virtio] [--tests LIST] [--timeout S] [--keep-log FILE]
+
+Boot one guest and run guest tests in it; print a line per test (with its checks) and a final
+'N passed, N failed' line; exit 0 when every test passed (or was skipped with a reason), 1 when
+one failed, 2 when the rig itself could not run (no build, no cache and no network, no boot).
+
+  --kernel K      6.1 (default; bookworm) or 6.12 (bookworm-security)
+  --nic virtio    virtio-net-pci: $RIG_NQ queue pairs, RSS and hash reporting on (QEMU userspace RSS,
+                  vhost=off), one MSI-X vector per queue, behind pxb-pcie on NUMA node 1, backed by a
+                  multi-queue tap inside a private network namespace (the only NIC so far)
+  --tests LIST    comma-separated names from tests/rig/ (default: all; see tools/rig/rig list)
+  --timeout S     wall-clock limit of the guest (default 120 + 90 per test); QEMU is killed after it
+  --test-timeout S  limit of one test inside the guest (default 120)
+  --keep-log FILE copy the guest's console (kernel log and full test output) to FILE
+  --build DIR     xdpkit build tree (default: $RIG_REPO/build; needs tools/xdpkit/xdpkit)
+
+The guest: q35, TCG (-accel tcg,thread=single: multi-threaded TCG has oopsed guests attaching
+XDP), 4 CPUs, two NUMA nodes (CPUs 0-1 / 2-3, 512 MiB each, distance $RIG_DIST), the NIC on node 1.
+While it runs, the host side sends 64 UDP flows (200 pps) into the tap (tools/rig/pktsend.c).
+The last console log is also kept in $RIG_CACHE/last-run/console.log.
+Needs root (tap, namespaces). QEMU and the pktsend compile run under flock $RIG_CPU_LOCK
+(XDPKIT_CPU_LOCK=FILE to use another lock, XDPKIT_CPU_LOCK=none when the caller already holds it).
+EOF
+}
+
+# copy an ELF and the shared libraries ldd finds into the staging tree, at the same paths
+stage_elf() {
+  local src=$1 dst=$2 libpath=${3:-} l
+  mkdir -p "$ST$(dirname "$dst")"
+  if [ -n "${STRIP:-}" ]; then strip --strip-debug -o "$ST$dst" "$src"; else cp -L "$src" "$ST$dst"; fi
+  for l in $(LD_LIBRARY_PATH=$libpath ldd "$src" | grep -o '/[^ ]*'); do
+    [ -e "$ST$l" ] && continue
+    mkdir -p "$ST$(dirname "$l")"
+    cp -L "$l" "$ST$l"
+  done
+}
+
+# NAME and the modules it depends on (from the .ko's modinfo), decompressed into the staging
+# tree, appended to /etc/rig/modules in load order (dependencies first)
+stage_module() {
+  local name=$1 kd=$2 f dep
+  case " $MODS_SEEN " in *" $name "*) return 0;; esac
+  MODS_SEEN="$MODS_SEEN $name"
+  local re=${name//_/[-_]}
+  f=$(grep -E "/${re}\.ko(\.xz|\.zst)?$" "$MODLIST" | head -1 || true)
+  if [ -z "$f" ]; then
+    grep -qE "/${re}\.ko$" "$kd/modules/modules.builtin" && return 0
+    die "kernel module $name is neither in $kd/modules nor built in" "delete $kd and run tools/rig/rig fetch again"
+  fi
+  local out=$ST/lib/modules/rig/$name.ko
+  mkdir -p "$(dirname "$out")"
+  case $f in *.xz) xz -dc "$f" > "$out";; *.zst) zstd -qdc "$f" > "$out";; *) cp "$f" "$out";; esac
+  for dep in $(tr '\0' '\n' < "$out" | sed -n 's/^depends=//p' | tr ',' ' '); do stage_module "$dep" "$kd"; done
+  echo "$name.ko" >> "$ST/etc/rig/modules"
+}
+
+build_initramfs() {
+  local kd=$1 out=$2 t a
+  ST=$WORK/stage
+  mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,run,etc/rig,tests,var/run}
+  local bb; bb=$(busybox_bin)
+  cp "$bb" "$ST/bin/busybox"
+  for a in $("$bb" --list); do [ -e "$ST/bin/$a" ] || ln -s busybox "$ST/bin/$a"; done
+  STRIP=1 stage_elf "$XDPKIT_BIN" /usr/bin/xdpkit
+  local jr=$RIG_CACHE/jq/root
+  stage_elf "$jr/usr/bin/jq" /usr/bin/jq "$jr/usr/lib/x86_64-linux-gnu"
+  for l in "$jr"/usr/lib/x86_64-linux-gnu/*.so*; do cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/" 2>/dev/null || { mkdir -p "$ST/usr/lib/x86_64-linux-gnu"; cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/"; }; done
+  cp -r "$RIG_REPO/tests/rig/." "$ST/tests/"
+  MODLIST=$WORK/modules.list MODS_SEEN=""
+  find "$kd/modules/kernel" -name '*.ko*' > "$MODLIST"
+  : > "$ST/etc/rig/modules"
+  for t in virtio_pci virtio_net; do stage_module "$t" "$kd"; done
+  MODS_COUNT=$(wc -l < "$ST/etc/rig/modules")
+  install -m 0755 "$RIG_HERE/guest-init.sh" "$ST/init"
+  (cd "$ST" && find . | "$bb" cpio -o -H newc 2>/dev/null) | gzip -1 > "$out" ||
+    die "could not pack the initramfs ($out)"
+  rm -rf "$ST"
+}
+
+# pktsend, compiled once per source version into the cache
+build_pktsend() {
+  local src=$RIG_HERE/pktsend.c sum bin
+  sum=$(sha256sum "$src" | cut -c1-12)
+  bin=$RIG_CACHE/bin/pktsend-$sum
+  if [ ! -x "$bin" ]; then
+    need_tool gcc:gcc
+    mkdir -p "$RIG_CACHE/bin"
+    "${RIG_LOCK[@]}" gcc -O2 -Wall -Wextra -o "$bin.tmp" "$src" ||
+      die "could not compile $src" "is gcc installed? (apt-get install gcc)"
+    mv "$bin.tmp" "$bin"
+  fi
+  echo "$bin"
+}
+
+rig_run_cleanup() {
+  if [ -n "${RIG_VM_PID:-}" ]; then   # interrupted while the guest ran: stop its process group
+    kill -TERM -- "-$RIG_VM_PID" 2>/dev/null || true
+    wait "$RIG_VM_PID" 2>/dev/null || true
+    say "interrupted: the guest and its namespace are gone"
+  fi
+  if [ -n "${WORK:-}" ] && [ -d "$WORK" ]; then rm -rf "$WORK"; fi
+}
+
+rig_run() {
+  local kernel=6.1 nic=virtio tests="" timeout="" test_timeout=120 keep_log="" build="$RIG_REPO/build"
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --kernel) [ $# -ge 2 ] || die "--kernel needs a value"; valid_kernel "$2"; kernel=$2; shift 2;;
+      --nic) [ $# -ge 2 ] || die "--nic needs a value"; nic=$2; shift 2
+             [ "$nic" = virtio ] || die "--nic $nic: only 'virtio' exists so far" "igb (QEMU 10) is planned; use --nic virtio";;
+      --tests) [ $# -ge 2 ] || die "--tests needs a comma-separated list (see tools/rig/rig list)"; tests=$2; shift 2;;
+      --timeout) timeout=${2:?--timeout needs seconds}; shift 2;;
+      --test-timeout) test_timeout=${2:?--test-timeout needs seconds}; shift 2;;
+      --keep-log) keep_log=${2:?--keep-log needs a file}; shift 2;;
+      --build) build=${2:?--build needs a directory}; shift 2;;
+      -h|--help) rig_help_run; return 0;;
+      *) die "run: unknown argument '$1'" "see: tools/rig/rig run --help";;
+    esac
+  done
+  need_root "run (it creates a tap inside a private network namespace)"
+  need_tool unshare:util-linux timeout:coreutils flock:util-linux strip:binutils ldd:libc-bin gzip:gzip
+  [ -c /dev/net/tun ] || die "/dev/net/tun is missing" "modprobe tun"
+  XDPKIT_BIN=$build/tools/xdpkit/xdpkit
+  [ -x "$XDPKIT_BIN" ] || die "no xdpkit binary at $XDPKIT_BIN" "build it first: tools/build.sh (or pass --build DIR)"
+
+  local t list=()
+  if [ -z "$tests" ]; then
+    for t in "$RIG_REPO"/tests/rig/*.sh; do [ -e "$t" ] && list+=("$(basename "$t" .sh)"); done
+  else
+    IFS=, read -r -a list <<< "$tests"
+  fi
+  [ ${#list[@]} -gt 0 ] || die "no guest tests to run" "see: tools/rig/rig list"
+  for t in "${list[@]}"; do
+    [ -f "$RIG_REPO/tests/rig/$t.sh" ] || die "no guest test '$t' (tests/rig/$t.sh)" "available: $(rig_list | awk '{print $1}' | tr '\n' ' ')"
+  done
+  [ -n "$timeout" ] || timeout=$((120 + 90 * ${#list[@]}))
+  RIG_TIMEOUT=$timeout
+
+  rig_fetch --kernel "$kernel"
+  local kd q; kd=$(kernel_dir "$kernel"); q=$(qemu_dir)/root
+  local pktsend; pktsend=$(build_pktsend)
+
+  WORK=$(mktemp -d /tmp/xdpkit-rig.XXXXXX)
+  trap rig_run_cleanup EXIT
+  trap 'exit 130' INT TERM
+  local t0=$SECONDS
+  build_initramfs "$kd" "$WORK/initrd.gz"
+  say "initramfs: $(du -h "$WORK/initrd.gz" | cut -f1) (xdpkit, jq, busybox, $MODS_COUNT modules, tests: ${list[*]})"
+
+  local joined; joined=$(IFS=,; echo "${list[*]}")
+  local qargs=(
+    env LD_LIBRARY_PATH="$q/usr/lib/x86_64-linux-gnu:$q/lib/x86_64-linux-gnu" QEMU_MODULE_DIR="$q/usr/lib/x86_64-linux-gnu/qemu"
+    "$q/usr/bin/qemu-system-x86_64" -L "$q/usr/share/qemu" -L "$q/usr/share/seabios"
+    -machine q35 -accel tcg,thread=single -cpu max -smp 4,sockets=2,cores=2 -m 1024
+    -object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M
+    -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1
+    -numa dist,src=0,dst=1,val=$RIG_DIST
+    -device pxb-pcie,id=pxb1,bus_nr=128,numa_node=1,bus=pcie.0
+    -device pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1
+    -netdev tap,id=n0,ifname=rigtap0,script=no,downscript=no,queues=$RIG_NQ,vhost=off
+    -device virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),rss=on,hash=on,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=
+    -nodefaults -display none -no-reboot
+    -serial "file:$WORK/console.log" -serial "file:$WORK/results"
+    -kernel "$kd/vmlinuz" -initrd "$WORK/initrd.gz"
+    -append "console=ttyS0 panic=-1 loglevel=4 rig.tests=$joined rig.test_timeout=$test_timeout rig.dist=$RIG_DIST rig.queues=$RIG_NQ rig.node1_cpus=$RIG_NODE1_CPUS"
+  )
+  say "guest: kernel $(cat "$kd/release"), nic $nic, waiting for $RIG_CPU_LOCK"
+  local tl=$SECONDS tl0 tb; tl0=$(date +%s)
+  # in its own session, so an interrupt of the rig can stop exactly this process group
+  setsid "${RIG_LOCK[@]}" timeout -k 10 $((timeout + 15)) \
+    unshare --net --pid --fork --kill-child -- bash "$RIG_HERE/lib/vm.sh" "$WORK" "$timeout" "$pktsend" "${qargs[@]}" \
+    >"$WORK/vm.out" 2>&1 &
+  RIG_VM_PID=$!
+  wait $RIG_VM_PID || true
+  RIG_VM_PID=""
+  tb=$SECONDS
+  mkdir -p "$RIG_CACHE/last-run"
+  cp "$WORK/console.log" "$RIG_CACHE/last-run/console.log" 2>/dev/null || true
+  [ -n "$keep_log" ] && cp "$WORK/console.log" "$keep_log"
+  local qrc; qrc=$(cat "$WORK/qemu.rc" 2>/dev/null || echo "?")
+  local rc=0
+  rig_report "$WORK/results" "$qrc" "${list[@]}" || rc=$?
+  local ts; ts=$(cat "$WORK/started" 2>/dev/null || echo "$tl0")
+  say "wall: $((tb - t0))s: initramfs $((tl - t0))s, waiting for the CPU lock $((ts - tl0))s, guest $((tb - tl - ts + tl0))s; kernel $(cat "$kd/release")"
+  return $rc
+}
+
+qemu_end() {
+  case $1 in
+    124|137) echo "the guest ran out of time: --timeout ${RIG_TIMEOUT}s";;
+    0) echo "the guest powered off early (panic or /init failure)";;
+    *) echo "QEMU exited with status $1";;
+  esac
+}
+
+# print a line per test with its checks, then 'N passed, N failed'; return 0/1/2
+rig_report() {
+  local res=$1 qrc=$2; shift 2
+  local passed=0 failed=0 skipped=0 t
+  tr -d '\r' < "$res" 2>/dev/null > "$WORK/results.txt" || : > "$WORK/results.txt"
+  if ! grep -q '^RIG-BOOT' "$WORK/results.txt"; then
+    say "the guest never reached /init (QEMU exit $qrc). QEMU said:"; sed 's/^/  /' "$WORK/vm.out" | tail -20 >&2
+    say "console tail:"; tail -30 "$WORK/console.log" 2>/dev/null | sed 's/^/  /' >&2
+    echo "0 passed, ${#@} failed"
+    return 2
+  fi
+  grep '^RIG-MODFAIL' "$WORK/results.txt" | sed 's/^RIG-MODFAIL /rig: guest could not load module /' >&2 || true
+  for t in "$@"; do
+    local lines done status secs
+    lines=$(sed -n "s/^RIG-R $t //p" "$WORK/results.txt")
+    done=$(grep "^RIG-DONE $t " "$WORK/results.txt" || true)
+    secs=$(echo "$done" | sed -n 's/.*secs=\([0-9.]*\).*/\1/p')
+    if [ -z "$done" ]; then
+      if grep -q "^RIG-TEST $t$" "$WORK/results.txt"; then
+        lines="$lines${lines:+$'\n'}FAIL $t: the guest stopped during this test ($(qemu_end "$qrc")); see $RIG_CACHE/last-run/console.log"
+      else
+        lines="$lines${lines:+$'\n'}FAIL $t: never started ($(qemu_end "$qrc") before it)"
+      fi
+      status=FAIL
+    elif echo "$lines" | grep -q '^FAIL ' || ! echo "$done" | grep -q ' rc=0 '; then
+      status=FAIL
+      echo "$lines" | grep -q '^FAIL ' || lines="$lines${lines:+$'\n'}FAIL $t: exited with $(echo "$done" | sed -n 's/.* rc=\([0-9]*\).*/\1/p') and no FAIL line"
+    elif echo "$lines" | grep -q '^PASS '; then status=PASS
+    elif echo "$lines" | grep -q '^SKIP '; then status=SKIP
+    else status=FAIL; lines="FAIL $t: printed no PASS/FAIL/SKIP line"
+    fi
+    case $status in PASS) passed=$((passed+1));; FAIL) failed=$((failed+1));; SKIP) skipped=$((skipped+1));; esac
+    printf '%-4s %s%s\n' "$status" "$t" "${secs:+ (${secs}s in the guest)}"
+    [ -n "$lines" ] && echo "$lines" | sed 's/^/     /'
+  done
+  echo "$passed passed, $failed failed${skipped:+$( [ $skipped -gt 0 ] && echo ", $skipped skipped")}"
+  return $(( failed > 0 ? 1 : 0 ))
+}

@@ -1,0 +1,83 @@
+// pktsend — the rig's host-side traffic source: UDP/IPv4 frames over AF_PACKET into one interface
+// (the guest NIC's tap, inside the rig's private network namespace). The source port cycles over
+// FLOWS values so RSS spreads the flows over the guest's queues. Bounded by --seconds.
+//
+//   pktsend IFNAME DSTMAC [--flows N] [--pps R] [--seconds S] [--dport P]
+//
+// Built by tools/rig/rig run into the rig cache; not part of the xdpkit build.
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static unsigned short ip_checksum(const void* p, int n) {
+  unsigned long s = 0;
+  const unsigned short* w = p;
+  for (; n > 1; n -= 2) s += *w++;
+  if (n) s += *(const unsigned char*)w;
+  while (s >> 16) s = (s & 0xffff) + (s >> 16);
+  return (unsigned short)~s;
+}
+
+static void usage(void) {
+  fprintf(stderr, "usage: pktsend IFNAME DSTMAC [--flows N] [--pps R] [--seconds S] [--dport P]\n");
+  exit(2);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) usage();
+  const char* ifname = argv[1];
+  unsigned char dst[6];
+  if (sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dst[0], &dst[1], &dst[2], &dst[3], &dst[4], &dst[5]) != 6) {
+    fprintf(stderr, "pktsend: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n", argv[2]);
+    return 2;
+  }
+  int flows = 64, dport = 9000;
+  double pps = 200, seconds = 60;
+  for (int i = 3; i < argc; i += 2) {
+    if (i + 1 >= argc) usage();
+    if (!strcmp(argv[i], "--flows")) flows = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--pps")) pps = atof(argv[i + 1]);
+    else if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
+    else if (!strcmp(argv[i], "--dport")) dport = atoi(argv[i + 1]);
+    else usage();
+  }
+  if (flows < 1 || pps <= 0 || seconds <= 0) usage();
+
+  int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+  if (s < 0) { fprintf(stderr, "pktsend: socket(AF_PACKET): %s (needs CAP_NET_RAW)\n", strerror(errno)); return 1; }
+  struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(ifname), .sll_halen = 6};
+  if (!to.sll_ifindex) { fprintf(stderr, "pktsend: no interface '%s'\n", ifname); return 1; }
+  memcpy(to.sll_addr, dst, 6);
+
+  unsigned char f[14 + 20 + 8 + 32] = {0};
+  const unsigned char src[6] = {0x02, 0, 0, 0, 0, 1};
+  memcpy(f, dst, 6);
+  memcpy(f + 6, src, 6);
+  f[12] = 0x08;
+  struct iphdr* ip = (struct iphdr*)(f + 14);
+  struct udphdr* udp = (struct udphdr*)(f + 34);
+  long total = (long)(pps * seconds), errors = 0;
+  struct timespec gap = {(time_t)(1 / pps), (long)(1e9 / pps) % 1000000000L};
+  for (long i = 0; i < total; i++) {
+    ip->version = 4; ip->ihl = 5; ip->ttl = 64; ip->protocol = IPPROTO_UDP;
+    ip->tot_len = htons(20 + 8 + 32);
+    ip->saddr = inet_addr("10.99.0.1"); ip->daddr = inet_addr("10.99.0.2");
+    ip->id = htons((unsigned short)i); ip->check = 0; ip->check = ip_checksum(ip, 20);
+    udp->source = htons((unsigned short)(10000 + i % flows)); udp->dest = htons((unsigned short)dport);
+    udp->len = htons(8 + 32); udp->check = 0;
+    if (sendto(s, f, sizeof f, 0, (struct sockaddr*)&to, sizeof to) < 0 && ++errors == 1)
+      fprintf(stderr, "pktsend: sendto %s: %s (continuing)\n", ifname, strerror(errno));
+    nanosleep(&gap, NULL);
+  }
+  return 0;
+}

@@ -74,6 +74,11 @@ build_initramfs() {
   cp "$bb" "$ST/bin/busybox"
   for a in $("$bb" --list); do [ -e "$ST/bin/$a" ] || ln -s busybox "$ST/bin/$a"; done
   STRIP=1 stage_elf "$XDPKIT_BIN" /usr/bin/xdpkit
+  # libxdp loads its multi-program dispatcher from a BPF object on disk, not
+  # from the library: without it, attaching through the dispatcher is ENOENT.
+  local disp=/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o
+  [ -f "$disp" ] || die "libxdp's $disp is missing on the host (package libxdp1)"
+  mkdir -p "$ST${disp%/*}" && cp "$disp" "$ST$disp"
   local jr=$RIG_CACHE/jq/root
   stage_elf "$jr/usr/bin/jq" /usr/bin/jq "$jr/usr/lib/x86_64-linux-gnu"
   for l in "$jr"/usr/lib/x86_64-linux-gnu/*.so*; do cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/" 2>/dev/null || { mkdir -p "$ST/usr/lib/x86_64-linux-gnu"; cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/"; }; done

@@ -5,7 +5,6 @@
 
 #include "xdpkit/lab/live_generator.hpp"
 #include "xdpkit/lab/netns.hpp"
-#include "xdpkit/lab/packet_builder.hpp"
 
 namespace xdpkit::cli {
 
@@ -19,12 +18,7 @@ generator_thread::generator_thread(const lab::veth_lab& lab, std::uint64_t max_p
         pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
       }
       lab::netns_scope in_gen(lab.gen_ns());
-      lab::udp4_frame_spec spec;
-      spec.src_mac = lab.gen_mac();
-      spec.dst_mac = lab.dut_mac();
-      spec.src_ip = lab.gen_ip();
-      spec.dst_ip = lab.unowned_ip();  // no stack answers: the lab carries only these
-      lab::live_generator gen(lab.gen_if(), lab::build_udp4_frame(spec));
+      lab::live_generator gen(lab.gen_if(), lab.udp_frame());
       gen.send_until(stop_, max_packets, max_seconds, &sent_);
     } catch (...) {
       error_ = std::current_exception();

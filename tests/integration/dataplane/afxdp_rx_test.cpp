@@ -113,18 +113,10 @@ class BusyPollAndFifo : public LabTest {};
 // The socket options are accepted on veth (its NAPI id stays 0, a measured fact
 // of veth), the worker runs SCHED_FIFO, and counting stays exact.
 TEST_F(BusyPollAndFifo, CountsStayExactWithBusyPollingAndARealtimeWorker) {
-  engine_config c;
-  c.ifname = lab_->dut_if();
-  c.umem.pages = page_policy::normal;
+  engine_config c = lab_config();
   c.xsk.busy_poll_usec = 50;
-  c.worker.wait = wait_mode::poll;
-  c.worker.poll_timeout_ms = 10;
   c.worker.fifo_priority = 1;
-  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
-  {
-    lab::netns_scope in_dut(lab_->dut_ns());
-    engine_.emplace(engine::start(c));
-  }
+  start(c);
   constexpr std::uint64_t n = 5000;
   ASSERT_EQ(send_paced(n), n);
   ASSERT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets >= n; }, std::chrono::seconds(5)));

@@ -65,16 +65,10 @@ namespace {
 class FirewallPorts : public LabTest {};
 
 TEST_F(FirewallPorts, RedirectDevGoesThroughTheSlotsPort) {
-  engine_config c;
-  c.ifname = lab_->dut_if();
-  c.umem.pages = page_policy::normal;
-  c.worker.wait = wait_mode::poll;
+  engine_config c = lab_config();
   c.firewall = firewall::parse_rules("redirect-dev 3 proto udp dport 9\ndefault drop\n", "test rules");
   c.firewall_ports[3] = lab_->dut_if();  // back out of the receiving port
-  {
-    lab::netns_scope in_dut(lab_->dut_ns());
-    engine_.emplace(engine::start(c));
-  }
+  start(c);
   ASSERT_EQ(send_paced(400), 400u);
   const auto f = *engine_->stats().firewall;
   EXPECT_EQ(f.verdict[4], 400u) << "XDP_REDIRECT through the devmap";
@@ -83,9 +77,7 @@ TEST_F(FirewallPorts, RedirectDevGoesThroughTheSlotsPort) {
 }
 
 TEST_F(FirewallPorts, ARuleWhoseSlotNoPortFillsIsRefused) {
-  engine_config c;
-  c.ifname = lab_->dut_if();
-  c.umem.pages = page_policy::normal;
+  engine_config c = lab_config();
   c.firewall = firewall::parse_rules("drop proto tcp\nredirect-dev 5 proto udp\n", "test rules");
   lab::netns_scope in_dut(lab_->dut_ns());
   try {

@@ -8,7 +8,6 @@
 
 #include "xdpkit/lab/live_generator.hpp"
 #include "xdpkit/lab/netns.hpp"
-#include "xdpkit/lab/packet_builder.hpp"
 
 namespace xdpkit::testing {
 
@@ -38,20 +37,30 @@ void LabTest::TearDown() {
   lab_.reset();
 }
 
-void LabTest::start_engine(handler_kind handler, page_policy pages, no_socket_policy no_socket,
-                           std::optional<firewall::rule_set> rules) {
+engine_config LabTest::lab_config() const {
   engine_config c;
   c.ifname = lab_->dut_if();
+  c.umem.pages = page_policy::normal;
+  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
+  c.worker.wait = wait_mode::poll;  // tests care about counts, not latency
+  c.worker.poll_timeout_ms = 10;
+  return c;
+}
+
+void LabTest::start(const engine_config& c) {
+  lab::netns_scope in_dut(lab_->dut_ns());
+  engine_.emplace(engine::start(c));
+}
+
+void LabTest::start_engine(handler_kind handler, page_policy pages, no_socket_policy no_socket,
+                           std::optional<firewall::rule_set> rules) {
+  engine_config c = lab_config();
   c.handler = handler;
   c.umem.pages = pages;
   c.steer.no_socket = no_socket;
   c.firewall = std::move(rules);
   c.xsk.with_tx = handler == handler_kind::l2fwd;
-  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
-  c.worker.wait = wait_mode::poll;  // tests care about counts, not latency
-  c.worker.poll_timeout_ms = 10;
-  lab::netns_scope in_dut(lab_->dut_ns());
-  engine_.emplace(engine::start(c));
+  start(c);
 }
 
 std::uint64_t LabTest::program_rx() const { return engine_->stats().program.rx_packets; }
@@ -78,15 +87,7 @@ class cpu_pin {
 };
 }  // namespace
 
-std::vector<std::uint8_t> LabTest::lab_frame(std::uint16_t dport) const {
-  lab::udp4_frame_spec spec;
-  spec.src_mac = lab_->gen_mac();
-  spec.dst_mac = lab_->dut_mac();
-  spec.src_ip = lab_->gen_ip();
-  spec.dst_ip = lab_->unowned_ip();  // no stack answers: exact counts
-  spec.dst_port = dport;
-  return lab::build_udp4_frame(spec);
-}
+std::vector<std::uint8_t> LabTest::lab_frame(std::uint16_t dport) const { return lab_->udp_frame(dport); }
 
 std::uint64_t LabTest::send_paced(std::uint64_t count, std::uint32_t chunk, int cpu) {
   cpu_pin pin(cpu);
@@ -116,12 +117,7 @@ namespace xdpkit::testing {
 
 void LabTest::send_unpaced(std::uint64_t count, std::uint32_t chunk) {
   lab::netns_scope in_gen(lab_->gen_ns());
-  lab::udp4_frame_spec spec;
-  spec.src_mac = lab_->gen_mac();
-  spec.dst_mac = lab_->dut_mac();
-  spec.src_ip = lab_->gen_ip();
-  spec.dst_ip = lab_->unowned_ip();
-  lab::live_generator gen(lab_->gen_if(), lab::build_udp4_frame(spec));
+  lab::live_generator gen(lab_->gen_if(), lab_->udp_frame());
   // Give the other process a moment to bind before the first frame.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   for (std::uint64_t sent = 0; sent < count;) {

@@ -27,6 +27,11 @@ class LabTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+  // The engine config the lab's tests start from: the DUT end's queue 0,
+  // normal pages, worker on CPU 1 (when there is one) waiting in poll().
+  engine_config lab_config() const;
+  // Starts `c` inside the DUT namespace.
+  void start(const engine_config& c);
   // Starts the engine on the DUT end's queue 0 (normal pages unless said).
   void start_engine(handler_kind handler, page_policy pages = page_policy::normal,
                     no_socket_policy no_socket = no_socket_policy::pass,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "xdpkit/lab/command.hpp"
+#include "xdpkit/lab/packet_builder.hpp"
 
 namespace xdpkit::lab {
 
@@ -53,6 +54,20 @@ veth_lab veth_lab::create(const veth_lab_options& options) {
     run_checked({"ip", "-n", s.ns, "link", "set", "dev", "lo", "up"});
   }
   return lab;
+}
+
+}  // namespace xdpkit::lab
+
+namespace xdpkit::lab {
+
+std::vector<std::uint8_t> veth_lab::udp_frame(std::uint16_t dport) const {
+  udp4_frame_spec spec;
+  spec.src_mac = gen_mac_;
+  spec.dst_mac = dut_mac_;
+  spec.src_ip = gen_ip_;
+  spec.dst_ip = unowned_ip_;  // no stack answers: the lab carries only what is sent
+  spec.dst_port = dport;
+  return build_udp4_frame(spec);
 }
 
 }  // namespace xdpkit::lab

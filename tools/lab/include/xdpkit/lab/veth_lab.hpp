@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "xdpkit/lab/netns.hpp"
 
@@ -43,6 +44,9 @@ class veth_lab {
   // is dropped silently by both kernels (forwarding is off in a new namespace):
   // no ICMP error, no ARP, so the lab carries exactly the packets a test sends.
   const std::string& unowned_ip() const noexcept { return unowned_ip_; }
+  // The lab's standard frame: 60-byte UDP from the generator end to
+  // unowned_ip(), source port 9, destination port `dport`.
+  std::vector<std::uint8_t> udp_frame(std::uint16_t dport = 9) const;
 
  private:
   veth_lab(netns gen, netns dut) noexcept : gen_(std::move(gen)), dut_(std::move(dut)) {}

@@ -7,8 +7,8 @@
  * truncated or malformed gets its own reason and the DROP verdict.
  *
  * Match (the documented precedence): the packet's destination address picks
- * the rule group of the longest destination prefix that contains it (an LPM
- * trie per family); the group's rules are tried in file order; then the group
+ * the rule group of the longest destination prefix that contains it (IPv4:
+ * a direct table, see abi.h; IPv6: an LPM trie); the group's rules are tried in file order; then the group
  * of the next shorter containing prefix, up to XDPKIT_FW_MAX_NESTING groups.
  * A rule without a destination sits in the /0 group. The first rule whose
  * other conditions (family, protocol, source prefix, ports, VLAN) all hold
@@ -61,12 +61,35 @@ const volatile __u32 record_last = 0;
 		__type(value, __u32);                                 \
 	} name SEC(".maps")
 
+/* Mappable, so userspace writes a new table with one memcpy, not a syscall per
+ * entry. A mappable array's elements are 8 bytes apart whatever the value size,
+ * so each element holds two 4-byte entries: the mapping is then exactly the
+ * flat __u32 array userspace builds, and entry k is half k & 1 of element k / 2. */
+#define V4_TABLE(name, entries)                                       \
+	struct {                                                      \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                     \
+		__uint(max_entries, (entries) / 2);                   \
+		__uint(map_flags, BPF_F_MMAPABLE);                    \
+		__type(key, __u32);                                   \
+		__type(value, __u64);                                 \
+	} name SEC(".maps")
+
+/* Entry k of a V4_TABLE; past its end 0, no prefix. */
+#define V4_ENTRY(map, k)                                                  \
+	({                                                                \
+		__u32 k2_ = (k) >> 1;                                     \
+		__u32 *e_ = bpf_map_lookup_elem(&(map), &k2_);            \
+		e_ ? e_[(k) & 1] : 0;                                     \
+	})
+
 RULE_ARRAY(rules_a);
 RULE_ARRAY(rules_b);
 GROUP_ARRAY(groups_a);
 GROUP_ARRAY(groups_b);
-LPM(dst4_a, xdpkit_fw_lpm4);
-LPM(dst4_b, xdpkit_fw_lpm4);
+V4_TABLE(v4_top_a, XDPKIT_FW_V4_TOP_ENTRIES);
+V4_TABLE(v4_top_b, XDPKIT_FW_V4_TOP_ENTRIES);
+V4_TABLE(v4_chunks_a, XDPKIT_FW_V4_CHUNKS * XDPKIT_FW_V4_CHUNK_ENTRIES);
+V4_TABLE(v4_chunks_b, XDPKIT_FW_V4_CHUNKS * XDPKIT_FW_V4_CHUNK_ENTRIES);
 LPM(dst6_a, xdpkit_fw_lpm6);
 LPM(dst6_b, xdpkit_fw_lpm6);
 
@@ -369,9 +392,9 @@ struct walk_ctx {
 		return 0;                                                               \
 	}                                                                               \
                                                                                         \
-	/* First matching rule of one group (index + 1), or 0. */                        \
-	static __always_inline __u32 scan_##S(const struct xdpkit_fw_group *g,           \
-					      const struct fw_pkt *pkt)                  \
+	/* First matching rule of one group, or NULL. */                              \
+	static __always_inline const struct xdpkit_fw_rule *scan_##S(                  \
+		const struct xdpkit_fw_group *g, const struct fw_pkt *pkt)              \
 	{                                                                               \
 		__u32 n = g->count < XDPKIT_FW_GROUP_RULES ? g->count : XDPKIT_FW_GROUP_RULES; \
 		for (__u32 i = 0; i < INLINE_RULES; i++) {                              \
@@ -382,14 +405,17 @@ struct walk_ctx {
 			if (!r)                                                         \
 				return 0;                                               \
 			if (rule_matches(r, pkt))                                       \
-				return idx + 1;                                         \
+				return r;                                               \
 		}                                                                       \
 		if (n <= INLINE_RULES)                                                  \
 			return 0;                                                       \
 		struct scan_ctx c = {.pkt = pkt, .group = g, .first = INLINE_RULES, .found = 0}; \
 		/* bpf_loop counts from 0; scan_rule skips the inline ones by index. */ \
 		bpf_loop(n, scan_rule_##S, &c, 0);                                      \
-		return c.found;                                                         \
+		if (!c.found)                                                           \
+			return 0;                                                       \
+		__u32 idx = c.found - 1;                                                \
+		return bpf_map_lookup_elem(&rules_##S, &idx);                           \
 	}                                                                               \
                                                                                         \
 	static long scan_group_##S(__u32 i, void *arg)                                  \
@@ -413,31 +439,49 @@ struct walk_ctx {
 		return 0;                                                               \
 	}                                                                               \
                                                                                         \
-	/* The index of the first matching rule, or -1. The longest prefix's group \
-	 * is scanned inline; its parents, rarely needed, through bpf_loop. */      \
-	static __always_inline long classify_##S(const struct fw_pkt *pkt)             \
+	/* The group of the longest IPv4 prefix holding dst (host order), or           \
+	 * XDPKIT_FW_NO_GROUP: the direct table of abi.h, three array reads at most. */\
+	static __always_inline __u32 v4_group_##S(__u32 dst)                           \
 	{                                                                               \
-		__u32 *gp;                                                              \
+		__u32 v = V4_ENTRY(v4_top_##S, dst >> 16);                              \
+		if (v & XDPKIT_FW_V4_CHUNK) {                                           \
+			__u32 k = (v & ~XDPKIT_FW_V4_CHUNK) * XDPKIT_FW_V4_CHUNK_ENTRIES + ((dst >> 8) & 0xff); \
+			v = V4_ENTRY(v4_chunks_##S, k);                                 \
+			if (v & XDPKIT_FW_V4_CHUNK) {                                   \
+				k = (v & ~XDPKIT_FW_V4_CHUNK) * XDPKIT_FW_V4_CHUNK_ENTRIES + (dst & 0xff); \
+				v = V4_ENTRY(v4_chunks_##S, k);                         \
+			}                                                               \
+		}                                                                       \
+		return v ? v - 1 : XDPKIT_FW_NO_GROUP;                                  \
+	}                                                                               \
+                                                                                        \
+	/* The first matching rule, or NULL. The longest prefix's group is scanned   \
+	 * inline; its parents, rarely needed, through bpf_loop. */                  \
+	static __always_inline const struct xdpkit_fw_rule *classify_##S(const struct fw_pkt *pkt) \
+	{                                                                               \
+		__u32 gid;                                                              \
 		if (pkt->family == 4) {                                                 \
-			struct xdpkit_fw_lpm4 k = {.prefixlen = 32, .addr = pkt->dst[0]}; \
-			gp = bpf_map_lookup_elem(&dst4_##S, &k);                        \
+			gid = v4_group_##S(bpf_ntohl(pkt->dst[0]));                     \
 		} else {                                                                \
 			struct xdpkit_fw_lpm6 k = {.prefixlen = 128};                   \
 			__builtin_memcpy(k.addr, pkt->dst, 16);                         \
-			gp = bpf_map_lookup_elem(&dst6_##S, &k);                        \
+			__u32 *gp = bpf_map_lookup_elem(&dst6_##S, &k);                 \
+			gid = gp ? *gp : XDPKIT_FW_NO_GROUP;                            \
 		}                                                                       \
-		if (!gp)                                                                \
-			return -1;                                                      \
-		__u32 gid = *gp;                                                        \
+		if (gid == XDPKIT_FW_NO_GROUP)                                          \
+			return 0;                                                       \
 		const struct xdpkit_fw_group *g = bpf_map_lookup_elem(&groups_##S, &gid); \
 		if (!g)                                                                 \
-			return -1;                                                      \
-		__u32 found = scan_##S(g, pkt);                                         \
-		if (found)                                                              \
-			return (long)found - 1;                                         \
+			return 0;                                                       \
+		const struct xdpkit_fw_rule *r = scan_##S(g, pkt);                      \
+		if (r || g->parent == XDPKIT_FW_NO_GROUP)                               \
+			return r;                                                       \
 		struct walk_ctx w = {.pkt = pkt, .gid = g->parent, .found = 0};         \
 		bpf_loop(XDPKIT_FW_MAX_NESTING - 1, scan_group_##S, &w, 0);             \
-		return w.found ? (long)w.found - 1 : -1;                                \
+		if (!w.found)                                                           \
+			return 0;                                                       \
+		__u32 idx = w.found - 1;                                                \
+		return bpf_map_lookup_elem(&rules_##S, &idx);                           \
 	}
 
 DEFINE_RULE_SET(a)
@@ -472,16 +516,8 @@ int xdpkit_firewall(struct xdp_md *ctx)
 	set = cfg->active & 1;
 	int parsed = parse(ctx, &pkt);
 	if (parsed == PARSE_OK) {
-		long idx = set ? classify_b(&pkt) : classify_a(&pkt);
-		if (idx >= 0) {
-			__u32 i = idx;
-			const struct xdpkit_fw_rule *r;
-			if (set)
-				r = bpf_map_lookup_elem(&rules_b, &i);
-			else
-				r = bpf_map_lookup_elem(&rules_a, &i);
-			if (!r)
-				return XDP_ABORTED;
+		const struct xdpkit_fw_rule *r = set ? classify_b(&pkt) : classify_a(&pkt);
+		if (r) {
 			reason = XDPKIT_FW_R_RULE;
 			action = r->action;
 			rule_id = r->id;

@@ -51,6 +51,8 @@ int check(const std::string& path, bool json) {
                                   {"rules", set.rules.size()},
                                   {"ipv4_prefixes", compiled.dst4.size()},
                                   {"ipv6_prefixes", compiled.dst6.size()},
+                                  {"ipv4_table_chunks", compiled.v4.chunk_count()},
+                                  {"ipv4_table_chunks_max", XDPKIT_FW_V4_CHUNKS},
                                   {"deepest_nesting", deepest},
                                   {"default", action_name(compiled.default_action)},
                                   {"non_ip", action_name(compiled.not_ip_action)}}
@@ -58,9 +60,10 @@ int check(const std::string& path, bool json) {
                 << "\n";
     } else {
       std::cout << fmt::format(
-          "{}: {} rules on {} IPv4 and {} IPv6 destination prefixes (nesting up to {} of {}); "
-          "default {}, non-IP {}\n",
+          "{}: {} rules on {} IPv4 and {} IPv6 destination prefixes (nesting up to {} of {}; "
+          "IPv4 table: {} of {} 256-address chunks); default {}, non-IP {}\n",
           path, set.rules.size(), compiled.dst4.size(), compiled.dst6.size(), deepest, XDPKIT_FW_MAX_NESTING,
+          compiled.v4.chunk_count(), XDPKIT_FW_V4_CHUNKS,
           action_name(compiled.default_action), action_name(compiled.not_ip_action));
     }
     return 0;

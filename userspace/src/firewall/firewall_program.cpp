@@ -4,7 +4,10 @@
 #include <bpf/libbpf.h>
 #include <net/if.h>
 
+#include <sys/mman.h>
+
 #include <cerrno>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <sched.h>
@@ -13,6 +16,7 @@
 
 #include "xdpkit/bpf/firewall.skel.h"
 #include "xdpkit/userspace/error.hpp"
+#include "xdpkit/userspace/mmap_region.hpp"
 #include "xdpkit/userspace/percpu.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 
@@ -24,8 +28,10 @@ struct firewall_program::state {
   fw_skeleton skel;
   std::optional<xdp_attachment> attachment;  // after skel: detached first
   // LPM keys written into each set, so the next apply() can remove them.
-  std::array<std::vector<xdpkit_fw_lpm4>, 2> keys4;
   std::array<std::vector<xdpkit_fw_lpm6>, 2> keys6;
+  // Each set's IPv4 direct table, mapped: apply() writes it with memcpy.
+  std::array<mmap_region, 2> v4_top;
+  std::array<mmap_region, 2> v4_chunks;
   std::chrono::steady_clock::time_point last_flip{};
 };
 
@@ -35,12 +41,24 @@ firewall_program& firewall_program::operator=(firewall_program&&) noexcept = def
 firewall_program::~firewall_program() = default;
 
 std::unique_ptr<firewall_program::state> firewall_program::open_state(const program_options& o) {
-  auto st = std::unique_ptr<state>(new state{fw_skeleton::open("firewall"), std::nullopt, {}, {}, {}});
+  auto st = std::unique_ptr<state>(new state{fw_skeleton::open("firewall"), std::nullopt, {}, {}, {}, {}});
   st->skel->rodata->record_last = o.record_last ? 1 : 0;
   return st;
 }
 
 namespace {
+mmap_region map_table(const bpf_map* map, const char* name) {
+  const std::size_t size = std::size_t{bpf_map__max_entries(map)} * bpf_map__value_size(map);
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+  if (p == MAP_FAILED) throw_os_error(errno, "map the firewall's IPv4 table", name, "the kernel needs BPF_F_MMAPABLE arrays (5.5+)");
+  return mmap_region(p, size);
+}
+
+// After load: one table of each set, mapped into this process.
+std::array<mmap_region, 2> map_tables(const bpf_map* a, const bpf_map* b) {
+  return {map_table(a, bpf_map__name(a)), map_table(b, bpf_map__name(b))};
+}
+
 void write_initial_config(::firewall* skel) {
   const std::uint32_t zero = 0;
   xdpkit_fw_config cfg{};
@@ -52,12 +70,18 @@ void write_initial_config(::firewall* skel) {
 }
 }  // namespace
 
+void firewall_program::finish_load(state& st) {
+  st.v4_top = map_tables(st.skel->maps.v4_top_a, st.skel->maps.v4_top_b);
+  st.v4_chunks = map_tables(st.skel->maps.v4_chunks_a, st.skel->maps.v4_chunks_b);
+  write_initial_config(st.skel.get());
+}
+
 firewall_program firewall_program::load(const program_options& options) {
   auto st = open_state(options);
   if (int err = firewall__load(st->skel.get()))
     throw_os_error(errno_of(err), "load the firewall program", "bpf/firewall.bpf.c",
                    "run with XDPKIT_DEBUG=1 for the verifier log");
-  write_initial_config(st->skel.get());
+  finish_load(*st);
   return firewall_program(std::move(st));
 }
 
@@ -68,7 +92,7 @@ firewall_program firewall_program::attach(const std::string& ifname, xdp_mode_re
   auto st = open_state(options);
   st->attachment.emplace(
       xdp_attachment::attach(st->skel->obj, "xdpkit_firewall", static_cast<int>(ifindex), ifname, mode));
-  write_initial_config(st->skel.get());
+  finish_load(*st);
   return firewall_program(std::move(st));
 }
 
@@ -94,11 +118,8 @@ void firewall_program::apply(const compiled_rules& rules) {
 
   const int rules_fd = bpf_map__fd(next ? skel->maps.rules_b : skel->maps.rules_a);
   const int groups_fd = bpf_map__fd(next ? skel->maps.groups_b : skel->maps.groups_a);
-  const int dst4_fd = bpf_map__fd(next ? skel->maps.dst4_b : skel->maps.dst4_a);
   const int dst6_fd = bpf_map__fd(next ? skel->maps.dst6_b : skel->maps.dst6_a);
-  for (const auto& k : s_->keys4[next]) bpf_map_delete_elem(dst4_fd, &k);
   for (const auto& k : s_->keys6[next]) bpf_map_delete_elem(dst6_fd, &k);
-  s_->keys4[next].clear();
   s_->keys6[next].clear();
   for (std::uint32_t i = 0; i < rules.rules.size(); ++i)
     if (bpf_map_update_elem(rules_fd, &i, &rules.rules[i], BPF_ANY))
@@ -106,11 +127,11 @@ void firewall_program::apply(const compiled_rules& rules) {
   for (std::uint32_t i = 0; i < rules.groups.size(); ++i)
     if (bpf_map_update_elem(groups_fd, &i, &rules.groups[i], BPF_ANY))
       throw_os_error(errno, "write firewall group " + std::to_string(i), "groups map");
-  for (const auto& [key, gid] : rules.dst4) {
-    if (bpf_map_update_elem(dst4_fd, &key, &gid, BPF_ANY))
-      throw_os_error(errno, "write IPv4 destination prefix", "dst4 trie");
-    s_->keys4[next].push_back(key);
-  }
+  const auto& v4 = rules.v4;
+  if (v4.top.size() != XDPKIT_FW_V4_TOP_ENTRIES || v4.chunks.size() * sizeof(std::uint32_t) > s_->v4_chunks[next].size())
+    throw std::invalid_argument("firewall apply: IPv4 table of the wrong size (not from compile())");
+  std::memcpy(s_->v4_top[next].data(), v4.top.data(), v4.top.size() * sizeof(std::uint32_t));
+  std::memcpy(s_->v4_chunks[next].data(), v4.chunks.data(), v4.chunks.size() * sizeof(std::uint32_t));
   for (const auto& [key, gid] : rules.dst6) {
     if (bpf_map_update_elem(dst6_fd, &key, &gid, BPF_ANY))
       throw_os_error(errno, "write IPv6 destination prefix", "dst6 trie");

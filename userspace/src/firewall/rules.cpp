@@ -319,6 +319,13 @@ compiled_rules compile(const rule_set& set) {
       out.dst6.emplace_back(k, gid);
     }
   }
+  std::vector<ipv4_route> routes;
+  for (const auto& [k, gid] : out.dst4) routes.push_back({ntohl(k.addr), static_cast<std::uint8_t>(k.prefixlen), gid});
+  try {
+    out.v4 = build_ipv4_table(std::move(routes));
+  } catch (const std::length_error& e) {
+    throw rule_error("rules", 0, e.what());
+  }
   return out;
 }
 

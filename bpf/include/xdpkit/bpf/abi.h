@@ -94,6 +94,19 @@ struct xdpkit_fw_group {
 	__u32 rule[XDPKIT_FW_GROUP_RULES];
 };
 
+/* IPv4 destinations go through a direct table rather than an LPM trie (the trie
+ * walk was the largest cost of a rule hit): top[dst >> 16], and where longer
+ * prefixes exist under that /16, a 256-entry chunk indexed by the next 8 bits,
+ * and under a /24 with longer prefixes another chunk for the last 8 (DIR-16-8-8,
+ * every prefix expanded into the entries it covers). An entry is 0 (no
+ * prefix), group + 1, or XDPKIT_FW_V4_CHUNK | chunk number. Three array
+ * lookups at most, whatever the number of rules. userspace/firewall builds it;
+ * IPv6 keeps the LPM trie (128-bit addresses don't expand into tables). */
+#define XDPKIT_FW_V4_TOP_ENTRIES 65536
+#define XDPKIT_FW_V4_CHUNK_ENTRIES 256
+#define XDPKIT_FW_V4_CHUNKS 16384 /* per rule set: 16 MiB */
+#define XDPKIT_FW_V4_CHUNK 0x80000000u
+
 /* LPM trie keys: prefixlen in bits, then the address. */
 struct xdpkit_fw_lpm4 {
 	__u32 prefixlen;

@@ -61,6 +61,7 @@ class firewall_program {
  private:
   struct state;
   static std::unique_ptr<state> open_state(const program_options& options);
+  static void finish_load(state& st);  // maps the IPv4 tables, writes the first config
   explicit firewall_program(std::unique_ptr<state> s) noexcept;
   std::unique_ptr<state> s_;
 };

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "xdpkit/bpf/abi.h"
+#include "xdpkit/userspace/firewall/ipv4_table.hpp"
 
 namespace xdpkit::firewall {
 
@@ -88,6 +89,7 @@ struct compiled_rules {
   std::vector<xdpkit_fw_group> groups;
   std::vector<std::pair<xdpkit_fw_lpm4, std::uint32_t>> dst4;  // key -> group
   std::vector<std::pair<xdpkit_fw_lpm6, std::uint32_t>> dst6;
+  ipv4_table v4;  // dst4 as the program's direct table
   std::uint32_t default_action = XDPKIT_FW_PASS;
   std::uint32_t not_ip_action = XDPKIT_FW_PASS;
 };

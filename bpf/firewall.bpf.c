@@ -154,7 +154,11 @@ struct fw_pkt {
 
 #define PARSE_OK 0xff
 
-static __always_inline __u16 rd16(const __u8 *p) { return (__u16)(p[0] << 8 | p[1]); }
+/* Whole-word packet reads: the kernel allows unaligned packet access where the
+ * CPU does (x86, arm64), and byte-by-byte reads with shifts (what clang emits
+ * for a u8 pointer or a memcpy from one) made parsing about twice as long. */
+static __always_inline __u16 rd16(const __u8 *p) { return bpf_ntohs(*(const __u16 *)p); }
+static __always_inline __u32 rd32_raw(const __u8 *p) { return *(const __u32 *)p; } /* stays in network order */
 
 static __always_inline int parse_l4(void *data, void *data_end, __u32 l4off, __u32 l4end, struct fw_pkt *pkt)
 {
@@ -213,8 +217,8 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off, str
 		return XDPKIT_FW_R_BAD_IPV4;
 	pkt->family = 4;
 	pkt->proto = ip[9];
-	__builtin_memcpy(&pkt->src[0], ip + 12, 4);
-	__builtin_memcpy(&pkt->dst[0], ip + 16, 4);
+	pkt->src[0] = rd32_raw(ip + 12);
+	pkt->dst[0] = rd32_raw(ip + 16);
 	if (rd16(ip + 6) & 0x1fff) /* fragment offset: not the first fragment */
 		return PARSE_OK;
 	return parse_l4(data, data_end, off + hl, off + tot, pkt);
@@ -233,8 +237,10 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off, str
 	if (end > len)
 		return XDPKIT_FW_R_BAD_IPV6;
 	pkt->family = 6;
-	__builtin_memcpy(pkt->src, ip + 8, 16);
-	__builtin_memcpy(pkt->dst, ip + 24, 16);
+	for (int w = 0; w < 4; w++) {
+		pkt->src[w] = rd32_raw(ip + 8 + 4 * w);
+		pkt->dst[w] = rd32_raw(ip + 24 + 4 * w);
+	}
 	__u8 nh = ip[6];
 	__u32 cur = off + 40;
 	int i;

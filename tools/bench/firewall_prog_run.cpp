@@ -28,6 +28,7 @@ using namespace xdpkit;
 struct packet_class {
   std::string name;
   std::vector<std::uint8_t> frame;
+  xdpkit_fw_reason reason;  // what the program must say, or the cell measured another path
 };
 
 std::vector<std::uint8_t> udp(const char* dst, std::uint16_t dport) {
@@ -42,20 +43,20 @@ std::vector<std::uint8_t> udp(const char* dst, std::uint16_t dport) {
 
 std::vector<packet_class> classes() {
   std::vector<packet_class> c;
-  c.push_back({"ipv4-udp, rule hit (drop)", udp("10.99.0.99", 9)});
-  c.push_back({"ipv4-udp, prefix hit, rule miss -> default", udp("10.99.0.99", 10)});
-  c.push_back({"ipv4-udp, no prefix -> default", udp("198.51.100.7", 9)});
+  c.push_back({"ipv4-udp, rule hit (drop)", udp("10.99.0.99", 9), XDPKIT_FW_R_RULE});
+  c.push_back({"ipv4-udp, prefix hit, rule miss -> default", udp("10.99.0.99", 10), XDPKIT_FW_R_DEFAULT});
+  c.push_back({"ipv4-udp, no prefix -> default", udp("198.51.100.7", 9), XDPKIT_FW_R_DEFAULT});
   auto tcp = udp("10.99.0.99", 9);
   tcp[14 + 9] = 6;
   tcp[14 + 20 + 12] = 0x50;
-  c.push_back({"ipv4-tcp -> default", tcp});
+  c.push_back({"ipv4-tcp -> default", tcp, XDPKIT_FW_R_DEFAULT});
   auto bad = udp("10.99.0.99", 9);
   bad[14] = 0x44;  // IHL 4
-  c.push_back({"ipv4 malformed (IHL 4)", bad});
+  c.push_back({"ipv4 malformed (IHL 4)", bad, XDPKIT_FW_R_BAD_IPV4});
   auto arp = udp("10.99.0.99", 9);
   arp[12] = 0x08;
   arp[13] = 0x06;
-  c.push_back({"non-IP (ARP)", arp});
+  c.push_back({"non-IP (ARP)", arp, XDPKIT_FW_R_NOT_IP});
   return c;
 }
 
@@ -120,7 +121,17 @@ int main(int argc, char** argv) {
   for (int n : sizes) {
     auto fw = firewall::firewall_program::load();
     fw.apply(firewall::compile(rules(n)));
-    for (std::size_t c = 0; c < cls.size(); ++c) cells[c].push_back(ns_per_packet(fw.program_fd(), cls[c].frame, repeat));
+    for (std::size_t c = 0; c < cls.size(); ++c) {
+      const auto before = fw.stats();
+      cells[c].push_back(ns_per_packet(fw.program_fd(), cls[c].frame, repeat));
+      const auto after = fw.stats();
+      const auto got = after.reason[cls[c].reason] - before.reason[cls[c].reason];
+      if (got != static_cast<std::uint64_t>(repeat)) {
+        std::fprintf(stderr, "%s with %d rules: %llu of %d runs took the expected path (reason %d): not measuring it\n",
+                     cls[c].name.c_str(), n, static_cast<unsigned long long>(got), repeat, cls[c].reason);
+        return 1;
+      }
+    }
   }
   for (std::size_t c = 0; c < cls.size(); ++c) {
     std::printf("%-46s", cls[c].name.c_str());

@@ -117,9 +117,11 @@ void wait_interface_free(const lab::veth_lab& lab) {
 }
 
 // N prefix rules, one of which drops the lab's traffic (UDP to port 9 of the
-// lab's unowned address): every packet costs a lookup in an N-entry LPM trie
-// and one rule check, like a real blocklist hit.
+// lab's unowned address): every packet costs a destination lookup among N
+// prefixes and one rule check, like a real blocklist hit. N = 0: no rules and
+// "default drop", the firewall's floor (parse, one table read, counters).
 firewall::rule_set bench_rules(int n, const lab::veth_lab& lab) {
+  if (n == 0) return firewall::parse_rules("default drop\n", "bench");
   std::string text;
   const std::string target = lab.unowned_ip().substr(0, lab.unowned_ip().rfind('.')) + ".0/24";
   for (int i = 0; i < n - 1; ++i)
@@ -136,7 +138,7 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   std::optional<xdp_attachment> attach;
   std::optional<scoped_hugetlbfs> hugetlbfs;
   std::optional<scoped_pages> dpdk_pages;
-  if (sink.command.empty() && sink.firewall_rules > 0) {
+  if (sink.command.empty() && sink.firewall_rules >= 0) {
     const auto compiled = firewall::compile(bench_rules(sink.firewall_rules, lab));
     lab::netns_scope in_dut(lab.dut_ns());
     fw.emplace(firewall::firewall_program::attach(lab.dut_if(), xdp_mode_request::native));
@@ -190,7 +192,7 @@ int bench(const bench_args& a) {
 
   const std::string exe = self_exe();
   std::vector<sink_spec> sinks;
-  sinks.push_back({"xdp-drop", {}, "xdp_drops", 0});
+  sinks.push_back({"xdp-drop", {}, "xdp_drops", -1});
   lab::veth_lab_options lo;
   lo.prefix = "xkbench";
   lab::veth_lab lab = lab::veth_lab::create(lo);
@@ -308,7 +310,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("!--no-dpdk", a->dpdk, "Skip dpdk-testpmd");
   cmd->add_option("--firewall-rules", a->firewall_rules,
                   "Firewall sinks to measure, by rule count (each a distinct /24 prefix rule; one drops the lab's "
-                  "traffic)")
+                  "traffic; 0 = no rules, default drop: the firewall's floor)")
+      ->check(CLI::Range(0, XDPKIT_FW_MAX_RULES))
       ->capture_default_str();
   cmd->add_option("--log-dir", a->log_dir, "Where each sink's output goes")->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object with every sink's median, CPU/packet and ratios");

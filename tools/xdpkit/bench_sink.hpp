@@ -17,7 +17,7 @@ struct sink_spec {
   std::string name;
   std::vector<std::string> command;  // empty: an in-process XDP program (below)
   std::string counter;               // ethtool -S suffix: "xdp_redirect" or "xdp_drops"
-  int firewall_rules = 0;            // in-process: 0 = the XDP_DROP ceiling, N = the firewall with N rules
+  int firewall_rules = -1;           // in-process: -1 = the XDP_DROP ceiling, N = the firewall with N rules
 };
 
 // A process started inside a namespace, pinned to a CPU; stopped with SIGINT

@@ -20,7 +20,6 @@
 #include <filesystem>
 
 #include "ethtool_nl.hpp"
-#include "veth_ns.hpp"
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/ntuple.hpp"
@@ -31,6 +30,9 @@
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/ethtool/tune.hpp"
 #include "xdpkit/ethtool/xdp.hpp"
+#include "xdpkit/lab/namespace_sysfs.hpp"
+#include "xdpkit/lab/netns.hpp"
+#include "xdpkit/lab/netns_veth.hpp"
 
 namespace xdpkit::ethtool {
 namespace {
@@ -58,12 +60,12 @@ class VethTest : public ::testing::Test {
 TEST_F(VethTest, ProbeReportsWhatVethCanAndCannotDo) {
   std::string ns;
   {
-    itest::veth_ns lab;
-    ns = lab.ns();
-    itest::enter_ns inside(lab.ns());
-    itest::ns_sysfs sys;
+    auto veth = lab::netns_veth::create();
+    ns = veth.ns();
+    lab::netns_scope inside(veth.ns());
+    lab::namespace_sysfs sys;
     auto io = make_kernel_transport();
-    const device dev(*io, lab.b());
+    const device dev(*io, veth.b());
     probe_options opt;
     opt.root = topology::host_root(sys.root());
     const auto r = probe(dev, opt);
@@ -89,28 +91,28 @@ TEST_F(VethTest, ProbeReportsWhatVethCanAndCannotDo) {
     EXPECT_EQ(r["queues"]["napi_defer_hard_irqs"], 0);
 
     const auto text = format_probe(r);
-    EXPECT_NE(text.find("rings         not supported (ETHTOOL_GRINGPARAM on " + lab.b()), std::string::npos) << text;
+    EXPECT_NE(text.find("rings         not supported (ETHTOOL_GRINGPARAM on " + veth.b()), std::string::npos) << text;
     EXPECT_NE(text.find("irqs          none"), std::string::npos) << text;
 
     const auto stats = get_stats(dev).value();
     ASSERT_FALSE(stats.empty());
     EXPECT_EQ(stats.front().first, "peer_ifindex");
-    EXPECT_EQ(static_cast<int>(stats.front().second), io->ifindex(lab.a()));
+    EXPECT_EQ(static_cast<int>(stats.front().second), io->ifindex(veth.a()));
   }
-  EXPECT_FALSE(itest::netns_exists(ns)) << "namespace left behind";
+  EXPECT_FALSE(lab::netns_exists(ns)) << "namespace left behind";
 }
 
 TEST_F(VethTest, TuneRevertProbeIsIdentical) {
   std::string ns, ifname;
   std::filesystem::path journal_path;
   {
-    itest::veth_ns lab;
-    ns = lab.ns();
-    ifname = lab.b();
-    itest::enter_ns inside(lab.ns());
-    itest::ns_sysfs sys;
+    auto veth = lab::netns_veth::create();
+    ns = veth.ns();
+    ifname = veth.b();
+    lab::netns_scope inside(veth.ns());
+    lab::namespace_sysfs sys;
     auto io = make_kernel_transport();
-    const device dev(*io, lab.b());
+    const device dev(*io, veth.b());
     probe_options opt;
     opt.root = topology::host_root(sys.root());
     const auto before = probe(dev, opt);
@@ -122,11 +124,11 @@ TEST_F(VethTest, TuneRevertProbeIsIdentical) {
     req.xps = topology::cpu_set::parse_list("0");
     req.busy_poll = true;
     {
-      auto log = journal::open(kDefaultJournalDir, lab.b());
+      auto log = journal::open(kDefaultJournalDir, veth.b());
       journal_path = log.path();
       const auto done = tune(ctx, req, log);
       EXPECT_GE(done.size(), 6u);  // channels, rps x2, xps x2, two knobs
-      EXPECT_TRUE(journal::exists(kDefaultJournalDir, lab.b()));
+      EXPECT_TRUE(journal::exists(kDefaultJournalDir, veth.b()));
     }
     const auto during = probe(dev, opt);
     EXPECT_EQ(during["channels"]["current"]["rx"], 2);
@@ -140,51 +142,51 @@ TEST_F(VethTest, TuneRevertProbeIsIdentical) {
     {
       tune_request more;
       more.channels = parse_channels_request("3");
-      auto log = journal::open(kDefaultJournalDir, lab.b());
+      auto log = journal::open(kDefaultJournalDir, veth.b());
       const std::size_t had = log.size();
       tune(ctx, more, log);
       EXPECT_EQ(log.size(), had + 1);
     }
     {
-      auto log = journal::open(kDefaultJournalDir, lab.b());
+      auto log = journal::open(kDefaultJournalDir, veth.b());
       revert(ctx, log);
     }
     const auto after = probe(dev, opt);
     EXPECT_EQ(after.dump(), before.dump());
     EXPECT_EQ(format_probe(after), format_probe(before));
-    EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+    EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
   }
-  EXPECT_FALSE(itest::netns_exists(ns));
+  EXPECT_FALSE(lab::netns_exists(ns));
   EXPECT_FALSE(std::filesystem::exists(journal_path));
 }
 
-// Tunes channels of `lab`'s b end from inside its namespace; returns the
+// Tunes channels of `veth`'s b end from inside its namespace; returns the
 // journal's path.
-std::filesystem::path tune_channels_in(const itest::veth_ns& lab, const char* n) {
-  itest::enter_ns inside(lab.ns());
+std::filesystem::path tune_channels_in(const lab::netns_veth& veth, const char* n) {
+  lab::netns_scope inside(veth.ns());
   auto io = make_kernel_transport();
-  const device dev(*io, lab.b());
+  const device dev(*io, veth.b());
   const tune_context ctx{dev, topology::host_root("/")};
   tune_request req;
   req.channels = parse_channels_request(n);
-  auto log = journal::open(kDefaultJournalDir, lab.b());
+  auto log = journal::open(kDefaultJournalDir, veth.b());
   tune(ctx, req, log);
   EXPECT_EQ(log.size(), 1u);
   return log.path();
 }
 
-channels channels_in(const itest::veth_ns& lab) {
-  itest::enter_ns inside(lab.ns());
+channels channels_in(const lab::netns_veth& veth) {
+  lab::netns_scope inside(veth.ns());
   auto io = make_kernel_transport();
-  return get_channels(device(*io, lab.b())).value();
+  return get_channels(device(*io, veth.b())).value();
 }
 
-void revert_in(const itest::veth_ns& lab) {
-  itest::enter_ns inside(lab.ns());
+void revert_in(const lab::netns_veth& veth) {
+  lab::netns_scope inside(veth.ns());
   auto io = make_kernel_transport();
-  const device dev(*io, lab.b());
+  const device dev(*io, veth.b());
   const tune_context ctx{dev, topology::host_root("/")};
-  auto log = journal::open(kDefaultJournalDir, lab.b());
+  auto log = journal::open(kDefaultJournalDir, veth.b());
   ASSERT_EQ(log.size(), 1u) << "this namespace's journal holds this namespace's change only";
   revert(ctx, log);
 }
@@ -193,7 +195,8 @@ TEST_F(VethTest, SameNamedInterfacesInTwoNamespacesKeepTheirOwnJournals) {
   std::filesystem::path p1, p2;
   std::string ns1, ns2;
   {
-    itest::veth_ns one, two;
+    auto one = lab::netns_veth::create();
+    auto two = lab::netns_veth::create();
     ns1 = one.ns();
     ns2 = two.ns();
     ASSERT_EQ(one.b(), two.b()) << "the point: one interface name in two namespaces";
@@ -221,15 +224,15 @@ TEST_F(VethTest, SameNamedInterfacesInTwoNamespacesKeepTheirOwnJournals) {
     EXPECT_FALSE(std::filesystem::exists(p2));
     EXPECT_FALSE(std::filesystem::exists(journal::legacy_path_for(kDefaultJournalDir, one.b())));
   }
-  EXPECT_FALSE(itest::netns_exists(ns1));
-  EXPECT_FALSE(itest::netns_exists(ns2));
+  EXPECT_FALSE(lab::netns_exists(ns1));
+  EXPECT_FALSE(lab::netns_exists(ns2));
 }
 
 TEST_F(VethTest, NetlinkChannelsAgreeWithTheIoctlAndSetsAreReadBack) {
-  itest::veth_ns lab;
-  itest::enter_ns inside(lab.ns());
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
   auto io = make_kernel_transport();
-  const device dev(*io, lab.b());
+  const device dev(*io, veth.b());
   const channels by_ioctl = get_channels(dev).value();
   const auto by_netlink = detail::netlink_get_channels(dev);
   ASSERT_TRUE(by_netlink.ok()) << by_netlink.refused().message();
@@ -259,54 +262,54 @@ TEST_F(VethTest, NetlinkChannelsAgreeWithTheIoctlAndSetsAreReadBack) {
 }
 
 TEST_F(VethTest, StepVethLacksRollsBackChannels) {
-  itest::veth_ns lab;
-  itest::enter_ns inside(lab.ns());
-  itest::ns_sysfs sys;
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
+  lab::namespace_sysfs sys;
   auto io = make_kernel_transport();
-  const device dev(*io, lab.b());
+  const device dev(*io, veth.b());
   const tune_context ctx{dev, topology::host_root(sys.root())};
   tune_request req;
   req.channels = parse_channels_request("2");
   req.rings = parse_rings_request("rx=256");
   const auto before = get_channels(dev).value();
-  auto log = journal::open(kDefaultJournalDir, lab.b());
+  auto log = journal::open(kDefaultJournalDir, veth.b());
   try {
     tune(ctx, req, log);
     FAIL() << "veth has no rings";
   } catch (const tune_error& e) {
     EXPECT_EQ(e.step(), "rings");
     EXPECT_EQ(e.rolled_back(), 1u);
-    EXPECT_NE(std::string(e.what()).find("ETHTOOL_GRINGPARAM on " + lab.b() + ": Operation not supported"),
+    EXPECT_NE(std::string(e.what()).find("ETHTOOL_GRINGPARAM on " + veth.b() + ": Operation not supported"),
               std::string::npos)
         << e.what();
   }
   EXPECT_EQ(get_channels(dev).value(), before);
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 }
 
 TEST_F(VethTest, IrqLessDeviceIsHandled) {
-  itest::veth_ns lab;
-  itest::enter_ns inside(lab.ns());
-  itest::ns_sysfs sys;
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
+  lab::namespace_sysfs sys;
   auto io = make_kernel_transport();
-  const device dev(*io, lab.b());
+  const device dev(*io, veth.b());
   const tune_context ctx{dev, topology::host_root(sys.root())};
   tune_request req;
   req.irq_affinity = "local";
-  auto log = journal::open(kDefaultJournalDir, lab.b());
+  auto log = journal::open(kDefaultJournalDir, veth.b());
   const auto done = tune(ctx, req, log);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_FALSE(done[0].changed);
   EXPECT_EQ(done[0].what, "no per-queue IRQs on this device");
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 }
 
 TEST_F(VethTest, RefusalsComeBackAsAnswers) {
-  itest::veth_ns lab;
-  itest::enter_ns inside(lab.ns());
-  itest::ns_sysfs sys;
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
+  lab::namespace_sysfs sys;
   auto io = make_kernel_transport();
-  const device dev(*io, lab.b());
+  const device dev(*io, veth.b());
 
   const auto now = get_channels(dev).value();
   const auto r = set_channels(dev, apply_request(now, parse_channels_request("9")));
@@ -317,7 +320,7 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
   const tune_context ctx{dev, topology::host_root(sys.root())};
   tune_request req;
   req.ntuple.push_back(parse_rule("flow-type udp4 dst-port 53 action 0"));
-  auto log = journal::open(kDefaultJournalDir, lab.b());
+  auto log = journal::open(kDefaultJournalDir, veth.b());
   try {
     tune(ctx, req, log);
     FAIL() << "veth has no ntuple filters";
@@ -326,7 +329,7 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
     EXPECT_NE(std::string(e.what()).find("fixed off for this device: the driver has no ntuple filters"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("nothing was changed"), std::string::npos) << e.what();
   }
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 
   // No RSS key control and no ntuple table: answers, and a tune that plans
   // them changes nothing.
@@ -339,16 +342,16 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
   tune_request delete_req;
   delete_req.ntuple_delete = {0};
   {
-    auto log2 = journal::open(kDefaultJournalDir, lab.b());
+    auto log2 = journal::open(kDefaultJournalDir, veth.b());
     EXPECT_THROW(tune(ctx, delete_req, log2), tune_error);
   }
   tune_request key_req;
   key_req.rss_key = std::vector<std::uint8_t>(40, 0x6d);
   {
-    auto log3 = journal::open(kDefaultJournalDir, lab.b());
+    auto log3 = journal::open(kDefaultJournalDir, veth.b());
     EXPECT_THROW(tune(ctx, key_req, log3), tune_error);
   }
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, lab.b()));
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 
   EXPECT_THROW((void)probe(device(*io, "xkenosuch0")), error);
   const auto x = get_xdp_features(dev).value();

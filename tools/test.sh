@@ -2,7 +2,7 @@
 # The whole test suite: installs what it needs, builds with warnings as errors,
 # and runs every CTest label: unit, bpf, integration (in build/, gcc), then fuzz
 # (in build-fuzz/, clang with libFuzzer, ASan and UBSan, a few seconds a target),
-# then rig (QEMU guests with real NIC drivers, kernels 6.1 and 6.12; tests/rig/).
+# then rig (QEMU guests with real NIC drivers, kernels 6.1, 6.12, 7.3; tests/rig/).
 # Needs root: the integration tier makes network namespaces, veth pairs and XDP
 # attachments (and removes them). Extra arguments go to the first ctest, e.g.
 # `-L unit` (and then the fuzz tree and the rig are not run); XDPKIT_SKIP_FUZZ=1

@@ -78,5 +78,7 @@ run_bg() {
 }
 # stop the background run (SIGTERM: it detaches and prints its summary) and wait for it
 run_stop() { [ -n "$RUN_PID" ] || return 0; kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID; RUN_PID=; }
-# a test that ends early (finish) still detaches: its XDP program must not outlive it
+# a test that ends early (finish, or /init's timeout) still detaches: its XDP program and
+# sockets must not outlive it into the next test
 trap run_stop EXIT
+trap 'exit 143' TERM INT

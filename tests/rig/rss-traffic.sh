@@ -20,8 +20,8 @@ xk /tmp/before.json probe "$IF" --json || { fail "rss/probe-before: xdpkit probe
 if [ "$(jq -r .rss.supported /tmp/before.json)" != true ]; then
   fail "rss/table: no RSS indirection table on this virtio-net: $(jq -r .rss.reason /tmp/before.json)"; finish
 fi
-# Packets per queue: the driver's per-queue rx packet counter where it has one (virtio_net up to
-# 6.9). From 6.10 virtio_net keeps plain per-queue packets only in netdev netlink qstats, which
+# Packets per queue: the driver's per-queue rx packet counter where it has one (virtio_net on
+# 6.1). On 6.12 and 7.3 virtio_net keeps plain per-queue packets only in netdev netlink qstats, which
 # xdpkit does not read, but still counts per queue the packets an XDP program saw
 # (rxN_xdp_packets): there xdpkit's XDP program stays attached while we count (`xdpkit run` on
 # queue 0, the other queues passed to the stack). Attaching XDP makes virtio_net send

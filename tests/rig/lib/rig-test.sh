@@ -48,8 +48,8 @@ NQ=$(rig_arg queues)
 # the driver's statistics (ethtool -S, through xdpkit probe --stats) as one JSON object in FILE
 stats_snap() { xdpkit probe "$IF" --stats --json | jq -c '.stats.values // {}' > "$1"; }
 # per rx queue, counter FIELD (packets, xdp_packets, xdp_redirects, ...) of a snapshot: "v0 v1 ..",
-# "x" for a queue without it. virtio_net names them rx_queue_N_FIELD up to 6.9, rxN_FIELD after
-# its stats rework (6.10), which also moved the plain per-queue packets to netdev netlink qstats
+# "x" for a queue without it. virtio_net names them rx_queue_N_FIELD on 6.1 and rxN_FIELD on 6.12
+# and 7.3, which have no plain per-queue packets in ethtool -S (those are in netdev qstats)
 qget() {
   jq -r --argjson nq "$NQ" --arg f "$2" '. as $v | [range(0; $nq) | tostring as $q
     | ($v["rx_queue_\($q)_\($f)"] // $v["rx\($q)_\($f)"] // "x")] | join(" ")' "$1"

@@ -42,3 +42,43 @@ same_probe() {
     fail "$1: probe differs after revert ($4): $(diff "$2" "$3" | grep '^[-+] ' | tr -s ' ' | head -8 | tr '\n' ' ')"
   fi
 }
+
+# --- per-queue packet counts (rss-traffic, afxdp-queue) ---
+NQ=$(rig_arg queues)
+# the driver's statistics (ethtool -S, through xdpkit probe --stats) as one JSON object in FILE
+stats_snap() { xdpkit probe "$IF" --stats --json | jq -c '.stats.values // {}' > "$1"; }
+# per rx queue, counter FIELD (packets, xdp_packets, xdp_redirects, ...) of a snapshot: "v0 v1 ..",
+# "x" for a queue without it. virtio_net names them rx_queue_N_FIELD on 6.1 and rxN_FIELD on 6.12
+# and 7.3, which have no plain per-queue packets in ethtool -S (those are in netdev qstats)
+qget() {
+  jq -r --argjson nq "$NQ" --arg f "$2" '. as $v | [range(0; $nq) | tostring as $q
+    | ($v["rx_queue_\($q)_\($f)"] // $v["rx\($q)_\($f)"] // "x")] | join(" ")' "$1"
+}
+has_qcounter() { ! qget "$1" "$2" | grep -qw x; }
+# element-wise B - A of two "v0 v1 .." lists
+vsub() { echo "$1|$2" | awk -F'|' '{ n = split($1, x, " "); split($2, y, " "); for (i = 1; i <= n; i++) printf "%d ", y[i] - x[i] }'; }
+# the indices with a value > 0 ("1 3"), and the sum, of a "v0 v1 .." list
+hot() { echo "$1" | awk '{ s = ""; for (i = 1; i <= NF; i++) if ($i > 0) s = s (s == "" ? "" : " ") (i - 1); print s }'; }
+sum() { echo "$1" | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }'; }
+# start `xdpkit run` in the background with ARGS (stdout JSON lines in FILE); wait for its start
+# line. Returns 1 (and prints its stderr) when it exits or prints nothing within 30 s.
+RUN_PID=
+run_bg() {
+  out=$1; shift
+  xdpkit run --iface "$IF" --json "$@" > "$out" 2> "$out.err" &
+  RUN_PID=$!
+  i=0
+  while [ $i -lt 300 ]; do
+    grep -q '"type":"start"' "$out" 2>/dev/null && return 0
+    kill -0 $RUN_PID 2>/dev/null || break
+    sleep 0.1; i=$((i + 1))
+  done
+  echo "xdpkit run $* did not start:"; cat "$out.err"; kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID; RUN_PID=
+  return 1
+}
+# stop the background run (SIGTERM: it detaches and prints its summary) and wait for it
+run_stop() { [ -n "$RUN_PID" ] || return 0; kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID; RUN_PID=; }
+# a test that ends early (finish, or /init's timeout) still detaches: its XDP program and
+# sockets must not outlive it into the next test
+trap run_stop EXIT
+trap 'exit 143' TERM INT

@@ -10,10 +10,12 @@ if [ "$RIG_CPU_LOCK" = none ]; then RIG_LOCK=(); else RIG_LOCK=(flock "$RIG_CPU_
 
 # Kernels the rig knows: short name -> apt package regex and the suite it comes from.
 # 6.1 is bookworm's own kernel (point releases land in bookworm / bookworm-updates / -security);
-# 6.12 is the LTS kernel Debian ships to bookworm through bookworm-security.
+# 6.12 is the LTS kernel Debian ships to bookworm through bookworm-security; 7.3 comes from
+# trixie-backports, split into linux-binary-unsigned-V (vmlinuz) and linux-modules-V.
 declare -A RIG_KERNEL_RE=(
   [6.1]='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$'
   [6.12]='^linux-image-6\.12\.[0-9]+\+deb12(u[0-9]+)?-amd64-unsigned$'
+  [7.3]='^linux-binary-unsigned-7\.3\.[0-9]+\+deb13-amd64$'
 )
 
 say()  { printf 'rig: %s\n' "$*" >&2; }

@@ -103,15 +103,33 @@ fetch_kernel() {
   deb=$(apt_download "$pkg")
   tmp=$(mktemp -d "$RIG_CACHE/.kernel-$k.XXXXXX")
   dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "dpkg-deb -x $deb failed" "delete $deb and run fetch again"; }
-  local kv; kv=$(ls "$tmp/root/lib/modules" | head -1)
+  rm -f "$deb"   # the unpacked tree is the cache; the .deb is 60+ MB we never read again
+  # trixie-backports splits the kernel: linux-binary-unsigned-V has /usr/lib/modules/V/vmlinuz.unsigned,
+  # linux-base-V modules.builtin and friends, linux-modules-V the modules
+  case $pkg in
+    linux-binary-unsigned-*)
+      local part pdeb
+      for part in base modules; do
+        pdeb=$(apt_download "linux-$part-${pkg#linux-binary-unsigned-}")
+        dpkg-deb -x "$pdeb" "$tmp/root" || { rm -rf "$tmp"; die "dpkg-deb -x $pdeb failed" "delete $pdeb and run fetch again"; }
+        rm -f "$pdeb"
+      done;;
+  esac
+  # bookworm packages put modules in /lib/modules, trixie's (merged /usr) in /usr/lib/modules
+  local md=$tmp/root/lib/modules kv
+  [ -d "$md" ] || md=$tmp/root/usr/lib/modules
+  kv=$(ls "$md" 2>/dev/null | head -1)
+  local vml=$tmp/root/boot/vmlinuz-$kv
+  [ -f "$vml" ] || vml=$md/$kv/vmlinuz.unsigned
+  [ -n "$kv" ] && [ -f "$vml" ] && [ -d "$md/$kv/kernel" ] ||
+    { rm -rf "$tmp"; die "$pkg: no vmlinuz and modules where the rig looks (/boot, /lib/modules, /usr/lib/modules)"; }
   mkdir -p "$tmp/k"
-  mv "$tmp/root/boot/vmlinuz-$kv" "$tmp/k/vmlinuz"
-  mv "$tmp/root/lib/modules/$kv" "$tmp/k/modules"
+  mv "$vml" "$tmp/k/vmlinuz"
+  mv "$md/$kv" "$tmp/k/modules"
   echo "$kv" > "$tmp/k/release"
   echo "$pkg" > "$tmp/k/ready"
   rm -rf "$tmp/root" "$dir"
   mv "$tmp/k" "$dir"; rmdir "$tmp"
-  rm -f "$deb"   # the unpacked tree is the cache; the .deb is 60+ MB we never read again
   say "kernel $k: $kv ready in $dir"
 }
 

@@ -10,13 +10,14 @@ RIG_MAC=52:54:00:00:00:10
 
 rig_help_run() {
   cat <<EOF
-tools/rig/rig run [--kernel 6.1|6.12] [--nic virtio] [--tests LIST] [--timeout S] [--keep-log FILE]
+tools/rig/rig run [--kernel 6.1|6.12|7.3] [--nic virtio] [--tests LIST] [--timeout S] [--keep-log FILE]
 
 Boot one guest and run guest tests in it; print a line per test (with its checks) and a final
 'N passed, N failed' line; exit 0 when every test passed (or was skipped with a reason), 1 when
 one failed, 2 when the rig itself could not run (no build, no cache and no network, no boot).
 
-  --kernel K      6.1 (default; bookworm) or 6.12 (bookworm-security)
+  --kernel K      6.1 (default; bookworm), 6.12 (bookworm-security) or 7.3 (trixie-backports; its NIC
+                  gets iommu_platform=on: virtio-net's AF_XDP zero-copy needs the DMA API)
   --nic virtio    virtio-net-pci: $RIG_NQ queue pairs, RSS and hash reporting on (QEMU userspace RSS,
                   vhost=off), one MSI-X vector per queue, behind pxb-pcie on NUMA node 1, backed by a
                   multi-queue tap inside a private network namespace (the only NIC so far)
@@ -155,6 +156,11 @@ rig_run() {
 
   rig_fetch --kernel "$kernel"
   local kd q; kd=$(kernel_dir "$kernel"); q=$(qemu_dir)/root
+  # virtio-net does AF_XDP zero-copy only with VIRTIO_F_ACCESS_PLATFORM (its buffers go through the
+  # DMA API), so the kernel that has it gets the NIC with iommu_platform=on; the others keep the
+  # NIC as their tests were written against
+  local nic_extra=""
+  [ "$kernel" = 7.3 ] && nic_extra=",iommu_platform=on"
   local pktsend; pktsend=$(build_pktsend)
 
   WORK=$(mktemp -d /tmp/xdpkit-rig.XXXXXX)
@@ -175,7 +181,7 @@ rig_run() {
     -device pxb-pcie,id=pxb1,bus_nr=128,numa_node=1,bus=pcie.0
     -device pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1
     -netdev tap,id=n0,ifname=rigtap0,script=no,downscript=no,queues=$RIG_NQ,vhost=off
-    -device virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),rss=on,hash=on,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=
+    -device virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),rss=on,hash=on,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=$nic_extra
     -nodefaults -display none -no-reboot
     -serial "file:$WORK/console.log" -serial "file:$WORK/results"
     -kernel "$kd/vmlinuz" -initrd "$WORK/initrd.gz"

@@ -11,7 +11,10 @@ ip link set lo up
 timeout -k 5 "$T" "$@" &
 qpid=$!
 for _ in $(seq 100); do ip link show rigtap0 >/dev/null 2>&1 && break; kill -0 $qpid 2>/dev/null || break; sleep 0.1; done
-if ip link set rigtap0 up 2>"$W/tap.err"; then
+# no IPv6 on the tap: its router solicitations, DAD and MLD reports would reach the guest as
+# stray packets on whatever queue they hash to; so only pktsend's flows arrive
+echo 1 > /proc/sys/net/ipv6/conf/rigtap0/disable_ipv6 2>>"$W/tap.err"
+if ip link set rigtap0 up 2>>"$W/tap.err"; then
   "$PKTSEND" rigtap0 52:54:00:00:00:10 --flows 64 --pps "${RIG_PPS:-200}" --seconds "$T" >"$W/pktsend.log" 2>&1 &
 else
   echo "rig: tap rigtap0 did not appear; no host-side traffic" >>"$W/pktsend.log"

@@ -45,6 +45,30 @@ json feature_value(const device& dev, const std::string& name) {
   throw error("ETHTOOL_GFEATURES", dev.name(), EOPNOTSUPP, "this kernel has no feature '" + name + "'");
 }
 
+// virtio-net keeps new hash fields in the driver, unsent, while receive hashing
+// (the rx-hashing feature) is off, as it is by default; its next RSS command
+// carries them. Found by the rig: `--hash udp4=sd` changed nothing on the wire.
+// Writing the RSS table again, unchanged, is that command (the default spread
+// written as "default", so the kernel doesn't take it for a user's table).
+// Turning rx-hashing on instead works until it is turned off again: the driver
+// then sets the device's hash types to none and every packet lands on queue 0,
+// and the state at boot (rx-hashing off, all types hashed) can't be reached
+// through the feature. Drivers that apply hash fields at once are left alone.
+void push_hash_fields(const device& dev) {
+  try {
+    if (feature_value(dev, "rx-hashing")["on"]) return;
+  } catch (const error&) {
+    return;  // no such feature: nothing to work around
+  }
+  const auto rss = get_rss(dev);
+  if (!rss || rss->table.empty()) return;
+  bool is_default = rss->rx_rings > 0;
+  for (std::size_t i = 0; is_default && i < rss->table.size(); ++i)
+    is_default = rss->table[i] == i % rss->rx_rings;
+  if (is_default) set_rss_table(dev, {}).value();
+  else set_rss_table(dev, rss->table).value();
+}
+
 const rx_queue* find_rx(const queue_report& q, unsigned i) {
   for (const auto& r : q.rx)
     if (r.index == i) return &r;
@@ -207,28 +231,6 @@ std::vector<phase> phases(const tune_request& req) {
                                                [](const tune_context& cc) { return key_value(get_rss(cc.dev).value()); }}};
                    }});
   if (!req.hash.empty())
-    out.push_back({"feature rx-hashing", [](const tune_context& c) {
-                     // Some drivers (virtio-net) take new hash fields but apply
-                     // them only while receive hashing is on: found by the rig,
-                     // where `--hash udp4=sd` changed nothing on the wire. Turn
-                     // it on (journaled) when it is off and may be changed.
-                     json old;
-                     try {
-                       old = feature_value(c.dev, "rx-hashing");
-                     } catch (const error&) {
-                       return std::vector<step>{};  // no such feature on this kernel
-                     }
-                     if (old["on"] || !old["changeable"]) return std::vector<step>{};
-                     old.erase("changeable");
-                     json next = old;
-                     next["on"] = true;
-                     return std::vector<step>{{"feature", "feature rx-hashing", old, next, [](const tune_context& cc) {
-                                                 json now = feature_value(cc.dev, "rx-hashing");
-                                                 now.erase("changeable");
-                                                 return now;
-                                               }}};
-                   }});
-  if (!req.hash.empty())
     out.push_back({"hash", [hash = req.hash](const tune_context& c) {
                      std::vector<step> steps;
                      for (const auto& h : hash)
@@ -299,6 +301,7 @@ void write_step(const tune_context& ctx, const std::string& kind, const json& v)
     const auto type = hash_flow_type(flow);
     if (!type) throw error("journal", dev.name(), EPROTO, "unknown hash flow '" + flow + "'");
     set_hash_fields(dev, *type, letters_to_fields(v.at("fields").get<std::string>())).value();
+    push_hash_fields(dev);
   } else if (kind == "feature") {
     set_feature(dev, v.at("name").get<std::string>(), v.at("on").get<bool>()).value();
   } else if (kind == "irq") {

@@ -48,12 +48,13 @@ struct worker::state {
   std::atomic<std::int64_t> final_cpu_ns{0};
   int policy = SCHED_OTHER;
 
+  // Sets `started` once the fill ring is primed, then polls until stopped.
   template <typename Handler>
-  void run(Handler handler) noexcept;
+  void run(Handler handler, std::promise<int>& started) noexcept;
 };
 
 template <typename Handler>
-void worker::state::run(Handler handler) noexcept {
+void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
   xsk_ring_cons& rx = sock.rx();
   xsk_ring_prod& tx = sock.tx();
   xsk_ring_prod& fill = area.fill();
@@ -118,6 +119,10 @@ void worker::state::run(Handler handler) noexcept {
   };
 
   refill();
+  // Only now may the engine put the socket in the XSKMAP: a packet redirected
+  // to an empty fill ring is dropped (the socket's rx_dropped). Found by the
+  // rig, where a slow guest ran the first packets in before this thread did.
+  started.set_value(0);
   std::uint32_t idle = 0;
   while (!stopping.load(std::memory_order_relaxed)) {
     if (in_flight) {
@@ -225,10 +230,9 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
       sched_param sp{};
       pthread_getschedparam(pthread_self(), &st->policy, &sp);
     }
-    started.set_value(0);
     switch (st->handler) {
-      case handler_kind::rxdrop: st->run(rxdrop_handler{}); break;
-      case handler_kind::l2fwd: st->run(l2fwd_handler{}); break;
+      case handler_kind::rxdrop: st->run(rxdrop_handler{}, started); break;
+      case handler_kind::l2fwd: st->run(l2fwd_handler{}, started); break;
     }
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);

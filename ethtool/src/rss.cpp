@@ -239,6 +239,16 @@ bool is_default_spread(std::span<const std::uint32_t> table, std::uint32_t rx_ri
   return true;
 }
 
+bool rewrite_rss_table(const device& dev) {
+  const auto rss = get_rss(dev);
+  if (!rss || rss->table.empty()) return false;
+  if (is_default_spread(rss->table, rss->rx_rings)) set_rss_table(dev, {}).value();
+  else set_rss_table(dev, rss->table).value();
+  return true;
+}
+
+bool rss_lost_on_xdp_change(const std::string& driver) { return driver == "virtio_net"; }
+
 std::string hfunc_name(std::uint8_t hfunc) {
   std::string s;
   auto add = [&](const char* n) { s += (s.empty() ? "" : "+") + std::string(n); };

@@ -48,8 +48,7 @@ json feature_value(const device& dev, const std::string& name) {
 // virtio-net keeps new hash fields in the driver, unsent, while receive hashing
 // (the rx-hashing feature) is off, as it is by default; its next RSS command
 // carries them. Found by the rig: `--hash udp4=sd` changed nothing on the wire.
-// Writing the RSS table again, unchanged, is that command (the default spread
-// written as "default", so the kernel doesn't take it for a user's table).
+// Writing the RSS table again, unchanged, is that command.
 // Turning rx-hashing on instead works until it is turned off again: the driver
 // then sets the device's hash types to none and every packet lands on queue 0,
 // and the state at boot (rx-hashing off, all types hashed) can't be reached
@@ -60,13 +59,7 @@ void push_hash_fields(const device& dev) {
   } catch (const error&) {
     return;  // no such feature: nothing to work around
   }
-  const auto rss = get_rss(dev);
-  if (!rss || rss->table.empty()) return;
-  bool is_default = rss->rx_rings > 0;
-  for (std::size_t i = 0; is_default && i < rss->table.size(); ++i)
-    is_default = rss->table[i] == i % rss->rx_rings;
-  if (is_default) set_rss_table(dev, {}).value();
-  else set_rss_table(dev, rss->table).value();
+  rewrite_rss_table(dev);
 }
 
 const rx_queue* find_rx(const queue_report& q, unsigned i) {

@@ -80,7 +80,8 @@ nlohmann::json info_json(const engine& e) {
           {"busy_poll_budget", c.xsk.busy_poll_budget},
           {"fifo_priority", c.worker.fifo_priority},
           {"umem_bytes_per_node", placement_json(in)},
-          {"umem_placement_note", in.umem_placement_note}};
+          {"umem_placement_note", in.umem_placement_note},
+          {"rss_note", in.rss_note}};
 }
 
 std::string info_line(const engine& e) {
@@ -104,6 +105,7 @@ std::string info_line(const engine& e) {
          ". xdpkit's program is the only XDP program on " + c.ifname +
          " (attached as a BPF link: the kernel removes it if xdpkit dies)";
   if (!in.mode_fallback.empty()) s += "\n  note: " + in.mode_fallback + "; using generic XDP (slower)";
+  if (!in.rss_note.empty()) s += "\n  note: " + in.rss_note;
   s += "\n  UMEM pages (from /proc/self/numa_maps): " + placement_text(in) +
        (c.umem.numa_node >= 0 ? fmt::format(", bound to node {}", c.umem.numa_node)
                               : std::string(", not bound (the NIC's node is unknown)"));

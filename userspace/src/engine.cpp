@@ -1,11 +1,15 @@
 #include "xdpkit/userspace/engine.hpp"
 
 #include <net/if.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <optional>
 #include <stdexcept>
 
+#include "xdpkit/ethtool/info.hpp"
+#include "xdpkit/ethtool/rss.hpp"
+#include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/topology/error.hpp"
 #include "xdpkit/userspace/error.hpp"
 #include "xdpkit/userspace/firewall/firewall_program.hpp"
@@ -47,10 +51,60 @@ struct queue_path {
 };
 }  // namespace
 
+// Some drivers lose their RSS programming in the device when an XDP program
+// is attached or detached, while still reporting the table (virtio-net; see
+// ethtool::rss_lost_on_xdp_change): steering would silently stop following
+// the table. rewrite() writes it again after the attach; the destructor does
+// it again after the detach, in the namespace it was made in.
+class rss_after_xdp {
+ public:
+  rss_after_xdp() = default;
+  rss_after_xdp(const rss_after_xdp&) = delete;
+  rss_after_xdp& operator=(const rss_after_xdp&) = delete;
+  ~rss_after_xdp() {
+    if (ifname_.empty() || netns_inode() != netns_) return;
+    try {
+      rewrite_now(ifname_);
+    } catch (const std::exception&) {
+      // Nothing to tell anyone at this point; the table stays as the driver left it.
+    }
+  }
+
+  // Returns what was done, for the start line ("" when the driver needs nothing).
+  std::string rewrite(const std::string& ifname) {
+    try {
+      if (!rewrite_now(ifname)) return "";
+      ifname_ = ifname;
+      netns_ = netns_inode();
+      return "the RSS table was written again after the XDP attach (virtio_net's attach turns the device's RSS "
+             "off while the driver keeps reporting the table); it is written again after the detach";
+    } catch (const std::exception& e) {
+      return std::string("could not write the RSS table again after the XDP attach, so flows may not follow it: ") +
+             e.what();
+    }
+  }
+
+ private:
+  static bool rewrite_now(const std::string& ifname) {
+    auto io = ethtool::make_kernel_transport();
+    const ethtool::device dev(*io, ifname);
+    const auto info = ethtool::get_driver_info(dev);
+    if (!info || !ethtool::rss_lost_on_xdp_change(info->driver)) return false;
+    return ethtool::rewrite_rss_table(dev);
+  }
+  static ino_t netns_inode() {
+    struct stat st {};
+    return ::stat("/proc/thread-self/ns/net", &st) == 0 ? st.st_ino : 0;
+  }
+  std::string ifname_;
+  ino_t netns_ = 0;
+};
+
 struct engine::state {
   explicit state(const engine_config& c) : config(c) {}
   engine_config config;
   engine_info info;
+  rss_after_xdp rss;  // before the programs: destroyed after they detach
   // Exactly one of the two is attached.
   std::optional<steer_program> steer;
   std::optional<firewall::firewall_program> fw;
@@ -138,6 +192,7 @@ engine engine::start(const engine_config& config) {
     st->steer.emplace(steer_program::attach(config.ifname, config.steer));
     st->info.program = "steer";
   }
+  st->info.rss_note = st->rss.rewrite(config.ifname);
   const auto& a = st->attachment();
   st->info.mode = a.mode();
   st->info.mode_fallback = a.fallback_reason();
@@ -155,8 +210,8 @@ engine engine::start(const engine_config& config) {
     st->info.pages_fallback = path->area.fallback_reason();
     worker_config wc = config.worker;
     wc.cpu = config.cpus.empty() ? -1 : config.cpus[i];
-    // The worker starts before the socket is in the map: its fill ring is
-    // full by the time the first packet is steered to it.
+    // The worker is running and its fill ring primed (the constructor waits
+    // for that) before the socket goes in the map and the first packet comes.
     path->poller.emplace(path->sock, path->area, config.handler, wc);
     st->bind(q, path->sock.fd());
     st->paths.push_back(std::move(path));

@@ -66,6 +66,19 @@ std::vector<std::uint32_t> spread_weight(std::uint32_t table_size,
 // True when `table` is what the kernel's default spread over `rx_rings` gives.
 bool is_default_spread(std::span<const std::uint32_t> table, std::uint32_t rx_rings);
 
+// Writes the current indirection table again, unchanged (the default spread as
+// "default", so the kernel doesn't take it for a user's table): the command
+// that makes virtio-net send its whole RSS state (table, key, hash types) to
+// the device. False when the device has no table (nothing written). Throws
+// ethtool::error when the write is refused.
+bool rewrite_rss_table(const device& dev);
+
+// Whether a driver is known to lose its RSS programming in the device when an
+// XDP program is attached or detached, while it keeps reporting its table:
+// virtio-net sends a queue-pair command on either, which turns QEMU's RSS off
+// (found by tools/rig). Such a driver needs rewrite_rss_table() after both.
+bool rss_lost_on_xdp_change(const std::string& driver);
+
 // "toeplitz", "xor", "crc32", joined with '+', or "unknown".
 std::string hfunc_name(std::uint8_t hfunc);
 

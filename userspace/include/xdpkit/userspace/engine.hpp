@@ -73,6 +73,7 @@ struct engine_info {
   // were faulted in: node -> bytes, summed over queues. Empty if unreadable.
   std::map<unsigned, std::uint64_t> umem_bytes_per_node;
   std::string umem_placement_note;  // set when pages are off the requested node
+  std::string rss_note;  // set when the driver needed its RSS table written again after the attach
 };
 
 class engine {

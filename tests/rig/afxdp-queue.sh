@@ -61,18 +61,7 @@ sumj=$(grep '"type":"summary"' /tmp/run.json)
 echo "-- summary: $sumj"
 if [ -z "$sumj" ]; then fail "afxdp/summary: xdpkit run printed no summary: $(tail -3 /tmp/run.json.err)"
 else
-  # over the whole run: what the worker got against what the driver redirected on Q
-  red=$(vsub "$(qget /tmp/r0.json xdp_redirects)" "$(qget /tmp/r1.json xdp_redirects)" | awk -v q=$Q '{ print $(q + 1) }')
-  rx=$(echo "$sumj" | jq -r --argjson q $Q '.queues[] | select(.queue == $q) | .rx_packets')
-  bytes=$(echo "$sumj" | jq -r --argjson q $Q '.queues[] | select(.queue == $q) | .rx_bytes')
-  kd=$(echo "$sumj" | jq -r .kernel_drops)
-  # a few packets may still sit in the rx ring when the worker stops: at most 8 (40 ms of traffic)
-  if [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$kd" = 0 ] && [ "$rx" -le "$red" ] && [ $((red - rx)) -le 8 ]; then
-    pass "afxdp/received: the worker on queue $Q received $rx of the $red packets the driver redirected to its socket, kernel drops 0"
-  else fail "afxdp/received: worker rx '$rx', driver redirects on queue $Q $red, kernel drops $kd"; fi
-  # pktsend's frames are 74 bytes (Ethernet + IPv4 + UDP + 32): nothing else reached the socket
-  if [ -n "$bytes" ] && [ "$rx" -gt 0 ] && [ "$bytes" = $((rx * 74)) ]; then pass "afxdp/frames: all $rx frames are the host's UDP flows (74 bytes each)"
-  else fail "afxdp/frames: $rx frames, $bytes bytes: not all 74-byte frames of the host's flows"; fi
+  check_received afxdp $Q "$sumj" /tmp/r0.json /tmp/r1.json worker
 fi
 xk /tmp/revert.out revert "$IF" --journal-dir $J || fail "afxdp/revert: xdpkit revert failed: $(cat /tmp/xk.err)"
 xk /tmp/after.json probe "$IF" --json

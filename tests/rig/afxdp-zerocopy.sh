@@ -19,16 +19,7 @@ if [ "$zc" = true ] || { [ "$zc" = unreported ] && [ $rc = 0 ]; }; then
     fail "zc/bind: the driver reports xsk-zerocopy but xdpkit run --bind zero-copy on queue $Q: exit $rc, zero_copy '$bound': $(tail -1 /tmp/zc.err)"; finish
   fi
   pass "zc/bind: queue $Q bound in zero-copy mode ($(echo "$S" | jq -r .xdp_mode) XDP, driver $(jq -r .driver.name /tmp/before.json))"
-  red=$(vsub "$(qget /tmp/z0.json xdp_redirects)" "$(qget /tmp/z1.json xdp_redirects)" | awk -v q=$Q '{ print $(q + 1) }')
-  rx=$(echo "$sumj" | jq -r --argjson q $Q '.queues[] | select(.queue == $q) | .rx_packets')
-  bytes=$(echo "$sumj" | jq -r --argjson q $Q '.queues[] | select(.queue == $q) | .rx_bytes')
-  kd=$(echo "$sumj" | jq -r .kernel_drops)
-  # queue Q's share of the 64 flows, straight into the UMEM; at most 8 left in the ring at stop
-  if [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$kd" = 0 ] && [ "$rx" -le "$red" ] && [ $((red - rx)) -le 8 ]; then
-    pass "zc/received: the zero-copy worker on queue $Q received $rx of the $red packets the driver redirected, kernel drops 0"
-  else fail "zc/received: worker rx '$rx', driver redirects on queue $Q '$red', kernel drops '$kd'"; fi
-  if [ -n "$bytes" ] && [ "$rx" -gt 0 ] && [ "$bytes" = $((rx * 74)) ]; then pass "zc/frames: all $rx frames are the host's UDP flows (74 bytes each)"
-  else fail "zc/frames: $rx frames, $bytes bytes: not all 74-byte frames of the host's flows"; fi
+  check_received zc $Q "$sumj" /tmp/z0.json /tmp/z1.json "zero-copy worker"
 elif [ "$zc" = false ]; then
   # the driver says no: the bind must be refused with an error, never fall back to copy silently
   if [ $rc != 0 ] && [ $rc -lt 128 ]; then pass "zc/refused: the driver reports no xsk-zerocopy and xdpkit run --bind zero-copy refused (exit $rc): $(tail -1 /tmp/zc.err | cut -c1-200)"

@@ -82,3 +82,20 @@ run_stop() { [ -n "$RUN_PID" ] || return 0; kill -TERM $RUN_PID 2>/dev/null; wai
 # sockets must not outlive it into the next test
 trap run_stop EXIT
 trap 'exit 143' TERM INT
+
+# check_received PREFIX Q SUMMARY SNAP0 SNAP1 WHAT: what a worker on queue Q received (from the
+# summary line of xdpkit run --json) against what the driver redirected on Q between two stats
+# snapshots: all of it but at most 8 still in the ring at stop (40 ms of traffic), no kernel
+# drop, and every frame one of pktsend's (74 bytes: Ethernet + IPv4 + UDP + 32), so nothing else
+# reached the socket. Two checks: PREFIX/received and PREFIX/frames.
+check_received() {
+  red=$(vsub "$(qget "$4" xdp_redirects)" "$(qget "$5" xdp_redirects)" | awk -v q="$2" '{ print $(q + 1) }')
+  rx=$(echo "$3" | jq -r --argjson q "$2" '.queues[] | select(.queue == $q) | .rx_packets')
+  bytes=$(echo "$3" | jq -r --argjson q "$2" '.queues[] | select(.queue == $q) | .rx_bytes')
+  kd=$(echo "$3" | jq -r .kernel_drops)
+  if [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$kd" = 0 ] && [ "$rx" -le "$red" ] && [ $((red - rx)) -le 8 ]; then
+    pass "$1/received: the $6 on queue $2 received $rx of the $red packets the driver redirected to its socket, kernel drops 0"
+  else fail "$1/received: $6 rx '$rx', driver redirects on queue $2 '$red', kernel drops '$kd'"; fi
+  if [ -n "$bytes" ] && [ "$rx" -gt 0 ] && [ "$bytes" = $((rx * 74)) ]; then pass "$1/frames: all $rx frames are the host's UDP flows (74 bytes each)"
+  else fail "$1/frames: $rx frames, $bytes bytes: not all 74-byte frames of the host's flows"; fi
+}

@@ -106,6 +106,43 @@ TEST(Rss, SetSendsTableWithoutTouchingKeyOrHash) {
   EXPECT_NE(bad.refused().message().find("name only existing rx queues"), std::string::npos);
 }
 
+// get_rss's calls for a device with `rings` rx rings and `table` (no key).
+void expect_get_rss(scripted_transport& io, std::uint64_t rings, const std::vector<std::uint32_t>& table) {
+  expect_rx_rings(io, "eth0", rings);
+  auto size_req = zeroed<ethtool_rxfh>();
+  size_req.cmd = ETHTOOL_GRSSH;
+  auto size_rep = size_req;
+  size_rep.indir_size = static_cast<std::uint32_t>(table.size());
+  io.expect("eth0", size_req, size_rep);
+  io.expect_ioctl("eth0", with_tail(size_rep, std::vector<std::uint32_t>(table.size(), 0)), with_tail(size_rep, table));
+}
+
+TEST(Rss, RewriteWritesTheSameTableBackAndTheDefaultAsDefault) {
+  scripted_transport io;
+  const device dev(io, "eth0");
+  // The default spread goes back as "default" (indir_size 0), so the kernel
+  // does not start treating it as a table a user chose.
+  expect_get_rss(io, 2, {0, 1, 0, 1});
+  auto reset = zeroed<ethtool_rxfh>();
+  reset.cmd = ETHTOOL_SRSSH;
+  io.expect_ioctl("eth0", to_bytes(reset), {});
+  EXPECT_TRUE(rewrite_rss_table(dev));
+
+  // Anything else goes back entry for entry.
+  const std::vector<std::uint32_t> mine{1, 1, 0, 1};
+  expect_get_rss(io, 2, mine);
+  auto h = zeroed<ethtool_rxfh>();
+  h.cmd = ETHTOOL_SRSSH;
+  h.indir_size = 4;
+  io.expect_ioctl("eth0", with_tail(h, mine), {});
+  EXPECT_TRUE(rewrite_rss_table(dev));
+  EXPECT_TRUE(io.finished());
+
+  EXPECT_TRUE(rss_lost_on_xdp_change("virtio_net"));
+  EXPECT_FALSE(rss_lost_on_xdp_change("igb"));
+  EXPECT_FALSE(rss_lost_on_xdp_change("veth"));
+}
+
 TEST(Rss, SetKeySendsOnlyTheKeyAndKeepsTheTable) {
   scripted_transport io;
   const std::vector<std::uint8_t> key{0x6d, 0x5a, 0x56, 0xda, 0x25};

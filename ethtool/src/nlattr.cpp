@@ -69,4 +69,12 @@ std::optional<std::uint64_t> nlattr_u64(std::span<const std::byte> s, std::uint1
   return scalar<std::uint64_t>(s, type);
 }
 
+std::optional<std::uint64_t> nlattr_uint(std::span<const std::byte> s, std::uint16_t type) {
+  auto a = nlattr_find(s, type);
+  if (!a) return std::nullopt;
+  if (a->size() == sizeof(std::uint32_t)) return scalar<std::uint32_t>(s, type);
+  if (a->size() == sizeof(std::uint64_t)) return scalar<std::uint64_t>(s, type);
+  return std::nullopt;
+}
+
 }  // namespace xdpkit::ethtool::detail

@@ -34,5 +34,7 @@ std::optional<std::span<const std::byte>> nlattr_find(std::span<const std::byte>
                                                       std::uint16_t type);
 std::optional<std::uint32_t> nlattr_u32(std::span<const std::byte> stream, std::uint16_t type);
 std::optional<std::uint64_t> nlattr_u64(std::span<const std::byte> stream, std::uint16_t type);
+// The netlink "uint" type: 4 or 8 bytes, whichever the value needed.
+std::optional<std::uint64_t> nlattr_uint(std::span<const std::byte> stream, std::uint16_t type);
 
 }  // namespace xdpkit::ethtool::detail

@@ -15,6 +15,7 @@
 #include "xdpkit/ethtool/probe.hpp"
 #include "xdpkit/ethtool/rss.hpp"
 #include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/ethtool/qstats.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/ethtool/tune.hpp"
@@ -82,6 +83,27 @@ int probe_cmd(const common_args& a) {
       stats_text = fmt::format("{:<14}not supported ({})\n", "stats", stats.refused().message());
     }
     report["stats"] = s;
+    // The core's per-queue counters: the only per-queue packet counts of
+    // drivers such as virtio-net on 6.12+.
+    const auto qc = et::get_queue_counters(dev);
+    json q{{"supported", qc.ok()}};
+    if (qc) {
+      json rx = json::array(), tx = json::array();
+      for (const auto& c : *qc) {
+        json e{{"queue", c.queue}};
+        if (c.packets) e["packets"] = *c.packets;
+        if (c.bytes) e["bytes"] = *c.bytes;
+        (c.rx ? rx : tx).push_back(e);
+        stats_text += fmt::format("{:<14}{} {} packets {} bytes {}\n", "queue stat", c.rx ? "rx" : "tx", c.queue,
+                                  c.packets ? std::to_string(*c.packets) : "-", c.bytes ? std::to_string(*c.bytes) : "-");
+      }
+      q["rx"] = rx;
+      q["tx"] = tx;
+    } else {
+      q["reason"] = qc.refused().message();
+      stats_text += fmt::format("{:<14}not supported ({})\n", "queue stats", qc.refused().message());
+    }
+    report["queue_counters"] = q;
   }
   print(a.json_out ? report.dump(2) + "\n" : et::format_probe(report) + stats_text);
   return 0;
@@ -216,7 +238,7 @@ void add_ethtool_commands(CLI::App& app, int& exit_code) {
   auto probe_a = std::make_shared<common_args>();
   auto* probe = app.add_subcommand("probe", "What the NIC's driver can do: queues, rings, RSS, ntuple, XDP, IRQs");
   add_common(probe, *probe_a, false);
-  probe->add_flag("--stats", probe_a->stats, "Also print the driver's statistics (ethtool -S)");
+  probe->add_flag("--stats", probe_a->stats, "Also print the driver's statistics (ethtool -S) and the kernel's per-queue counters (netdev qstats, Linux 6.10+)");
   probe->callback([probe_a, &exit_code] { exit_code = guarded([&] { return probe_cmd(*probe_a); }); });
 
   auto tune_a = std::make_shared<tune_args>();

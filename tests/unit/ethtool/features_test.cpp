@@ -8,6 +8,7 @@
 #include "kernel_script.hpp"
 #include "scripted_transport.hpp"
 #include "xdpkit/ethtool/features.hpp"
+#include "xdpkit/ethtool/qstats.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/xdp.hpp"
 
@@ -132,6 +133,38 @@ TEST(Xdp, OldKernelIsNotSupportedMissingDeviceThrows) {
   ASSERT_FALSE(x.ok());
   EXPECT_NE(x.refused().message().find("needs Linux 6.3"), std::string::npos);
   EXPECT_THROW((void)get_xdp_features(device(io, "nosuch0")), error);
+}
+
+TEST(QueueCounters, DumpRequestAndPerQueueAnswers) {
+  scripted_transport io;
+  io.set_ifindex("eth0", 7);
+  // A dump of scope "queue" (4 = 1) for ifindex 7.
+  genl_request want{"netdev", 12, 1, true, detail::nlattr_writer{}.u32(1, 7).u32(4, 1).take()};
+  // The kernel's "uint" attributes: 4 bytes when the value fits, 8 when not.
+  auto rx1 = detail::nlattr_writer{}.u32(1, 7).u32(2, 0).u32(3, 1).u64(8, 5'000'000'000).u32(9, 640).take();
+  auto rx0 = detail::nlattr_writer{}.u32(1, 7).u32(2, 0).u32(3, 0).u32(8, 12).u32(9, 888).take();
+  auto tx0 = detail::nlattr_writer{}.u32(1, 7).u32(2, 1).u32(3, 0).u32(10, 3).take();  // no tx bytes
+  io.expect_genl(want, {tx0, rx1, rx0});
+  const auto q = get_queue_counters(device(io, "eth0")).value();
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_EQ(q[0], (queue_counters{true, 0, 12, 888}));
+  EXPECT_EQ(q[1], (queue_counters{true, 1, 5'000'000'000, 640}));
+  EXPECT_EQ(q[2], (queue_counters{false, 0, 3, std::nullopt}));
+}
+
+TEST(QueueCounters, RefusedOnOldKernelsAndSilentDrivers) {
+  scripted_transport io;
+  io.set_ifindex("eth0", 7);
+  const genl_request want{"netdev", 12, 1, true, detail::nlattr_writer{}.u32(1, 7).u32(4, 1).take()};
+  io.expect_genl(want, {}, -EOPNOTSUPP);  // 6.3 .. 6.9: the family, not the command
+  auto old = get_queue_counters(device(io, "eth0"));
+  ASSERT_FALSE(old.ok());
+  EXPECT_NE(old.refused().message().find("needs Linux 6.10"), std::string::npos);
+  io.expect_genl(want, {});  // a driver without per-queue stats: an empty dump
+  auto none = get_queue_counters(device(io, "eth0"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.refused().message().find("reports no per-queue statistics"), std::string::npos);
+  EXPECT_TRUE(io.finished());
 }
 
 TEST(NlAttr, MalformedStreamsFindNothing) {

@@ -46,16 +46,15 @@ else fail "afxdp/redirected: queue $Q saw $pq packets, $rq redirected to AF_XDP;
 
 run_stop
 stats_snap /tmp/r1.json
-# After the detach (which sends VQ_PAIRS_SET again) the table must still steer. Counted where the
-# driver has plain per-queue packet counters (6.1); later kernels count per queue in ethtool -S
-# only while XDP is attached (the rest is in netdev qstats, which xdpkit does not read yet).
+# After the detach (which sends VQ_PAIRS_SET again) the table must still steer. Counted with the
+# driver's plain per-queue packet counters: ethtool -S on 6.1, netdev qstats on 6.12 and 7.3.
 if has_qcounter /tmp/r1.json packets; then
   sleep 1; stats_snap /tmp/d0.json; sleep $WIN; stats_snap /tmp/d1.json
   D=$(vsub "$(qget /tmp/d0.json packets)" "$(qget /tmp/d1.json packets)")
   if [ "$(hot "$D")" = "$Q" ]; then pass "afxdp/rss-after-detach: after xdpkit detached, every packet still arrives on queue $Q (packets per queue: $D)"
   else fail "afxdp/rss-after-detach: after xdpkit detached, packets on queues [$(hot "$D")], the table names only $Q (packets per queue: $D)"; fi
 else
-  skip "afxdp/rss-after-detach: no plain per-queue packet counters in ethtool -S on $(uname -r) (netdev qstats only)"
+  skip "afxdp/rss-after-detach: no per-queue packet counters on $(uname -r), neither in ethtool -S nor in netdev qstats"
 fi
 sumj=$(grep '"type":"summary"' /tmp/run.json)
 echo "-- summary: $sumj"

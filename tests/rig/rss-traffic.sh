@@ -20,14 +20,13 @@ xk /tmp/before.json probe "$IF" --json || { fail "rss/probe-before: xdpkit probe
 if [ "$(jq -r .rss.supported /tmp/before.json)" != true ]; then
   fail "rss/table: no RSS indirection table on this virtio-net: $(jq -r .rss.reason /tmp/before.json)"; finish
 fi
-# Packets per queue: the driver's per-queue rx packet counter where it has one (virtio_net on
-# 6.1). On 6.12 and 7.3 virtio_net keeps plain per-queue packets only in netdev netlink qstats, which
-# xdpkit does not read, but still counts per queue the packets an XDP program saw
-# (rxN_xdp_packets): there xdpkit's XDP program stays attached while we count (`xdpkit run` on
-# queue 0, the other queues passed to the stack). Attaching XDP makes virtio_net send
-# VQ_PAIRS_SET, which turns RSS off in QEMU's device until the next table or hash-field write;
-# every check below writes one before it counts. (/proc/interrupts is no packet count: NAPI takes
-# several packets per interrupt, and the queues' interrupts were the flaky part of this test.)
+# Packets per queue: the driver's per-queue rx packet counters, from ethtool -S (virtio_net on
+# 6.1) or netdev netlink qstats (6.12, 7.3: its ethtool -S has none). Failing both, per-queue XDP
+# packet counters (rxN_xdp_packets) with xdpkit's XDP program attached while we count (`xdpkit
+# run` on queue 0, the other queues passed to the stack); attaching XDP makes virtio_net send
+# VQ_PAIRS_SET, which turns RSS off in QEMU's device, and xdpkit writes the table again after it.
+# (/proc/interrupts is no packet count: NAPI takes several packets per interrupt, and the queues'
+# interrupts were the flaky part of this test.)
 stats_snap /tmp/s.json
 if has_qcounter /tmp/s.json packets; then FIELD=packets; how="the driver's per-queue rx packet counters"
 elif has_qcounter /tmp/s.json xdp_packets; then

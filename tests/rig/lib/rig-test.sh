@@ -46,13 +46,18 @@ same_probe() {
 # --- per-queue packet counts (rss-traffic, afxdp-queue) ---
 NQ=$(rig_arg queues)
 # the driver's statistics (ethtool -S, through xdpkit probe --stats) as one JSON object in FILE
-stats_snap() { xdpkit probe "$IF" --stats --json | jq -c '.stats.values // {}' > "$1"; }
+# The kernel's per-queue counters (netdev qstats, 6.10+) join them as qstat_rxN_packets/_bytes.
+stats_snap() {
+  xdpkit probe "$IF" --stats --json | jq -c '(.stats.values // {}) + ([.queue_counters.rx[]?
+    | {key: "qstat_rx\(.queue)_packets", value: .packets}, {key: "qstat_rx\(.queue)_bytes", value: .bytes}]
+    | map(select(.value != null)) | from_entries)' > "$1"
+}
 # per rx queue, counter FIELD (packets, xdp_packets, xdp_redirects, ...) of a snapshot: "v0 v1 ..",
 # "x" for a queue without it. virtio_net names them rx_queue_N_FIELD on 6.1 and rxN_FIELD on 6.12
-# and 7.3, which have no plain per-queue packets in ethtool -S (those are in netdev qstats)
+# and 7.3, which have no plain per-queue packets in ethtool -S: those come from netdev qstats
 qget() {
   jq -r --argjson nq "$NQ" --arg f "$2" '. as $v | [range(0; $nq) | tostring as $q
-    | ($v["rx_queue_\($q)_\($f)"] // $v["rx\($q)_\($f)"] // "x")] | join(" ")' "$1"
+    | ($v["rx_queue_\($q)_\($f)"] // $v["rx\($q)_\($f)"] // $v["qstat_rx\($q)_\($f)"] // "x")] | join(" ")' "$1"
 }
 has_qcounter() { ! qget "$1" "$2" | grep -qw x; }
 # element-wise B - A of two "v0 v1 .." lists

@@ -48,4 +48,19 @@ void expect_schannels(scripted_transport& io, ethtool_channels want, int rc, con
     io.expect(ifname, want, want, rc);
 }
 
+void expect_get_rss(scripted_transport& io, std::uint32_t rings, const std::vector<std::uint32_t>& table,
+                    const std::string& ifname) {
+  auto rr = zeroed<ethtool_rxnfc>();
+  rr.cmd = ETHTOOL_GRXRINGS;
+  auto rr_rep = rr;
+  rr_rep.data = rings;
+  io.expect(ifname, rr, rr_rep);
+  auto size = zeroed<ethtool_rxfh>();
+  size.cmd = ETHTOOL_GRSSH;
+  auto size_rep = size;
+  size_rep.indir_size = static_cast<std::uint32_t>(table.size());
+  io.expect(ifname, size, size_rep);
+  io.expect_ioctl(ifname, with_tail(size_rep, std::vector<std::uint32_t>(table.size(), 0)), with_tail(size_rep, table));
+}
+
 }  // namespace xdpkit::ethtool::testing

@@ -1,5 +1,5 @@
 // Scripted sequences several tests need: the kernel's side of channel
-// queries, string sets and feature blocks, on interface "eth0" unless named.
+// queries, string sets, feature blocks and RSS reads, on interface "eth0" unless named.
 #pragma once
 
 #include <linux/ethtool.h>
@@ -21,5 +21,9 @@ void expect_gfeatures(scripted_transport& io, ethtool_get_features_block b0, eth
 void expect_gchannels(scripted_transport& io, const ethtool_channels& reply, const std::string& ifname = "eth0");
 // SCHANNELS with every field of `want` (cmd filled in), answered with `rc`.
 void expect_schannels(scripted_transport& io, ethtool_channels want, int rc = 0, const std::string& ifname = "eth0");
+// GRXRINGS + GRSSH (sizes) + GRSSH (data): what get_rss asks, answering `rings`
+// rx rings and `table`, with no key.
+void expect_get_rss(scripted_transport& io, std::uint32_t rings, const std::vector<std::uint32_t>& table,
+                    const std::string& ifname = "eth0");
 
 }  // namespace xdpkit::ethtool::testing

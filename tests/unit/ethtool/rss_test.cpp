@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <linux/ethtool.h>
 
+#include "kernel_script.hpp"
 #include "scripted_transport.hpp"
 #include "xdpkit/ethtool/hash_fields.hpp"
 #include "xdpkit/ethtool/rss.hpp"
@@ -11,6 +12,7 @@ namespace xdpkit::ethtool {
 namespace {
 
 using testing::bytes;
+using testing::expect_get_rss;
 using testing::scripted_transport;
 using testing::to_bytes;
 using testing::with_tail;
@@ -104,17 +106,6 @@ TEST(Rss, SetSendsTableWithoutTouchingKeyOrHash) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.refused().err, EINVAL);
   EXPECT_NE(bad.refused().message().find("name only existing rx queues"), std::string::npos);
-}
-
-// get_rss's calls for a device with `rings` rx rings and `table` (no key).
-void expect_get_rss(scripted_transport& io, std::uint64_t rings, const std::vector<std::uint32_t>& table) {
-  expect_rx_rings(io, "eth0", rings);
-  auto size_req = zeroed<ethtool_rxfh>();
-  size_req.cmd = ETHTOOL_GRSSH;
-  auto size_rep = size_req;
-  size_rep.indir_size = static_cast<std::uint32_t>(table.size());
-  io.expect("eth0", size_req, size_rep);
-  io.expect_ioctl("eth0", with_tail(size_rep, std::vector<std::uint32_t>(table.size(), 0)), with_tail(size_rep, table));
 }
 
 TEST(Rss, RewriteWritesTheSameTableBackAndTheDefaultAsDefault) {

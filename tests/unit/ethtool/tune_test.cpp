@@ -22,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::expect_gchannels;
+using testing::expect_get_rss;
 using testing::expect_gfeatures;
 using testing::expect_schannels;
 using testing::expect_strings;
@@ -103,21 +104,6 @@ TEST(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
   EXPECT_EQ(undone.back().step, "channels");
   for (const auto& [irq, list] : before) EXPECT_EQ(topology::read_irq_affinity(root, irq).affinity.to_list(), list) << irq;
   EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth2"));
-}
-
-// GRXRINGS + GRSSH (sizes) + GRSSH (data) answering `table` with no key.
-void expect_get_rss(scripted_transport& io, std::uint32_t rings, const std::vector<std::uint32_t>& table) {
-  auto rr = zeroed<ethtool_rxnfc>();
-  rr.cmd = ETHTOOL_GRXRINGS;
-  auto rr_rep = rr;
-  rr_rep.data = rings;
-  io.expect("eth0", rr, rr_rep);
-  auto size = zeroed<ethtool_rxfh>();
-  size.cmd = ETHTOOL_GRSSH;
-  auto size_rep = size;
-  size_rep.indir_size = static_cast<std::uint32_t>(table.size());
-  io.expect("eth0", size, size_rep);
-  io.expect_ioctl("eth0", with_tail(size_rep, std::vector<std::uint32_t>(table.size(), 0)), with_tail(size_rep, table));
 }
 
 TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {

@@ -146,9 +146,15 @@ rig_run() {
   XDPKIT_BIN=$build/tools/xdpkit/xdpkit
   [ -x "$XDPKIT_BIN" ] || die "no xdpkit binary at $XDPKIT_BIN" "build it first: tools/build.sh (or pass --build DIR)"
 
-  local t list=()
+  local t o list=()
   if [ -z "$tests" ]; then
-    for t in "$RIG_REPO"/tests/rig/*.sh; do [ -e "$t" ] && list+=("$(basename "$t" .sh)"); done
+    # by their '# order: N' line (default 50), then by name
+    while read -r _ t; do list+=("$t"); done < <(
+      for t in "$RIG_REPO"/tests/rig/*.sh; do
+        [ -e "$t" ] || continue
+        o=$(sed -n 's/^# order: \([0-9]*\)$/\1/p' "$t" | head -1)
+        echo "${o:-50} $(basename "$t" .sh)"
+      done | sort -k1,1n -k2,2)
   else
     IFS=, read -r -a list <<< "$tests"
   fi

@@ -21,10 +21,10 @@ one failed, 2 when the rig itself could not run (no build, no cache and no netwo
   --nic virtio    virtio-net-pci: $RIG_NQ queue pairs, RSS and hash reporting on (QEMU userspace RSS,
                   vhost=off), one MSI-X vector per queue, behind pxb-pcie on NUMA node 1, backed by a
                   multi-queue tap inside a private network namespace (default)
-  --nic igb       igb (Intel 82576, QEMU 10's model: 8 RSS queues, rings up to 4096, MSI-X per queue
-                  pair) behind the same pxb-pcie on node 1, run by QEMU 10 (bookworm-backports) in a
-                  private mount namespace; backend -netdev dgram over unix sockets on a private tmpfs:
-                  no tap, the host's frames are written into QEMU's socket
+  --nic igb       igb (Intel 82576, QEMU 10's model: 8 RSS queues, rings up to 4096, an MSI-X
+                  vector per rx and tx queue) behind the same pxb-pcie on node 1, run by QEMU 10
+                  (bookworm-backports) in a private mount namespace; backend -netdev dgram over
+                  unix sockets on a private tmpfs: no tap, the host's frames go into QEMU's socket
   --tests LIST    comma-separated names from tests/rig/ (default: all; see tools/rig/rig list)
   --timeout S     wall-clock limit of the guest (default 120 + 90 per test); QEMU is killed after it
   --test-timeout S  limit of one test inside the guest (default 120)

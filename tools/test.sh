@@ -2,7 +2,8 @@
 # The whole test suite: installs what it needs, builds with warnings as errors,
 # and runs every CTest label: unit, bpf, integration (in build/, gcc), then fuzz
 # (in build-fuzz/, clang with libFuzzer, ASan and UBSan, a few seconds a target),
-# then rig (QEMU guests with real NIC drivers, kernels 6.1, 6.12, 7.3; tests/rig/).
+# then rig (QEMU guests with real NIC drivers: virtio-net on kernels 6.1, 6.12, 7.3, igb on
+# 6.12; tests/rig/).
 # Needs root: the integration tier makes network namespaces, veth pairs and XDP
 # attachments (and removes them). Extra arguments go to the first ctest, e.g.
 # `-L unit` (and then the fuzz tree and the rig are not run); XDPKIT_SKIP_FUZZ=1
@@ -22,7 +23,7 @@ if [ -z "${XDPKIT_SKIP_FUZZ:-}" ] && [ $# -eq 0 ] && compgen -G "tests/fuzz/*/CM
   ctest --test-dir build-fuzz -L fuzz --output-on-failure --timeout 300
 fi
 
-# The rig last: real NIC drivers (virtio-net) in QEMU guests, one per kernel (tests/rig/,
+# The rig last: real NIC drivers (virtio-net per kernel, igb on 6.12) in QEMU guests (tests/rig/,
 # tools/rig/README.md); a failed guest check fails the suite. Needs /dev/net/tun and, on a cold
 # cache, the Debian archive. XDPKIT_SKIP_RIG=1 skips it; under a held CPU lock (flock
 # /tmp/xdpkit-cpu.lock tools/test.sh) set XDPKIT_CPU_LOCK=none so the rig does not wait for it.

@@ -109,7 +109,9 @@ result<applied> set_channels(const device& dev, const channels& want) {
         "asked for " + format_counts(want) + "; the driver allows at most rx " +
         std::to_string(want.max_rx) + ", tx " + std::to_string(want.max_tx) + ", other " +
         std::to_string(want.max_other) + ", combined " + std::to_string(want.max_combined) +
-        " and needs at least one rx and one tx queue (see `xdpkit probe " + dev.name() + "`)";
+        " and needs at least one rx and one tx queue; the kernel also refuses fewer queues than a "
+        "configured RSS table names (see `xdpkit probe " + dev.name() + "`; `xdpkit tune " + dev.name() +
+        " --rss default` first)";
     const refusal ioctl_no = detail::refuse_set_or_throw(dev, "ETHTOOL_SCHANNELS", rc,
                                                          "the driver cannot change its queue counts", range);
     if (!ioctl_no.not_supported()) return ioctl_no;

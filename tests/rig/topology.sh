@@ -11,7 +11,7 @@ nic=$(jq -c --arg i "$IF" '.nics[] | select(.name == $i)' /tmp/topo.json)
 if [ -z "$nic" ]; then fail "topology/nic: $IF not among the NICs: $(jq -c '[.nics[].name]' /tmp/topo.json)"; finish; fi
 expect topology/nic-node "$(echo "$nic" | jq -r .numa_node)" 1 "$IF numa_node"
 expect topology/nic-local-cpus "$(echo "$nic" | jq -r .pci.local_cpus)" "$n1" "$IF local_cpus"
-expect topology/nic-driver "$(echo "$nic" | jq -r .driver)" virtio_net "$IF driver"
+expect topology/nic-driver "$(echo "$nic" | jq -r .driver)" "$DRV" "$IF driver (sysfs)"
 w=$(echo "$nic" | jq -r '.plan.workers | map(tostring) | join(",")')
 if [ -n "$w" ] && cpus_within "$w" "$n1"; then pass "topology/plan: workers on CPUs $w, all on node 1 ($n1)"
 else fail "topology/plan: workers on CPUs '$w', not all on node 1 ($n1): $(echo "$nic" | jq -c .plan.explanation)"; fi

@@ -4,7 +4,7 @@ hp() { echo "/sys/devices/system/node/node$1/hugepages/hugepages-2048kB/$2"; }
 if [ ! -e "$(hp 1 nr_hugepages)" ]; then skip "umem/hugepages: no per-node 2 MiB huge page pools on $(uname -r)"; finish; fi
 reserve() { echo "$2" > "$(hp "$1" nr_hugepages)"; }
 free_hp() { echo "$(cat "$(hp 0 free_hugepages)") $(cat "$(hp 1 free_hugepages)")"; }
-ip link set "$IF" up
+link_up
 N=4
 reserve 0 $N; reserve 1 $N
 expect umem/reserve "$(cat "$(hp 0 nr_hugepages)") $(cat "$(hp 1 nr_hugepages)")" "$N $N" "2 MiB huge pages reserved on nodes 0 and 1"

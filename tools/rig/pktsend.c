@@ -1,8 +1,11 @@
-// pktsend — the rig's host-side traffic source: UDP/IPv4 frames over AF_PACKET into one interface
-// (the guest NIC's tap, inside the rig's private network namespace). The source port cycles over
-// FLOWS values so RSS spreads the flows over the guest's queues. Bounded by --seconds.
+// pktsend — the rig's host-side traffic source: UDP/IPv4 frames into the guest NIC's backend,
+// either over AF_PACKET into an interface (the virtio guest's tap, inside the rig's private
+// network namespace) or, with TARGET unix:PATH, as one datagram per frame into the unix socket of
+// QEMU's `-netdev dgram` (the igb guest: no tap, QEMU hands each datagram to the NIC as a frame).
+// The source port cycles over FLOWS values so RSS spreads the flows over the guest's queues.
+// Bounded by --seconds.
 //
-//   pktsend IFNAME DSTMAC [--flows N] [--pps R] [--seconds S] [--dport P]
+//   pktsend IFNAME|unix:PATH DSTMAC [--flows N] [--pps R] [--seconds S] [--dport P]
 //
 // Built by tools/rig/rig run into the rig cache; not part of the xdpkit build.
 #include <arpa/inet.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +33,7 @@ static unsigned short ip_checksum(const void* p, int n) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: pktsend IFNAME DSTMAC [--flows N] [--pps R] [--seconds S] [--dport P]\n");
+  fprintf(stderr, "usage: pktsend IFNAME|unix:PATH DSTMAC [--flows N] [--pps R] [--seconds S] [--dport P]\n");
   exit(2);
 }
 
@@ -53,11 +57,28 @@ int main(int argc, char** argv) {
   }
   if (flows < 1 || pps <= 0 || seconds <= 0) usage();
 
-  int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
-  if (s < 0) { fprintf(stderr, "pktsend: socket(AF_PACKET): %s (needs CAP_NET_RAW)\n", strerror(errno)); return 1; }
-  struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_ifindex = (int)if_nametoindex(ifname), .sll_halen = 6};
-  if (!to.sll_ifindex) { fprintf(stderr, "pktsend: no interface '%s'\n", ifname); return 1; }
-  memcpy(to.sll_addr, dst, 6);
+  int s;
+  struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_halen = 6};
+  struct sockaddr_un un = {.sun_family = AF_UNIX};
+  const struct sockaddr* to;
+  socklen_t tolen;
+  if (!strncmp(ifname, "unix:", 5)) {
+    // QEMU's dgram backend reads one Ethernet frame per datagram from its local socket
+    if (strlen(ifname + 5) >= sizeof un.sun_path) { fprintf(stderr, "pktsend: socket path too long: %s\n", ifname + 5); return 2; }
+    strcpy(un.sun_path, ifname + 5);
+    s = socket(AF_UNIX, SOCK_DGRAM, 0);
+    if (s < 0) { fprintf(stderr, "pktsend: socket(AF_UNIX): %s\n", strerror(errno)); return 1; }
+    to = (const struct sockaddr*)&un;
+    tolen = sizeof un;
+  } else {
+    s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    if (s < 0) { fprintf(stderr, "pktsend: socket(AF_PACKET): %s (needs CAP_NET_RAW)\n", strerror(errno)); return 1; }
+    ll.sll_ifindex = (int)if_nametoindex(ifname);
+    if (!ll.sll_ifindex) { fprintf(stderr, "pktsend: no interface '%s'\n", ifname); return 1; }
+    memcpy(ll.sll_addr, dst, 6);
+    to = (const struct sockaddr*)&ll;
+    tolen = sizeof ll;
+  }
 
   unsigned char f[14 + 20 + 8 + 32] = {0};
   const unsigned char src[6] = {0x02, 0, 0, 0, 0, 1};
@@ -75,7 +96,7 @@ int main(int argc, char** argv) {
     ip->id = htons((unsigned short)i); ip->check = 0; ip->check = ip_checksum(ip, 20);
     udp->source = htons((unsigned short)(10000 + i % flows)); udp->dest = htons((unsigned short)dport);
     udp->len = htons(8 + 32); udp->check = 0;
-    if (sendto(s, f, sizeof f, 0, (struct sockaddr*)&to, sizeof to) < 0 && ++errors == 1)
+    if (sendto(s, f, sizeof f, 0, to, tolen) < 0 && ++errors == 1)
       fprintf(stderr, "pktsend: sendto %s: %s (continuing)\n", ifname, strerror(errno));
     nanosleep(&gap, NULL);
   }

@@ -80,7 +80,8 @@ TEST(Channels, SetSendsEveryFieldAndRefusalNamesTheMaxima) {
   EXPECT_EQ(r.refused().message(),
             "ETHTOOL_SCHANNELS on veth0: Invalid argument — asked for rx 5, tx 5; the driver "
             "allows at most rx 4, tx 4, other 0, combined 0 and needs at least one rx and one tx "
-            "queue (see `xdpkit probe veth0`)");
+            "queue; the kernel also refuses fewer queues than a configured RSS table names (see "
+            "`xdpkit probe veth0`; `xdpkit tune veth0 --rss default` first)");
 }
 
 TEST(Channels, RequestParsing) {

@@ -32,5 +32,6 @@ valid_kernel() { [ -n "${RIG_KERNEL_RE[$1]+x}" ] || die "unknown kernel '$1'" "c
 
 # The extracted kernel for NAME (6.1|6.12) lives in $RIG_CACHE/kernel-NAME; fetch writes 'ready' last.
 kernel_dir() { echo "$RIG_CACHE/kernel-$1"; }
-qemu_dir()   { echo "$RIG_CACHE/qemu"; }
+# QEMU 7.2 (bookworm, virtio guests) in qemu/, QEMU 10 (bookworm-backports, igb guests) in qemu10/
+qemu_dir()   { if [ "${1:-7.2}" = 10 ]; then echo "$RIG_CACHE/qemu10"; else echo "$RIG_CACHE/qemu"; fi; }
 busybox_bin() { echo "$RIG_CACHE/busybox/bin/busybox"; }

@@ -160,36 +160,44 @@ fetch_jq() {
   say "jq: ready"
 }
 
-# QEMU 7.2 (bookworm's) unpacked into $RIG_CACHE/qemu/root with every library the host lacks.
+# QEMU unpacked into the cache with every library the host lacks: VARIANT 7.2 is bookworm's
+# (into qemu/, the virtio guests), 10 is bookworm-backports' (into qemu10/: igb, an emulated 82576
+# with RSS, is QEMU 8+). Neither is installed; the host's apt state is only copied and read.
 fetch_qemu() {
-  local q; q=$(qemu_dir)
-  [ -f "$q/ready" ] && { say "qemu: cached ($(cat "$q/ready"))"; return 0; }
+  local variant=${1:-7.2} q rel=() label
+  q=$(qemu_dir "$variant")
+  label="qemu $variant"
+  [ -f "$q/ready" ] && { say "$label: cached ($(cat "$q/ready"))"; return 0; }
+  [ "$variant" = 10 ] && rel=(-t bookworm-backports)
   rig_apt_update
   local arch="$RIG_CACHE/apt/cache/archives"
   rm -f "$arch"/*.deb
-  say "qemu: resolving qemu-system-x86 and the libraries this host lacks"
-  apt-get "${APT_OPTS[@]}" -q -y --download-only --reinstall --no-install-recommends install \
+  say "$label: resolving qemu-system-x86 ${rel[*]} and the libraries this host lacks"
+  apt-get "${APT_OPTS[@]}" -q -y --download-only --reinstall --no-install-recommends "${rel[@]}" install \
       qemu-system-x86 qemu-system-common qemu-system-data seabios >>"$RIG_CACHE/apt/download.log" 2>&1 ||
-    die "could not download QEMU (log: $RIG_CACHE/apt/download.log)" "is the archive reachable from here? (sources: $RIG_CACHE/apt/sources.list)"
+    die "could not download QEMU $variant (log: $RIG_CACHE/apt/download.log)" "is the archive reachable from here? (sources: $RIG_CACHE/apt/sources.list)"
   local tmp; tmp=$(mktemp -d "$RIG_CACHE/.qemu.XXXXXX")
   local d n=0
   for d in "$arch"/*.deb; do dpkg-deb -x "$d" "$tmp/root"; n=$((n+1)); done
   [ -x "$tmp/root/usr/bin/qemu-system-x86_64" ] || { rm -rf "$tmp"; die "qemu-system-x86_64 missing after unpacking $n packages"; }
   local v; v=$(LD_LIBRARY_PATH="$tmp/root/usr/lib/x86_64-linux-gnu:$tmp/root/lib/x86_64-linux-gnu" \
                "$tmp/root/usr/bin/qemu-system-x86_64" --version | head -1) ||
-    { rm -rf "$tmp"; die "the unpacked QEMU does not start (missing library?)" "see: LD_LIBRARY_PATH=... ldd $tmp/root/usr/bin/qemu-system-x86_64"; }
+    { rm -rf "$tmp"; die "the unpacked QEMU $variant does not start (missing library?)" "see: LD_LIBRARY_PATH=... ldd $tmp/root/usr/bin/qemu-system-x86_64"; }
+  case $v in *" version $variant."*) ;; *) rm -rf "$tmp"; die "asked for QEMU $variant, unpacked '$v'";; esac
   echo "$v" > "$tmp/ready"
   rm -rf "$q"; mv "$tmp" "$q"
   rm -f "$arch"/*.deb
-  say "qemu: $v from $n packages"
+  say "$label: $v from $n packages"
 }
 
 rig_fetch() {
-  local kernels=() REFRESH=""
+  local kernels=() REFRESH="" qemus=()
   while [ $# -gt 0 ]; do
     case $1 in
       --kernel) [ $# -ge 2 ] || die "--kernel needs a value (6.1, 6.12 or all)"
                 if [ "$2" = all ]; then kernels+=("${!RIG_KERNEL_RE[@]}"); else valid_kernel "$2"; kernels+=("$2"); fi; shift 2;;
+      --qemu) [ $# -ge 2 ] || die "--qemu needs a value (7.2, 10 or all)"
+              case $2 in 7.2|10) qemus+=("$2");; all) qemus+=(7.2 10);; *) die "unknown QEMU '$2'" "choose 7.2 (virtio guests) or 10 (igb guests)";; esac; shift 2;;
       --refresh) REFRESH=1; shift;;
       -h|--help) rig_help_fetch; return 0;;
       *) die "fetch: unknown argument '$1'" "see: tools/rig/rig fetch --help";;
@@ -205,6 +213,8 @@ rig_fetch() {
   for k in "${kernels[@]}"; do fetch_kernel "$k"; done
   fetch_busybox
   fetch_jq
-  fetch_qemu
+  [ ${#qemus[@]} -gt 0 ] || qemus=(7.2)
+  local v
+  for v in "${qemus[@]}"; do fetch_qemu "$v"; done
   exec 9>&-
 }

@@ -2,7 +2,7 @@
 # shellcheck shell=bash disable=SC2034
 # Sourced by tools/rig/rig after common.sh and fetch.sh.
 
-RIG_NQ=4                 # virtio-net queue pairs
+RIG_NQ=4                 # virtio-net queue pairs (igb's are the driver's: min(8, CPUs) = 4)
 RIG_DIST=21              # node 0 <-> node 1 distance given to QEMU (not the default 20, so a
                          # guest that reads the default instead of the SLIT is caught)
 RIG_NODE1_CPUS=2-3
@@ -10,7 +10,7 @@ RIG_MAC=52:54:00:00:00:10
 
 rig_help_run() {
   cat <<EOF
-tools/rig/rig run [--kernel 6.1|6.12|7.3] [--nic virtio] [--tests LIST] [--timeout S] [--keep-log FILE]
+tools/rig/rig run [--kernel 6.1|6.12|7.3] [--nic virtio|igb] [--tests LIST] [--timeout S] [--keep-log FILE]
 
 Boot one guest and run guest tests in it; print a line per test (with its checks) and a final
 'N passed, N failed' line; exit 0 when every test passed (or was skipped with a reason), 1 when
@@ -20,7 +20,11 @@ one failed, 2 when the rig itself could not run (no build, no cache and no netwo
                   gets iommu_platform=on: virtio-net's AF_XDP zero-copy needs the DMA API)
   --nic virtio    virtio-net-pci: $RIG_NQ queue pairs, RSS and hash reporting on (QEMU userspace RSS,
                   vhost=off), one MSI-X vector per queue, behind pxb-pcie on NUMA node 1, backed by a
-                  multi-queue tap inside a private network namespace (the only NIC so far)
+                  multi-queue tap inside a private network namespace (default)
+  --nic igb       igb (Intel 82576, QEMU 10's model: 8 RSS queues, rings up to 4096, an MSI-X
+                  vector per rx and tx queue) behind the same pxb-pcie on node 1, run by QEMU 10
+                  (bookworm-backports) in a private mount namespace; backend -netdev dgram over
+                  unix sockets on a private tmpfs: no tap, the host's frames go into QEMU's socket
   --tests LIST    comma-separated names from tests/rig/ (default: all; see tools/rig/rig list)
   --timeout S     wall-clock limit of the guest (default 120 + 90 per test); QEMU is killed after it
   --test-timeout S  limit of one test inside the guest (default 120)
@@ -29,9 +33,10 @@ one failed, 2 when the rig itself could not run (no build, no cache and no netwo
 
 The guest: q35, TCG (-accel tcg,thread=single: multi-threaded TCG has oopsed guests attaching
 XDP), 4 CPUs, two NUMA nodes (CPUs 0-1 / 2-3, 512 MiB each, distance $RIG_DIST), the NIC on node 1.
-While it runs, the host side sends 64 UDP flows (200 pps) into the tap (tools/rig/pktsend.c).
+While it runs, the host side sends 64 UDP flows (200 pps) into the tap or QEMU's socket
+(tools/rig/pktsend.c).
 The last console log is also kept in $RIG_CACHE/last-run/console.log.
-Needs root (tap, namespaces). QEMU and the pktsend compile run under flock $RIG_CPU_LOCK
+Needs root (tap, namespaces, the cache). QEMU and the pktsend compile run under flock $RIG_CPU_LOCK
 (XDPKIT_CPU_LOCK=FILE to use another lock, XDPKIT_CPU_LOCK=none when the caller already holds it).
 EOF
 }
@@ -67,8 +72,8 @@ stage_module() {
   echo "$name.ko" >> "$ST/etc/rig/modules"
 }
 
-build_initramfs() {
-  local kd=$1 out=$2 t a
+build_initramfs() {   # KERNEL_DIR OUT MODULE...
+  local kd=$1 out=$2 t a; shift 2
   ST=$WORK/stage
   mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,run,etc/rig,tests,var/run}
   local bb; bb=$(busybox_bin)
@@ -87,7 +92,7 @@ build_initramfs() {
   MODLIST=$WORK/modules.list MODS_SEEN=""
   find "$kd/modules/kernel" -name '*.ko*' > "$MODLIST"
   : > "$ST/etc/rig/modules"
-  for t in virtio_pci virtio_net; do stage_module "$t" "$kd"; done
+  for t in "$@"; do stage_module "$t" "$kd"; done
   MODS_COUNT=$(wc -l < "$ST/etc/rig/modules")
   install -m 0755 "$RIG_HERE/guest-init.sh" "$ST/init"
   (cd "$ST" && find . | "$bb" cpio -o -H newc 2>/dev/null) | gzip -1 > "$out" ||
@@ -125,7 +130,7 @@ rig_run() {
     case $1 in
       --kernel) [ $# -ge 2 ] || die "--kernel needs a value"; valid_kernel "$2"; kernel=$2; shift 2;;
       --nic) [ $# -ge 2 ] || die "--nic needs a value"; nic=$2; shift 2
-             [ "$nic" = virtio ] || die "--nic $nic: only 'virtio' exists so far" "igb (QEMU 10) is planned; use --nic virtio";;
+             case $nic in virtio|igb) ;; *) die "--nic $nic: no such NIC" "choose virtio (default) or igb";; esac;;
       --tests) [ $# -ge 2 ] || die "--tests needs a comma-separated list (see tools/rig/rig list)"; tests=$2; shift 2;;
       --timeout) timeout=${2:?--timeout needs seconds}; shift 2;;
       --test-timeout) test_timeout=${2:?--test-timeout needs seconds}; shift 2;;
@@ -135,15 +140,21 @@ rig_run() {
       *) die "run: unknown argument '$1'" "see: tools/rig/rig run --help";;
     esac
   done
-  need_root "run (it creates a tap inside a private network namespace)"
+  need_root "run (it makes private namespaces, a tap for virtio, and writes $RIG_CACHE)"
   need_tool unshare:util-linux timeout:coreutils flock:util-linux strip:binutils ldd:libc-bin gzip:gzip
-  [ -c /dev/net/tun ] || die "/dev/net/tun is missing" "modprobe tun"
+  [ "$nic" = igb ] || [ -c /dev/net/tun ] || die "/dev/net/tun is missing" "modprobe tun"
   XDPKIT_BIN=$build/tools/xdpkit/xdpkit
   [ -x "$XDPKIT_BIN" ] || die "no xdpkit binary at $XDPKIT_BIN" "build it first: tools/build.sh (or pass --build DIR)"
 
-  local t list=()
+  local t o list=()
   if [ -z "$tests" ]; then
-    for t in "$RIG_REPO"/tests/rig/*.sh; do [ -e "$t" ] && list+=("$(basename "$t" .sh)"); done
+    # by their '# order: N' line (default 50), then by name
+    while read -r _ t; do list+=("$t"); done < <(
+      for t in "$RIG_REPO"/tests/rig/*.sh; do
+        [ -e "$t" ] || continue
+        o=$(sed -n 's/^# order: \([0-9]*\)$/\1/p' "$t" | head -1)
+        echo "${o:-50} $(basename "$t" .sh)"
+      done | sort -k1,1n -k2,2)
   else
     IFS=, read -r -a list <<< "$tests"
   fi
@@ -154,23 +165,40 @@ rig_run() {
   [ -n "$timeout" ] || timeout=$((120 + 90 * ${#list[@]}))
   RIG_TIMEOUT=$timeout
 
-  rig_fetch --kernel "$kernel"
-  local kd q; kd=$(kernel_dir "$kernel"); q=$(qemu_dir)/root
+  local qv=7.2; [ "$nic" = igb ] && qv=10   # igb is QEMU 8+
+  rig_fetch --kernel "$kernel" --qemu $qv
+  local kd q; kd=$(kernel_dir "$kernel"); q=$(qemu_dir $qv)/root
   # virtio-net does AF_XDP zero-copy only with VIRTIO_F_ACCESS_PLATFORM (its buffers go through the
   # DMA API), so the kernel that has it gets the NIC with iommu_platform=on; the others keep the
   # NIC as their tests were written against
   local nic_extra=""
-  [ "$kernel" = 7.3 ] && nic_extra=",iommu_platform=on"
+  [ "$kernel" = 7.3 ] && [ "$nic" = virtio ] && nic_extra=",iommu_platform=on"
   local pktsend; pktsend=$(build_pktsend)
 
   WORK=$(mktemp -d /tmp/xdpkit-rig.XXXXXX)
   trap rig_run_cleanup EXIT
   trap 'exit 130' INT TERM
   local t0=$SECONDS
-  build_initramfs "$kd" "$WORK/initrd.gz"
+  local mods=(virtio_pci virtio_net); [ "$nic" = igb ] && mods=(igb)
+  build_initramfs "$kd" "$WORK/initrd.gz" "${mods[@]}"
   say "initramfs: $(du -h "$WORK/initrd.gz" | cut -f1) (xdpkit, jq, busybox, $MODS_COUNT modules, tests: ${list[*]})"
 
   local joined; joined=$(IFS=,; echo "${list[*]}")
+  local nicargs launcher qp=""   # qp: the queue pairs QEMU gives the NIC, where QEMU decides it (virtio)
+  if [ "$nic" = igb ]; then
+    # QEMU's igb does RSS itself over a single-queue backend; the sockets live on a tmpfs that
+    # vm-dgram.sh mounts in the guest's private mount namespace
+    export RIG_SOCK=$WORK/sock; mkdir -p "$RIG_SOCK"
+    nicargs=(-netdev "dgram,id=n0,local.type=unix,local.path=$RIG_SOCK/qemu.sock,remote.type=unix,remote.path=$RIG_SOCK/peer.sock"
+             -device "igb,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=")
+    launcher=(unshare --mount --net --pid --fork --kill-child -- bash "$RIG_HERE/lib/vm-dgram.sh" "$WORK" "$timeout" "$pktsend"
+              "$q/usr/lib/x86_64-linux-gnu/qemu")
+  else
+    qp=$RIG_NQ
+    nicargs=(-netdev "tap,id=n0,ifname=rigtap0,script=no,downscript=no,queues=$RIG_NQ,vhost=off"
+             -device "virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),rss=on,hash=on,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=$nic_extra")
+    launcher=(unshare --net --pid --fork --kill-child -- bash "$RIG_HERE/lib/vm.sh" "$WORK" "$timeout" "$pktsend")
+  fi
   local qargs=(
     env LD_LIBRARY_PATH="$q/usr/lib/x86_64-linux-gnu:$q/lib/x86_64-linux-gnu" QEMU_MODULE_DIR="$q/usr/lib/x86_64-linux-gnu/qemu"
     "$q/usr/bin/qemu-system-x86_64" -L "$q/usr/share/qemu" -L "$q/usr/share/seabios"
@@ -180,18 +208,17 @@ rig_run() {
     -numa dist,src=0,dst=1,val=$RIG_DIST
     -device pxb-pcie,id=pxb1,bus_nr=128,numa_node=1,bus=pcie.0
     -device pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1
-    -netdev tap,id=n0,ifname=rigtap0,script=no,downscript=no,queues=$RIG_NQ,vhost=off
-    -device virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),rss=on,hash=on,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=$nic_extra
+    "${nicargs[@]}"
     -nodefaults -display none -no-reboot
     -serial "file:$WORK/console.log" -serial "file:$WORK/results"
     -kernel "$kd/vmlinuz" -initrd "$WORK/initrd.gz"
-    -append "console=ttyS0 panic=-1 loglevel=4 rig.tests=$joined rig.test_timeout=$test_timeout rig.dist=$RIG_DIST rig.queues=$RIG_NQ rig.node1_cpus=$RIG_NODE1_CPUS"
+    -append "console=ttyS0 panic=-1 loglevel=4 rig.tests=$joined rig.test_timeout=$test_timeout rig.nic=$nic rig.dist=$RIG_DIST${qp:+ rig.queues=$qp} rig.node1_cpus=$RIG_NODE1_CPUS"
   )
   say "guest: kernel $(cat "$kd/release"), nic $nic, waiting for $RIG_CPU_LOCK"
   local tl=$SECONDS tl0 tb; tl0=$(date +%s)
   # in its own session, so an interrupt of the rig can stop exactly this process group
   setsid "${RIG_LOCK[@]}" timeout -k 10 $((timeout + 15)) \
-    unshare --net --pid --fork --kill-child -- bash "$RIG_HERE/lib/vm.sh" "$WORK" "$timeout" "$pktsend" "${qargs[@]}" \
+    "${launcher[@]}" "${qargs[@]}" \
     >"$WORK/vm.out" 2>&1 &
   RIG_VM_PID=$!
   wait $RIG_VM_PID || true
@@ -204,7 +231,7 @@ rig_run() {
   local rc=0
   rig_report "$WORK/results" "$qrc" "${list[@]}" || rc=$?
   local ts; ts=$(cat "$WORK/started" 2>/dev/null || echo "$tl0")
-  say "wall: $((tb - t0))s: initramfs $((tl - t0))s, waiting for the CPU lock $((ts - tl0))s, guest $((tb - tl - ts + tl0))s; kernel $(cat "$kd/release")"
+  say "wall: $((tb - t0))s: initramfs $((tl - t0))s, waiting for the CPU lock $((ts - tl0))s, guest $((tb - tl - ts + tl0))s; kernel $(cat "$kd/release"), nic $nic"
   return $rc
 }
 

@@ -180,6 +180,22 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
           if (refused.code().value() != EINVAL) throw;
           deferred_rss = e;
         }
+      } else if (kind == "channels") {
+        // Fewer queues than a configured RSS table names: the kernel refuses
+        // (EINVAL). Drivers such as igb spread even a configured table over a
+        // raised queue count themselves (found by the rig), so the table that
+        // now names the extra queues is the driver's, not one to keep: reset it
+        // to the default spread, which the driver redoes for the restored count,
+        // and try once more. A journaled table of our own is restored after.
+        std::string how = "restored: ";
+        try {
+          detail::write_step(ctx, kind, e.at("old"));
+        } catch (const error& refused) {
+          if (refused.code().value() != EINVAL || !detail::release_rss_for_channels(ctx, e.at("old"))) throw;
+          detail::write_step(ctx, kind, e.at("old"));
+          how = "restored (the RSS table named queues above the restored count: reset to the default spread first): ";
+        }
+        done.push_back({label, how + detail::describe(e.at("new"), e.at("old")), true});
       } else {
         detail::write_step(ctx, kind, e.at("old"));
         done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});

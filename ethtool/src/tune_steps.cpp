@@ -263,6 +263,16 @@ std::vector<phase> phases(const tune_request& req) {
   return out;
 }
 
+bool release_rss_for_channels(const tune_context& ctx, const json& counts) {
+  const auto rss = get_rss(ctx.dev);
+  if (!rss || rss->table.empty()) return false;
+  const std::uint32_t queues = counts.at("combined").get<std::uint32_t>() + counts.at("rx").get<std::uint32_t>();
+  const bool fits = std::all_of(rss->table.begin(), rss->table.end(), [&](std::uint32_t q) { return q < queues; });
+  if (fits) return false;
+  set_rss_table(ctx.dev, {}).value();
+  return true;
+}
+
 void write_step(const tune_context& ctx, const std::string& kind, const json& v) {
   const device& dev = ctx.dev;
   if (kind == "channels") {

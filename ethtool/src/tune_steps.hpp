@@ -35,6 +35,11 @@ std::vector<phase> phases(const tune_request& req);
 // the driver's refusal, or topology::io_error for sysfs/procfs writes.
 void write_step(const tune_context& ctx, const std::string& kind, const nlohmann::json& value);
 
+// When the RSS table names a queue at or above the rx queues of `counts` (a
+// journaled channels value), resets it to the default spread and returns true;
+// false when there is no table or it fits. Throws ethtool::error when refused.
+bool release_rss_for_channels(const tune_context& ctx, const nlohmann::json& counts);
+
 // "rx 1 -> 2, tx 1 -> 2".
 std::string describe(const nlohmann::json& old, const nlohmann::json& next);
 

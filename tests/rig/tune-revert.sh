@@ -44,5 +44,24 @@ xk /tmp/revert2.out revert "$IF" --journal-dir $J || fail "tune/multi-revert: xd
 echo "-- revert:"; cat /tmp/revert2.out
 xk /tmp/after2.json probe "$IF" --json
 same_probe tune/multi-probe-identical /tmp/before.json /tmp/after2.json "channels, rings, RSS, IRQs"
+
+# A configured RSS table, then more channels (two tunes, one journal): igb spreads even a
+# configured table over the raised count, and the kernel refuses fewer queues than such a table
+# names; revert must still get back to the start (it resets the driver's table, then restores ours).
+cur=$(jq -r .channels.current.combined /tmp/before.json); max=$(jq -r .channels.max.combined /tmp/before.json)
+if [ "$cur" -gt 0 ] && [ "$cur" -lt "$max" ]; then
+  up=$((cur + 1))
+  if xk /tmp/tune3.out tune "$IF" --rss equal "$cur" --journal-dir $J && xk /tmp/tune4.out tune "$IF" --channels "$up" --journal-dir $J; then
+    echo "-- after --rss equal $cur, --channels $up: $(xdpkit probe "$IF" --json | jq -c '.rss.table | unique')"
+    if xk /tmp/revert3.out revert "$IF" --journal-dir $J; then pass "tune/revert-raised: $(tr '\n' ' ' < /tmp/revert3.out | cut -c1-240)"
+    else fail "tune/revert-raised: xdpkit revert after --rss equal $cur and --channels $up failed: $(cat /tmp/xk.err)"; fi
+    xk /tmp/after3.json probe "$IF" --json
+    same_probe tune/revert-raised-probe-identical /tmp/before.json /tmp/after3.json "RSS table, channels"
+  else
+    fail "tune/raised: xdpkit tune $IF --rss equal $cur then --channels $up failed: $(cat /tmp/xk.err)"
+  fi
+else
+  skip "tune/revert-raised: $DRV on $(uname -r) runs all $max channels already: no room to raise them"
+fi
 ip link set "$IF" down
 finish

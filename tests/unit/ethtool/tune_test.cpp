@@ -27,6 +27,7 @@ using testing::expect_gfeatures;
 using testing::expect_schannels;
 using testing::expect_strings;
 using testing::scripted_transport;
+using testing::to_bytes;
 using testing::with_tail;
 using testing::zeroed;
 
@@ -104,6 +105,51 @@ TEST(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
   EXPECT_EQ(undone.back().step, "channels");
   for (const auto& [irq, list] : before) EXPECT_EQ(topology::read_irq_affinity(root, irq).affinity.to_list(), list) << irq;
   EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth2"));
+}
+
+TEST(Tune, RevertOfRaisedChannelsResetsATableTheDriverSpreadOverThem) {
+  // igb (found by the rig): with a configured RSS table, raising the channels
+  // makes the driver spread the table over the new queues; the kernel then
+  // refuses to lower the count below a queue the table names.
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.channels = parse_channels_request("5");
+  expect_gchannels(io, combined(8, 4));  // plan
+  expect_gchannels(io, combined(8, 4));  // write
+  expect_schannels(io, combined(8, 5));
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  tune(ctx, req, log);
+  ASSERT_TRUE(io.finished());
+
+  expect_gchannels(io, combined(8, 5));
+  expect_schannels(io, combined(8, 4), -EINVAL);
+  expect_get_rss(io, 5, {0, 1, 2, 3, 4, 0, 1, 2});  // names queue 4
+  auto reset = zeroed<ethtool_rxfh>();
+  reset.cmd = ETHTOOL_SRSSH;  // indir_size 0: the default spread
+  io.expect_ioctl("eth0", to_bytes(reset), {});
+  expect_gchannels(io, combined(8, 5));
+  expect_schannels(io, combined(8, 4));
+  const auto undone = revert(ctx, log);
+  EXPECT_TRUE(io.finished());
+  ASSERT_EQ(undone.size(), 1u);
+  EXPECT_NE(undone[0].what.find("reset to the default spread first"), std::string::npos) << undone[0].what;
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+
+  // A table that fits is not the reason: the refusal stands.
+  expect_gchannels(io, combined(8, 4));
+  expect_gchannels(io, combined(8, 4));
+  expect_schannels(io, combined(8, 5));
+  auto again = journal::open(tmp.path() / "run", "eth0");
+  tune(ctx, req, again);
+  expect_gchannels(io, combined(8, 5));
+  expect_schannels(io, combined(8, 4), -EINVAL);
+  expect_get_rss(io, 5, {0, 1, 2, 3, 0, 1, 2, 3});
+  EXPECT_THROW(revert(ctx, again), tune_error);
+  EXPECT_TRUE(io.finished());
+  EXPECT_TRUE(journal::exists(tmp.path() / "run", "eth0")) << "a failed revert keeps its journal";
 }
 
 TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {

@@ -100,8 +100,8 @@ TEST(FirewallCompile, GroupsByDestinationWithParents) {
   ASSERT_EQ(c.dst4.size(), 3u);  // /16, /8, /0
   ASSERT_EQ(c.dst6.size(), 2u);  // /32, /0
   auto group_of = [&](std::uint32_t len) {
-    for (const auto& [k, g] : c.dst4)
-      if (k.prefixlen == len) return g;
+    for (const auto& r : c.dst4)
+      if (r.len == len) return r.group;
     ADD_FAILURE() << "no /" << len;
     return 0u;
   };

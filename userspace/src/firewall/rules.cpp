@@ -308,10 +308,9 @@ compiled_rules compile(const rule_set& set) {
                            std::to_string(XDPKIT_FW_MAX_NESTING));
     }
     if (key.family == 4) {
-      xdpkit_fw_lpm4 k{};
-      k.prefixlen = key.len;
-      std::memcpy(&k.addr, key.addr.data(), 4);
-      out.dst4.emplace_back(k, gid);
+      std::uint32_t addr;
+      std::memcpy(&addr, key.addr.data(), 4);
+      out.dst4.push_back({ntohl(addr), key.len, gid});
     } else {
       xdpkit_fw_lpm6 k{};
       k.prefixlen = key.len;
@@ -319,10 +318,8 @@ compiled_rules compile(const rule_set& set) {
       out.dst6.emplace_back(k, gid);
     }
   }
-  std::vector<ipv4_route> routes;
-  for (const auto& [k, gid] : out.dst4) routes.push_back({ntohl(k.addr), static_cast<std::uint8_t>(k.prefixlen), gid});
   try {
-    out.v4 = build_ipv4_table(std::move(routes));
+    out.v4 = build_ipv4_table(out.dst4);
   } catch (const std::length_error& e) {
     throw rule_error("rules", 0, e.what());
   }

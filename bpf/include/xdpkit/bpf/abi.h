@@ -107,11 +107,7 @@ struct xdpkit_fw_group {
 #define XDPKIT_FW_V4_CHUNKS 16384 /* per rule set: 16 MiB */
 #define XDPKIT_FW_V4_CHUNK 0x80000000u
 
-/* LPM trie keys: prefixlen in bits, then the address. */
-struct xdpkit_fw_lpm4 {
-	__u32 prefixlen;
-	__u32 addr;
-};
+/* IPv6 LPM trie key: prefixlen in bits, then the address. */
 struct xdpkit_fw_lpm6 {
 	__u32 prefixlen;
 	__u32 addr[4];

@@ -87,7 +87,7 @@ std::optional<prefix> parse_prefix(std::string_view text);
 struct compiled_rules {
   std::vector<xdpkit_fw_rule> rules;
   std::vector<xdpkit_fw_group> groups;
-  std::vector<std::pair<xdpkit_fw_lpm4, std::uint32_t>> dst4;  // key -> group
+  std::vector<ipv4_route> dst4;  // IPv4 destination prefixes and their groups (host order)
   std::vector<std::pair<xdpkit_fw_lpm6, std::uint32_t>> dst6;
   ipv4_table v4;  // dst4 as the program's direct table
   std::uint32_t default_action = XDPKIT_FW_PASS;

@@ -16,13 +16,22 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::string tune_message(const std::string& step, const std::string& reason, std::size_t rolled_back,
-                         const std::vector<std::string>& failures) {
+std::string tune_message(const std::string& step, const std::string& reason, std::size_t changes,
+                         std::size_t rolled_back, const std::vector<std::string>& failures) {
   std::string m = "step '" + step + "' failed: " + reason;
   if (step.rfind("revert", 0) == 0) return m;
-  m += rolled_back == 0 ? std::string("; nothing was changed") : fmt::format("; rolled back {} change(s)", rolled_back);
-  if (!failures.empty()) m += "; rollback incomplete: " + join(failures) + " — run `xdpkit revert` again";
-  return m;
+  if (changes == 0) return m + "; nothing was changed";
+  if (failures.empty()) return m + fmt::format("; rolled back {} change(s)", rolled_back);
+  return m + fmt::format("; rolled back {} of {} change(s); rollback incomplete: {} — run `xdpkit revert` again",
+                         rolled_back, changes, join(failures));
+}
+
+// Changes in journal lines [from, end): an inserted ntuple rule has a second
+// line (its location), which is no change of its own.
+std::size_t count_changes(const journal& log, std::size_t from) {
+  std::size_t n = 0;
+  for (std::size_t i = from; i < log.size(); ++i) n += log.entries()[i].value("step", "") != "ntuple-loc";
+  return n;
 }
 
 // The location of a rule inserted before a crash cut its "ntuple-loc" line:
@@ -54,13 +63,22 @@ void apply(const tune_context& ctx, const detail::step& s, journal& log) {
   log.append(json{{"step", "ntuple-loc"}, {"label", s.label}, {"loc", loc}});
 }
 
+// Whether a journal line older than the last one, and not older than `keep`,
+// is of this kind.
+bool older_step(const journal& log, std::size_t keep, const std::string& kind) {
+  for (std::size_t i = keep; i + 1 < log.size(); ++i)
+    if (log.entries()[i].value("step", "") == kind) return true;
+  return false;
+}
+
 }  // namespace
 
-tune_error::tune_error(std::string step, std::string reason, std::size_t rolled_back,
+tune_error::tune_error(std::string step, std::string reason, std::size_t changes, std::size_t rolled_back,
                        std::vector<std::string> rollback_failures)
-    : std::runtime_error(tune_message(step, reason, rolled_back, rollback_failures)),
+    : std::runtime_error(tune_message(step, reason, changes, rolled_back, rollback_failures)),
       step_(std::move(step)),
       reason_(std::move(reason)),
+      changes_(changes),
       rolled_back_(rolled_back),
       rollback_failures_(std::move(rollback_failures)) {}
 
@@ -71,7 +89,7 @@ std::vector<step_report> plan_tune(const tune_context& ctx, const tune_request& 
     try {
       steps = ph.plan(ctx);
     } catch (const std::exception& e) {
-      throw tune_error(ph.name, e.what(), 0, {});
+      throw tune_error(ph.name, e.what(), 0, 0, {});
     }
     for (const auto& s : steps)
       out.push_back({s.label, s.note.empty() ? detail::describe(s.old, s.next) : s.note, s.old != s.next});
@@ -85,14 +103,16 @@ std::vector<step_report> tune(const tune_context& ctx, const tune_request& req, 
 
   auto fail = [&](const std::string& step, const std::string& reason) {
     std::vector<std::string> failures;
-    const std::size_t changes = log.size() - start;
+    const std::size_t changes = count_changes(log, start);
     try {
       revert(ctx, log, start);
     } catch (const std::exception& e) {
       failures.push_back(e.what());
     }
+    // revert() drops each line once undone: what is left was not
+    const std::size_t rolled_back = changes - count_changes(log, start);
     if (log.size() == 0 && failures.empty()) log.remove();
-    throw tune_error(step, reason, changes, failures);
+    throw tune_error(step, reason, changes, rolled_back, failures);
   };
 
   for (const auto& ph : detail::phases(req)) {
@@ -173,12 +193,19 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
         // are up fails (EINVAL) until an older channels step puts them back.
         // Tune changes channels first, so revert meets the table first: try
         // it now, and if the driver refuses, once more after everything else.
-        try {
-          detail::write_step(ctx, kind, e.at("old"));
-          done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
-        } catch (const error& refused) {
-          if (refused.code().value() != EINVAL) throw;
+        // The default spread ("table": []) is a spread over the queues there
+        // are when it is written: with an older channels step to undo, it
+        // waits for that too, or it would spread over today's count.
+        if (e.at("old").at("table").empty() && older_step(log, keep, "channels")) {
           deferred_rss = e;
+        } else {
+          try {
+            detail::write_step(ctx, kind, e.at("old"));
+            done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
+          } catch (const error& refused) {
+            if (refused.code().value() != EINVAL) throw;
+            deferred_rss = e;
+          }
         }
       } else if (kind == "channels") {
         // Fewer queues than a configured RSS table names: the kernel refuses
@@ -201,7 +228,7 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
         done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
       }
     } catch (const std::exception& ex) {
-      throw tune_error("revert " + label, ex.what(), 0, {});
+      throw tune_error("revert " + label, ex.what(), 0, 0, {});
     }
     log.truncate(log.size() - 1);
   }
@@ -212,7 +239,7 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
     try {
       detail::write_step(ctx, "rss", deferred_rss->at("old"));
     } catch (const std::exception& ex) {
-      throw tune_error("revert " + label, ex.what(), 0, {});
+      throw tune_error("revert " + label, ex.what(), 0, 0, {});
     }
     done.push_back({label, "restored after the channels: " + detail::describe(deferred_rss->at("new"), deferred_rss->at("old")),
                     true});

@@ -180,6 +180,24 @@ std::vector<phase> phases(const tune_request& req) {
                                                  return now;
                                                }}};
                    }});
+  // The RSS table as it was before the channels step: a default spread over
+  // the queues of then is journaled as "default" (see rss_value). Planned
+  // after the channels changed, the same table would look like a user table
+  // (a spread over 4 queues with 2 left), be journaled as such, and revert
+  // would write it back explicitly, leaving the kernel's "user-configured"
+  // mark on it, which then refuses any channel count below the table's
+  // (found by the rig on virtio-net: tune-fault after tune-revert).
+  struct rss_before {
+    std::vector<std::uint32_t> table;
+    json value;
+  };
+  auto before = std::make_shared<std::optional<rss_before>>();
+  if (req.rss && req.channels)
+    out.push_back({"rss (before channels)", [before](const tune_context& c) {
+                     const rss_config now = get_rss(c.dev).value();
+                     *before = rss_before{now.table, rss_value(now)};
+                     return std::vector<step>{};
+                   }});
   if (req.channels)
     out.push_back({"channels", [want = *req.channels](const tune_context& c) {
                      const channels now = get_channels(c.dev).value();
@@ -193,7 +211,11 @@ std::vector<phase> phases(const tune_request& req) {
                                                [](const tune_context& cc) { return counts(get_rings(cc.dev).value()); }}};
                    }});
   if (req.rss)
-    out.push_back({"rss", [want = *req.rss](const tune_context& c) {
+    out.push_back({"rss", [want = *req.rss, before](const tune_context& c) {
+                     // today's table, journaled as it was before the tune when the channels step left it alone
+                     const auto value = [before](const rss_config& r) {
+                       return *before && (*before)->table == r.table ? (*before)->value : rss_value(r);
+                     };
                      const rss_config now = get_rss(c.dev).value();
                      const auto table = table_for(want, static_cast<std::uint32_t>(now.table.size()));
                      if (!table.empty() && now.rx_rings > 0)
@@ -202,8 +224,8 @@ std::vector<phase> phases(const tune_request& req) {
                            throw error("rss", c.dev.name(), EINVAL,
                                        fmt::format("the spread names queue {} but there are {} rx rings; raise --channels", q,
                                                    now.rx_rings));
-                     return std::vector<step>{{"rss", "rss", rss_value(now), json{{"table", table}},
-                                               [](const tune_context& cc) { return rss_value(get_rss(cc.dev).value()); }}};
+                     return std::vector<step>{{"rss", "rss", value(now), json{{"table", table}},
+                                               [value](const tune_context& cc) { return value(get_rss(cc.dev).value()); }}};
                    }});
   if (req.rss_key)
     out.push_back({"rss key", [want = *req.rss_key](const tune_context& c) {

@@ -44,6 +44,19 @@ xk /tmp/revert2.out revert "$IF" --journal-dir $J || fail "tune/multi-revert: xd
 echo "-- revert:"; cat /tmp/revert2.out
 xk /tmp/after2.json probe "$IF" --json
 same_probe tune/multi-probe-identical /tmp/before.json /tmp/after2.json "channels, rings, RSS, IRQs"
+# The same probe is not all: the kernel marks a table written with ETHTOOL_SRSSH "user-configured"
+# (unseen by probe) and then refuses fewer channels than it names. A default spread before the
+# tune must come back as the default (a reset), so the channels can drop again afterwards.
+if [ "$(jq -r .rss.default_spread /tmp/before.json)" = true ]; then
+  if xk /tmp/tune5.out tune "$IF" --channels "$n" --journal-dir $J; then
+    pass "tune/channels-after-revert: --channels $n is taken again after the revert (the default table came back as the default, not as a user table)"
+    xk /tmp/revert5.out revert "$IF" --journal-dir $J || fail "tune/channels-after-revert: revert failed: $(cat /tmp/xk.err)"
+  else
+    fail "tune/channels-after-revert: --channels $n refused after the revert of channels + RSS: $(cat /tmp/xk.err)"
+  fi
+else
+  skip "tune/channels-after-revert: $DRV boots with a table that is not ethtool's default spread, so revert writes it back as a user table (no uAPI restores the driver's own without the mark; see tools/rig/README.md)"
+fi
 
 # A configured RSS table, then more channels (two tunes, one journal): igb spreads even a
 # configured table over the raised count, and the kernel refuses fewer queues than such a table

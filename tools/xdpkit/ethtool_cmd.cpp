@@ -167,6 +167,7 @@ int tune_cmd(const tune_args& a) {
       print(json{{"interface", a.ifname},
                  {"error", e.what()},
                  {"failed_step", e.step()},
+                 {"changes", e.changes()},
                  {"rolled_back", e.rolled_back()},
                  {"rollback_failures", e.rollback_failures()}}
                 .dump(2) +

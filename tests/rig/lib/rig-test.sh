@@ -18,9 +18,12 @@ expect() {
 }
 # the value of rig.NAME= on the kernel command line (what the host gave QEMU)
 rig_arg() { sed -n "s/.*rig\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
-# run xdpkit, keep its stdout in FILE; on failure print the command's stderr to the console
+# run xdpkit, keep its stdout in FILE; on failure print the command's stderr to the console.
+# The console gets each command with the guest's wall clock (the host's at boot), so it can be
+# lined up with a QEMU trace (tools/rig/rig run --trace).
 xk() {
   out=$1; shift
+  echo "-- $(date +%T) xdpkit $*"
   xdpkit "$@" > "$out" 2>/tmp/xk.err && return 0
   rc=$?; echo "xdpkit $* -> exit $rc:"; cat /tmp/xk.err; return $rc
 }

@@ -161,6 +161,7 @@ TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
   req.channels = parse_channels_request("2");
   req.rss = parse_rss_request("weight 1 3");
 
+  expect_get_rss(io, 4, {0, 1, 2, 3});  // the table before the channels step
   expect_gchannels(io, combined(8, 4));
   expect_gchannels(io, combined(8, 4));
   expect_schannels(io, combined(8, 2));
@@ -185,6 +186,109 @@ TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
   }
   EXPECT_EQ(log.size(), 0u);
   EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0")) << "a rolled-back first tune leaves no journal";
+}
+
+TEST(Tune, FailedRollbackSaysHowFarItGotAndKeepsTheJournalForRevert) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.channels = parse_channels_request("2");
+  req.rss = parse_rss_request("weight 1 3");
+
+  expect_get_rss(io, 4, {0, 1, 2, 3});
+  expect_gchannels(io, combined(8, 4));
+  expect_gchannels(io, combined(8, 4));
+  expect_schannels(io, combined(8, 2));
+  expect_get_rss(io, 2, {0, 1, 0, 1});
+  auto set = zeroed<ethtool_rxfh>();
+  set.cmd = ETHTOOL_SRSSH;
+  set.indir_size = 4;
+  io.expect_ioctl("eth0", with_tail(set, std::vector<std::uint32_t>{0, 1, 1, 1}), {}, -EIO);
+  expect_get_rss(io, 2, {0, 1, 0, 1});
+  expect_gchannels(io, combined(8, 2));
+  expect_schannels(io, combined(8, 4), -EIO);  // the undo of the channels fails too
+
+  {  // the journal is closed (its lock released) before revert opens it
+    auto log = journal::open(tmp.path() / "run", "eth0");
+    try {
+      tune(ctx, req, log);
+      FAIL() << "the rss step must fail";
+    } catch (const tune_error& e) {
+      EXPECT_EQ(e.changes(), 1u);
+      EXPECT_EQ(e.rolled_back(), 0u);
+      ASSERT_EQ(e.rollback_failures().size(), 1u);
+      const std::string what = e.what();
+      EXPECT_NE(what.find("rolled back 0 of 1 change(s); rollback incomplete: step 'revert channels' failed: "),
+                std::string::npos)
+          << what;
+      EXPECT_NE(what.find("run `xdpkit revert` again"), std::string::npos) << what;
+    }
+  }
+  EXPECT_TRUE(io.finished());
+  EXPECT_TRUE(journal::exists(tmp.path() / "run", "eth0")) << "what the rollback could not undo stays journaled";
+
+  // ...and revert, once the driver takes the value again, finishes the job
+  expect_gchannels(io, combined(8, 2));
+  expect_schannels(io, combined(8, 4));
+  auto again = journal::open(tmp.path() / "run", "eth0");
+  EXPECT_EQ(again.size(), 1u);
+  revert(ctx, again);
+  EXPECT_TRUE(io.finished());
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+}
+
+// Found by the rig (virtio-net, which keeps its table when channels drop):
+// fewer channels and a new table in one tune. The table before the tune was
+// the default spread over 4 queues; planned after the channels step, it looks
+// like a user table over 2. It must still be journaled as the default, and
+// revert must reset it (ETHTOOL_SRSSH with no table) after the channels are
+// back: written explicitly, the kernel would mark it user-configured and from
+// then on refuse fewer channels than it names.
+TEST(Tune, DefaultTableBeforeFewerChannelsIsRevertedAsTheDefaultAfterThem) {
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev(io, "eth0");
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+  tune_request req;
+  req.channels = parse_channels_request("2");
+  req.rss = parse_rss_request("equal 1");
+
+  expect_get_rss(io, 4, {0, 1, 2, 3});
+  expect_gchannels(io, combined(8, 4));
+  expect_gchannels(io, combined(8, 4));
+  expect_schannels(io, combined(8, 2));
+  expect_get_rss(io, 2, {0, 1, 2, 3});  // the driver kept the table over the 4 queues of before
+  auto set = zeroed<ethtool_rxfh>();
+  set.cmd = ETHTOOL_SRSSH;
+  set.indir_size = 4;
+  io.expect_ioctl("eth0", with_tail(set, std::vector<std::uint32_t>{0, 0, 0, 0}), {});
+  expect_get_rss(io, 2, {0, 0, 0, 0});  // read-back
+  {
+    auto log = journal::open(tmp.path() / "run", "eth0");
+    tune(ctx, req, log);
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log.entries()[1].at("old"), nlohmann::json({{"table", nlohmann::json::array()}}))
+        << "journaled as the default spread";
+  }
+  EXPECT_TRUE(io.finished());
+
+  // revert: the channels first, then the reset (no table: the kernel spreads over 4 and clears its mark)
+  expect_gchannels(io, combined(8, 2));
+  expect_schannels(io, combined(8, 4));
+  auto reset = zeroed<ethtool_rxfh>();
+  reset.cmd = ETHTOOL_SRSSH;
+  reset.indir_size = 0;
+  io.expect(std::string("eth0"), reset, reset);
+  expect_get_rss(io, 4, {0, 1, 2, 3});  // read-back: the default spread
+  auto log = journal::open(tmp.path() / "run", "eth0");
+  const auto done = revert(ctx, log);
+  EXPECT_TRUE(io.finished());
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0].step, "channels");
+  EXPECT_EQ(done[1].step, "rss");
+  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
 }
 
 TEST(Tune, RefusedValueChangesNothingAndSaysWhy) {

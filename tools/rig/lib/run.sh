@@ -11,6 +11,7 @@ RIG_MAC=52:54:00:00:00:10
 rig_help_run() {
   cat <<EOF
 tools/rig/rig run [--kernel 6.1|6.12|7.3] [--nic virtio|igb] [--tests LIST] [--timeout S] [--keep-log FILE]
+                  [--trace EVENTS]
 
 Boot one guest and run guest tests in it; print a line per test (with its checks) and a final
 'N passed, N failed' line; exit 0 when every test passed (or was skipped with a reason), 1 when
@@ -29,6 +30,9 @@ one failed, 2 when the rig itself could not run (no build, no cache and no netwo
   --timeout S     wall-clock limit of the guest (default 120 + 90 per test); QEMU is killed after it
   --test-timeout S  limit of one test inside the guest (default 120)
   --keep-log FILE copy the guest's console (kernel log and full test output) to FILE
+  --trace EVENTS  QEMU trace events (a pattern, as -trace takes it) logged with timestamps to
+                  $RIG_CACHE/last-run/qemu-trace.log: what the device did, beside what the driver
+                  said. e.g. 'virtio_net_rss*' (RSS on/off in QEMU's virtio-net), 'igb_rx*'
   --build DIR     xdpkit build tree (default: $RIG_REPO/build; needs tools/xdpkit/xdpkit)
 
 The guest: q35, TCG (-accel tcg,thread=single: multi-threaded TCG has oopsed guests attaching
@@ -93,6 +97,9 @@ build_initramfs() {   # KERNEL_DIR OUT MODULE...
   find "$kd/modules/kernel" -name '*.ko*' > "$MODLIST"
   : > "$ST/etc/rig/modules"
   for t in "$@"; do stage_module "$t" "$kd"; done
+  # the fault-injection module, for the tests that say '# needs: fault-module'
+  if [ -n "${FAULT_KO:-}" ]; then mkdir -p "$ST/lib/rig" && cp "$FAULT_KO" "$ST/lib/rig/ethtool_fault.ko"
+  elif [ -n "${FAULT_WHY:-}" ]; then echo "$FAULT_WHY" > "$ST/etc/rig/fault-module.missing"; fi
   MODS_COUNT=$(wc -l < "$ST/etc/rig/modules")
   install -m 0755 "$RIG_HERE/guest-init.sh" "$ST/init"
   (cd "$ST" && find . | "$bb" cpio -o -H newc 2>/dev/null) | gzip -1 > "$out" ||
@@ -125,7 +132,7 @@ rig_run_cleanup() {
 }
 
 rig_run() {
-  local kernel=6.1 nic=virtio tests="" timeout="" test_timeout=120 keep_log="" build="$RIG_REPO/build"
+  local kernel=6.1 nic=virtio tests="" timeout="" test_timeout=120 keep_log="" trace="" build="$RIG_REPO/build"
   while [ $# -gt 0 ]; do
     case $1 in
       --kernel) [ $# -ge 2 ] || die "--kernel needs a value"; valid_kernel "$2"; kernel=$2; shift 2;;
@@ -135,6 +142,7 @@ rig_run() {
       --timeout) timeout=${2:?--timeout needs seconds}; shift 2;;
       --test-timeout) test_timeout=${2:?--test-timeout needs seconds}; shift 2;;
       --keep-log) keep_log=${2:?--keep-log needs a file}; shift 2;;
+      --trace) trace=${2:?--trace needs QEMU trace event patterns, e.g. 'virtio_net_rss*'}; shift 2;;
       --build) build=${2:?--build needs a directory}; shift 2;;
       -h|--help) rig_help_run; return 0;;
       *) die "run: unknown argument '$1'" "see: tools/rig/rig run --help";;
@@ -180,6 +188,10 @@ rig_run() {
   trap 'exit 130' INT TERM
   local t0=$SECONDS
   local mods=(virtio_pci virtio_net); [ "$nic" = igb ] && mods=(igb)
+  FAULT_KO="" FAULT_WHY=""
+  for t in "${list[@]}"; do
+    if grep -q '^# needs: fault-module' "$RIG_REPO/tests/rig/$t.sh"; then rig_fault_module "$kernel" "$kd"; break; fi
+  done
   build_initramfs "$kd" "$WORK/initrd.gz" "${mods[@]}"
   say "initramfs: $(du -h "$WORK/initrd.gz" | cut -f1) (xdpkit, jq, busybox, $MODS_COUNT modules, tests: ${list[*]})"
 
@@ -211,6 +223,7 @@ rig_run() {
     "${nicargs[@]}"
     -nodefaults -display none -no-reboot
     -serial "file:$WORK/console.log" -serial "file:$WORK/results"
+    ${trace:+-trace "$trace" -D "$WORK/qemu-trace.log" -msg timestamp=on}
     -kernel "$kd/vmlinuz" -initrd "$WORK/initrd.gz"
     -append "console=ttyS0 panic=-1 loglevel=4 rig.tests=$joined rig.test_timeout=$test_timeout rig.nic=$nic rig.dist=$RIG_DIST${qp:+ rig.queues=$qp} rig.node1_cpus=$RIG_NODE1_CPUS"
   )
@@ -227,6 +240,11 @@ rig_run() {
   mkdir -p "$RIG_CACHE/last-run"
   cp "$WORK/console.log" "$RIG_CACHE/last-run/console.log" 2>/dev/null || true
   [ -n "$keep_log" ] && cp "$WORK/console.log" "$keep_log"
+  rm -f "$RIG_CACHE/last-run/qemu-trace.log"
+  if [ -n "$trace" ]; then
+    cp "$WORK/qemu-trace.log" "$RIG_CACHE/last-run/qemu-trace.log" 2>/dev/null &&
+      say "QEMU trace ($trace): $RIG_CACHE/last-run/qemu-trace.log"
+  fi
   local qrc; qrc=$(cat "$WORK/qemu.rc" 2>/dev/null || echo "?")
   local rc=0
   rig_report "$WORK/results" "$qrc" "${list[@]}" || rc=$?

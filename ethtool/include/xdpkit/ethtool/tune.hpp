@@ -73,14 +73,19 @@ struct step_report {
 
 class tune_error : public std::runtime_error {
  public:
-  tune_error(std::string step, std::string reason, std::size_t rolled_back, std::vector<std::string> rollback_failures);
+  // changes: what the tune had changed when it failed; rolled_back: how many
+  // of those the rollback undid (fewer when it failed too: rollback_failures)
+  tune_error(std::string step, std::string reason, std::size_t changes, std::size_t rolled_back,
+             std::vector<std::string> rollback_failures);
   const std::string& step() const noexcept { return step_; }
   const std::string& reason() const noexcept { return reason_; }
+  std::size_t changes() const noexcept { return changes_; }
   std::size_t rolled_back() const noexcept { return rolled_back_; }
   const std::vector<std::string>& rollback_failures() const noexcept { return rollback_failures_; }
 
  private:
   std::string step_, reason_;
+  std::size_t changes_;
   std::size_t rolled_back_;
   std::vector<std::string> rollback_failures_;
 };

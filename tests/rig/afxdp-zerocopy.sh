@@ -2,7 +2,12 @@
 . /tests/lib/rig-test.sh
 link_up
 Q=$((NQ - 1))
+J=$RIG_JOURNAL
 xk /tmp/before.json probe "$IF" --json || { fail "zc/probe-before: xdpkit probe failed"; finish; }
+# every flow to queue Q, whatever the driver hashes udp4 on (igb: addresses only, so the 64 flows
+# would all land on one queue of its choice); the revert at the end takes the table back
+W=$(awk -v n="$NQ" 'BEGIN { for (i = 1; i < n; i++) printf "0 "; print 1 }')
+xk /tmp/tune.out tune "$IF" --rss weight $W --journal-dir $J || { fail "zc/rss: xdpkit tune $IF --rss weight $W failed: $(cat /tmp/xk.err)"; finish; }
 # the driver's word: netdev netlink xdp-features (6.3+); none on older kernels
 zc=$(jq -r 'if .xdp.supported then (.xdp.zero_copy | tostring) else "unreported" end' /tmp/before.json)
 echo "-- xdp features: $(jq -c .xdp /tmp/before.json)"
@@ -32,7 +37,8 @@ elif [ "$zc" = false ]; then
 else
   skip "zc/bind: $(uname -r) reports no XDP features (netdev netlink is 6.3+) and refused the zero-copy bind (exit $rc: $(tail -1 /tmp/zc.json.err | cut -c1-160)): no zero-copy here"
 fi
+xk /tmp/revert.out revert "$IF" --journal-dir $J || fail "zc/revert: xdpkit revert failed: $(cat /tmp/xk.err)"
 xk /tmp/after.json probe "$IF" --json
-same_probe zc/probe-identical /tmp/before.json /tmp/after.json "XDP detached, sockets closed"
+same_probe zc/probe-identical /tmp/before.json /tmp/after.json "RSS table reverted, XDP detached, sockets closed"
 ip link set "$IF" down
 finish

@@ -63,7 +63,7 @@ check_table() {  # NAME TUNE-ARGS...
   echo "-- $name: table queues [$want], packets per queue $d"
   if [ "$(sum "$d")" -eq 0 ]; then fail "rss/$name: no traffic at all after tune $*"; return; fi
   if [ "$(echo $got)" = "$(echo $want)" ]; then pass "rss/$name: traffic on exactly the table's queues [$want] (packets per queue: $d)"
-  else fail "rss/$name: traffic on queues [$(echo $got)], the table names [$want] (packets per queue: $d)"; fi
+  else fail "rss/$name: traffic on queues [$(echo $got)], the table names [$want] (packets per queue: $d; the driver says udp4 is hashed on '$(xdpkit probe "$IF" --json | jq -r '.hash_fields.flows.udp4 // "?"')')"; fi
 }
 check_table equal-2 --rss equal 2
 check_table weight-last --rss weight $(awk -v n="$nq" 'BEGIN { for (i = 1; i < n; i++) printf "0 "; print 1 }')

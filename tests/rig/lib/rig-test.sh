@@ -112,6 +112,7 @@ sum() { echo "$1" | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }';
 RUN_PID=
 run_bg() {
   out=$1; shift
+  echo "-- $(date +%T) xdpkit run --iface $IF $* (in the background)"
   xdpkit run --iface "$IF" --json "$@" > "$out" 2> "$out.err" &
   RUN_PID=$!
   i=0
@@ -125,7 +126,11 @@ run_bg() {
 }
 # stop the background run (SIGTERM: it detaches and prints its summary) and wait for it
 # (its exit status in RUN_RC)
-run_stop() { [ -n "$RUN_PID" ] || return 0; kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID; RUN_RC=$?; RUN_PID=; }
+run_stop() {
+  [ -n "$RUN_PID" ] || return 0
+  kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID; RUN_RC=$?; RUN_PID=
+  echo "-- $(date +%T) xdpkit run stopped: exit $RUN_RC"
+}
 # a test that ends early (finish, or /init's timeout) still detaches: its XDP program and
 # sockets must not outlive it into the next test
 trap run_stop EXIT
@@ -155,7 +160,14 @@ check_received() {
     else fail "$1/received: $6 rx '$rx', driver redirects on queue $2 '$red', kernel drops '$kd'"; fi
   elif [ -n "${8:-}" ] && has_qcounter "$4" packets; then
     wide=$(qd "$4" "$5" packets); narrow=$(qd "$7" "$8" packets)
-    if [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$kd" = 0 ] && [ "$rx" -le "$wide" ] && [ "$rx" -ge $((narrow - 8)) ]; then
+    if [ -n "$wide" ] && [ -n "$narrow" ] && [ "$narrow" -ge 0 ] && [ "$wide" -lt "$narrow" ]; then
+      # The whole run's count went backwards: the driver zeroed the queue's counters when it set
+      # the ring up for the socket (igb does at a zero-copy bind, and again at the unbind). Only
+      # the count taken while bound is left to hold the worker's against, from below.
+      if [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$kd" = 0 ] && [ "$rx" -ge $((narrow - 8)) ]; then
+        pass "$1/received: the $6 on queue $2 received $rx packets: all but at most 8 of the $narrow the driver counted on queue $2 while it was bound (no upper bound: $DRV zeroed the queue's counters during the run, whole-run delta $wide), kernel drops 0"
+      else fail "$1/received: $6 rx '$rx'; the driver counted $narrow packets on queue $2 while it was bound (its counters were zeroed during the run); expected at least $((narrow - 8)); kernel drops '$kd'"; fi
+    elif [ -n "$rx" ] && [ "$rx" -gt 0 ] && [ "$kd" = 0 ] && [ "$rx" -le "$wide" ] && [ "$rx" -ge $((narrow - 8)) ]; then
       pass "$1/received: the $6 on queue $2 received $rx packets: all but at most 8 of the $narrow the driver counted on queue $2 while it was bound, and not more than the $wide of the whole run (this driver counts no redirects per queue), kernel drops 0"
     else fail "$1/received: $6 rx '$rx'; the driver counted $narrow packets on queue $2 while it was bound, $wide in the whole run (expected $((narrow - 8)) <= rx <= $wide); kernel drops '$kd'"; fi
   else

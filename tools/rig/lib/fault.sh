@@ -13,6 +13,10 @@ rig_fault_module() {
   FAULT_KO="" FAULT_WHY=""
   kv=$(cat "$kd/release")
   hd=$kd/headers
+  # known not buildable here (no such compiler): no apt round trip on every run
+  if [ -f "$hd/unbuildable" ] && ! command -v "x86_64-linux-gnu-$(cat "$hd/cc")" >/dev/null 2>&1; then
+    FAULT_WHY=$(cat "$hd/unbuildable"); return 0
+  fi
   if [ ! -f "$hd/ready" ]; then
     exec 8>"$RIG_CACHE/.fetch.lock"; flock 8
     rig_apt_setup; rig_apt_update
@@ -25,8 +29,9 @@ rig_fault_module() {
     # the compiler the headers want: gcc-12, gcc-14-for-host, linux-compiler-gcc-12-x86
     cc=$(echo "$deps" | grep -o 'gcc-[0-9][0-9]*' | head -1)
     if ! command -v "x86_64-linux-gnu-$cc" >/dev/null 2>&1; then
-      exec 8>&-
       FAULT_WHY="kernel $kv was built by $cc, which this host lacks (its modules must be built by the same compiler)"
+      mkdir -p "$hd" && echo "$cc" > "$hd/cc" && echo "$FAULT_WHY" > "$hd/unbuildable"
+      exec 8>&-
       return 0
     fi
     say "kernel $k: fetching linux-headers-$kv (for the fault-injection module)"

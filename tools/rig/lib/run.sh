@@ -239,6 +239,7 @@ rig_run() {
   tb=$SECONDS
   mkdir -p "$RIG_CACHE/last-run"
   cp "$WORK/console.log" "$RIG_CACHE/last-run/console.log" 2>/dev/null || true
+  cp "$WORK/vm.out" "$RIG_CACHE/last-run/qemu.out" 2>/dev/null || true   # QEMU's own warnings
   [ -n "$keep_log" ] && cp "$WORK/console.log" "$keep_log"
   rm -f "$RIG_CACHE/last-run/qemu-trace.log"
   if [ -n "$trace" ]; then
@@ -248,6 +249,14 @@ rig_run() {
   local qrc; qrc=$(cat "$WORK/qemu.rc" 2>/dev/null || echo "?")
   local rc=0
   rig_report "$WORK/results" "$qrc" "${list[@]}" || rc=$?
+  if [ "$rc" != 0 ]; then
+    # what the device side did, next to the guest's FAIL lines (a CI log is all there is afterwards)
+    if [ -s "$WORK/qemu-trace.log" ]; then
+      say "QEMU trace ($trace), last 24 events (host clock; the guest console has each xdpkit command's time):"
+      tail -24 "$WORK/qemu-trace.log" | sed 's/^/  /' >&2
+    fi
+    [ -s "$WORK/vm.out" ] && { say "QEMU said:"; tail -8 "$WORK/vm.out" | sed 's/^/  /' >&2; }
+  fi
   local ts; ts=$(cat "$WORK/started" 2>/dev/null || echo "$tl0")
   say "wall: $((tb - t0))s: initramfs $((tl - t0))s, waiting for the CPU lock $((ts - tl0))s, guest $((tb - tl - ts + tl0))s; kernel $(cat "$kd/release"), nic $nic"
   return $rc

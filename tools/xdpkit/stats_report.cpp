@@ -128,6 +128,7 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
                       {"rx_wakeups", q.worker.rx_wakeups},
                       {"tx_kicks", q.worker.tx_kicks},
                       {"polls", q.worker.polls},
+                      {"sleeps", q.sleeps},
                       {"cpu_seconds", std::chrono::duration<double>(q.cpu_time).count()},
                       {"napi_id", q.napi_id},
                       {"sched_policy", q.sched_policy == SCHED_FIFO ? "fifo" : q.sched_policy == SCHED_OTHER ? "other" : "rt"},
@@ -195,10 +196,16 @@ std::string summary_text(const engine& e, const engine_stats& s, double seconds)
   }
   for (const auto& q : s.queues) {
     double cpu_s = std::chrono::duration<double>(q.cpu_time).count();
-    out += fmt::format("  queue {} on CPU {}: rx {}, {:.0f} ns CPU per packet; kernel: rx_dropped {} rx_ring_full {} "
+    const auto per = [&](std::uint64_t n) {
+      return n ? fmt::format("{:.0f}", static_cast<double>(q.worker.rx_packets) / static_cast<double>(n)) : "-";
+    };
+    // How the worker waited: each sleep is a wakeup the receiving CPU pays for.
+    std::string waits = fmt::format(", slept {} times ({} packets a sleep)", q.sleeps, per(q.sleeps));
+    if (q.worker.polls) waits = fmt::format(", {} polls ({} packets a poll)", q.worker.polls, per(q.worker.polls)) + waits;
+    out += fmt::format("  queue {} on CPU {}: rx {}, {:.0f} ns CPU per packet{}; kernel: rx_dropped {} rx_ring_full {} "
                        "fill_ring_empty {} tx_ring_empty {}\n",
                        q.queue, q.cpu, q.worker.rx_packets,
-                       q.worker.rx_packets ? cpu_s * 1e9 / static_cast<double>(q.worker.rx_packets) : 0.0,
+                       q.worker.rx_packets ? cpu_s * 1e9 / static_cast<double>(q.worker.rx_packets) : 0.0, waits,
                        q.kernel.rx_dropped, q.kernel.rx_ring_full, q.kernel.rx_fill_ring_empty_descs,
                        q.kernel.tx_ring_empty_descs);
   }

@@ -242,6 +242,7 @@ engine_stats engine::stats() const {
     q.worker = p->poller->counters();
     q.kernel = p->sock.statistics();
     q.cpu_time = p->poller->cpu_time();
+    q.sleeps = p->poller->sleeps();
     q.napi_id = p->sock.napi_id();
     q.sched_policy = p->poller->sched_policy();
     out.queues.push_back(q);

@@ -3,15 +3,20 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
+#include <fstream>
 #include <future>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "xdpkit/userspace/error.hpp"
@@ -46,6 +51,8 @@ struct worker::state {
   // The thread's CPU time at exit: its clock is gone once it has returned.
   std::atomic<bool> finished{false};
   std::atomic<std::int64_t> final_cpu_ns{0};
+  std::atomic<pid_t> tid{0};  // for /proc/self/task/TID/status while it runs
+  std::atomic<std::uint64_t> final_sleeps{0};
   int policy = SCHED_OTHER;
 
   // Sets `started` once the fill ring is primed, then polls until stopped.
@@ -209,6 +216,7 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
   state* st = s_.get();
   st->thread = std::thread([st, &started] {
     st->native = pthread_self();
+    st->tid.store(gettid());
     if (st->config.cpu >= 0) {
       cpu_set_t set;
       CPU_ZERO(&set);
@@ -237,6 +245,8 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     st->final_cpu_ns.store(std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec);
+    rusage ru{};
+    if (getrusage(RUSAGE_THREAD, &ru) == 0) st->final_sleeps.store(static_cast<std::uint64_t>(ru.ru_nvcsw));
     st->finished.store(true);
   });
   if (int err = ready.get()) {
@@ -280,6 +290,19 @@ std::chrono::nanoseconds worker::cpu_time() const {
   timespec ts{};
   if (clock_gettime(cid, &ts)) throw_os_error(errno, "read worker CPU clock", "worker");
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+std::uint64_t worker::sleeps() const noexcept {
+  if (s_->finished.load()) return s_->final_sleeps.load();
+  const pid_t tid = s_->tid.load();
+  if (!tid) return 0;
+  // getrusage(RUSAGE_THREAD) answers only for the calling thread
+  std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
+  std::string line;
+  constexpr std::string_view key = "voluntary_ctxt_switches:";
+  while (std::getline(status, line))
+    if (line.starts_with(key)) return std::strtoull(line.c_str() + key.size(), nullptr, 10);
+  return 0;
 }
 
 int worker::cpu() const noexcept { return s_->config.cpu; }

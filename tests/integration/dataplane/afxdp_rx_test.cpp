@@ -35,6 +35,22 @@ TEST_F(AfXdpRx, ReceivesExactlyTheNPacketsSent) {
   EXPECT_EQ(s.kernel_drops(), 0u);
 }
 
+// A worker in poll mode sleeps whenever its ring runs dry (between the paced
+// bursts here); how often is what the receiving CPU pays wakeups for, so the
+// stats say it: read live from /proc while it runs, from getrusage at its end.
+TEST_F(AfXdpRx, APollingWorkerSaysHowOftenItSlept) {
+  constexpr std::uint64_t n = 4000;
+  start_engine(handler_kind::rxdrop);
+  ASSERT_EQ(send_paced(n), n);
+  ASSERT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets >= n; }, std::chrono::seconds(5)));
+  const std::uint64_t live = engine_->stats().queues.at(0).sleeps;
+  EXPECT_GT(live, 0u) << "a poll-mode worker fed in bursts must have slept between them";
+  EXPECT_GT(engine_->stats().queues.at(0).worker.polls, 0u);
+  engine_->stop();
+  const std::uint64_t final_count = engine_->stats().queues.at(0).sleeps;
+  EXPECT_GE(final_count, live) << "the count at exit is the thread's own (getrusage), never below what /proc said";
+}
+
 TEST_F(AfXdpRx, ReportsTheModeItAttachedIn) {
   start_engine(handler_kind::rxdrop);
   // veth has native XDP; the automatic request must not fall back.

@@ -45,6 +45,7 @@ struct queue_stats {
   worker_counters worker;
   xdp_statistics kernel{};  // XDP_STATISTICS of the queue's socket
   std::chrono::nanoseconds cpu_time{0};
+  std::uint64_t sleeps = 0;  // the worker thread's voluntary context switches
   unsigned napi_id = 0;      // SO_INCOMING_NAPI_ID (0 on veth, and before traffic)
   int sched_policy = 0;      // SCHED_OTHER, SCHED_FIFO, ...
 };

@@ -57,6 +57,10 @@ class worker {
   worker_counters counters() const noexcept;
   // CPU time the worker thread has used so far (user + system).
   std::chrono::nanoseconds cpu_time() const;
+  // How often the worker thread has gone to sleep so far (the kernel's
+  // voluntary context switches of the thread): in poll mode each one is a
+  // wakeup the receiving CPU pays for. 0 when the kernel does not say.
+  std::uint64_t sleeps() const noexcept;
   int cpu() const noexcept;
   // The scheduling policy the thread runs under, read back after setting it.
   int sched_policy() const noexcept;

@@ -50,6 +50,19 @@ class temp_dir {
   fs::path path_;
 };
 
+// A scripted kernel behind eth0, and a private directory for journals and
+// sysfs trees.
+class Tune : public ::testing::Test {
+ protected:
+  journal open_journal() const { return journal::open(tmp.path() / "run", "eth0"); }
+  bool journaled() const { return journal::exists(tmp.path() / "run", "eth0"); }
+
+  temp_dir tmp;
+  scripted_transport io;
+  const device dev{io, "eth0"};
+  const tune_context ctx{dev, topology::host_root(tmp.path())};
+};
+
 ethtool_channels combined(std::uint32_t max, std::uint32_t now) {
   auto c = zeroed<ethtool_channels>();
   c.max_combined = max;
@@ -57,17 +70,15 @@ ethtool_channels combined(std::uint32_t max, std::uint32_t now) {
   return c;
 }
 
-TEST(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
-  temp_dir tmp;
+TEST_F(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
   fs::copy(fs::path(XDPKIT_FIXTURES_DIR) / "two-socket-ht/root", tmp.path() / "root",
            fs::copy_options::recursive | fs::copy_options::copy_symlinks);
   const topology::host_root root(tmp.path() / "root");
   std::map<unsigned, std::string> before;
   for (unsigned irq = 120; irq <= 136; ++irq) before[irq] = topology::read_irq_affinity(root, irq).affinity.to_list();
 
-  scripted_transport io;
-  const device dev(io, "eth2");
-  const tune_context ctx{dev, root};
+  const device eth2(io, "eth2");
+  const tune_context eth2_ctx{eth2, root};
   tune_request req;
   req.channels = parse_channels_request("8");
   req.irq_affinity = "local";
@@ -76,7 +87,7 @@ TEST(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
   expect_gchannels(io, combined(16, 16), "eth2");  // write
   expect_schannels(io, combined(16, 8), 0, "eth2");
   auto log = journal::open(tmp.path() / "run", "eth2");
-  const auto done = tune(ctx, req, log);
+  const auto done = tune(eth2_ctx, req, log);
   ASSERT_TRUE(io.finished());
 
   // Queue q's vector goes to the q-th local CPU of node 1 (4-7,12-15), round robin.
@@ -100,27 +111,23 @@ TEST(Tune, ChannelsAndIrqAffinityThenRevertRestoresEverything) {
 
   expect_gchannels(io, combined(16, 8), "eth2");
   expect_schannels(io, combined(16, 16), 0, "eth2");
-  const auto undone = revert(ctx, log);
+  const auto undone = revert(eth2_ctx, log);
   EXPECT_EQ(undone.size(), changed);
   EXPECT_EQ(undone.back().step, "channels");
   for (const auto& [irq, list] : before) EXPECT_EQ(topology::read_irq_affinity(root, irq).affinity.to_list(), list) << irq;
   EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth2"));
 }
 
-TEST(Tune, RevertOfRaisedChannelsResetsATableTheDriverSpreadOverThem) {
+TEST_F(Tune, RevertOfRaisedChannelsResetsATableTheDriverSpreadOverThem) {
   // igb (found by the rig): with a configured RSS table, raising the channels
   // makes the driver spread the table over the new queues; the kernel then
   // refuses to lower the count below a queue the table names.
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
   tune_request req;
   req.channels = parse_channels_request("5");
   expect_gchannels(io, combined(8, 4));  // plan
   expect_gchannels(io, combined(8, 4));  // write
   expect_schannels(io, combined(8, 5));
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   tune(ctx, req, log);
   ASSERT_TRUE(io.finished());
 
@@ -136,27 +143,23 @@ TEST(Tune, RevertOfRaisedChannelsResetsATableTheDriverSpreadOverThem) {
   EXPECT_TRUE(io.finished());
   ASSERT_EQ(undone.size(), 1u);
   EXPECT_NE(undone[0].what.find("reset to the default spread first"), std::string::npos) << undone[0].what;
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 
   // A table that fits is not the reason: the refusal stands.
   expect_gchannels(io, combined(8, 4));
   expect_gchannels(io, combined(8, 4));
   expect_schannels(io, combined(8, 5));
-  auto again = journal::open(tmp.path() / "run", "eth0");
+  auto again = open_journal();
   tune(ctx, req, again);
   expect_gchannels(io, combined(8, 5));
   expect_schannels(io, combined(8, 4), -EINVAL);
   expect_get_rss(io, 5, {0, 1, 2, 3, 0, 1, 2, 3});
   EXPECT_THROW(revert(ctx, again), tune_error);
   EXPECT_TRUE(io.finished());
-  EXPECT_TRUE(journal::exists(tmp.path() / "run", "eth0")) << "a failed revert keeps its journal";
+  EXPECT_TRUE(journaled()) << "a failed revert keeps its journal";
 }
 
-TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
   tune_request req;
   req.channels = parse_channels_request("2");
   req.rss = parse_rss_request("weight 1 3");
@@ -174,7 +177,7 @@ TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
   expect_gchannels(io, combined(8, 2));  // rollback of channels
   expect_schannels(io, combined(8, 4));
 
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   try {
     tune(ctx, req, log);
     FAIL() << "the rss step must fail";
@@ -185,14 +188,10 @@ TEST(Tune, FailedStepRollsBackEarlierStepsAndNamesItself) {
     EXPECT_STREQ(e.what(), "step 'rss' failed: ETHTOOL_SRSSH on eth0: Input/output error; rolled back 1 change(s)");
   }
   EXPECT_EQ(log.size(), 0u);
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0")) << "a rolled-back first tune leaves no journal";
+  EXPECT_FALSE(journaled()) << "a rolled-back first tune leaves no journal";
 }
 
-TEST(Tune, FailedRollbackSaysHowFarItGotAndKeepsTheJournalForRevert) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, FailedRollbackSaysHowFarItGotAndKeepsTheJournalForRevert) {
   tune_request req;
   req.channels = parse_channels_request("2");
   req.rss = parse_rss_request("weight 1 3");
@@ -211,7 +210,7 @@ TEST(Tune, FailedRollbackSaysHowFarItGotAndKeepsTheJournalForRevert) {
   expect_schannels(io, combined(8, 4), -EIO);  // the undo of the channels fails too
 
   {  // the journal is closed (its lock released) before revert opens it
-    auto log = journal::open(tmp.path() / "run", "eth0");
+    auto log = open_journal();
     try {
       tune(ctx, req, log);
       FAIL() << "the rss step must fail";
@@ -227,16 +226,16 @@ TEST(Tune, FailedRollbackSaysHowFarItGotAndKeepsTheJournalForRevert) {
     }
   }
   EXPECT_TRUE(io.finished());
-  EXPECT_TRUE(journal::exists(tmp.path() / "run", "eth0")) << "what the rollback could not undo stays journaled";
+  EXPECT_TRUE(journaled()) << "what the rollback could not undo stays journaled";
 
   // ...and revert, once the driver takes the value again, finishes the job
   expect_gchannels(io, combined(8, 2));
   expect_schannels(io, combined(8, 4));
-  auto again = journal::open(tmp.path() / "run", "eth0");
+  auto again = open_journal();
   EXPECT_EQ(again.size(), 1u);
   revert(ctx, again);
   EXPECT_TRUE(io.finished());
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
 // Found by the rig (virtio-net, which keeps its table when channels drop):
@@ -246,11 +245,7 @@ TEST(Tune, FailedRollbackSaysHowFarItGotAndKeepsTheJournalForRevert) {
 // revert must reset it (ETHTOOL_SRSSH with no table) after the channels are
 // back: written explicitly, the kernel would mark it user-configured and from
 // then on refuse fewer channels than it names.
-TEST(Tune, DefaultTableBeforeFewerChannelsIsRevertedAsTheDefaultAfterThem) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, DefaultTableBeforeFewerChannelsIsRevertedAsTheDefaultAfterThem) {
   tune_request req;
   req.channels = parse_channels_request("2");
   req.rss = parse_rss_request("equal 1");
@@ -266,7 +261,7 @@ TEST(Tune, DefaultTableBeforeFewerChannelsIsRevertedAsTheDefaultAfterThem) {
   io.expect_ioctl("eth0", with_tail(set, std::vector<std::uint32_t>{0, 0, 0, 0}), {});
   expect_get_rss(io, 2, {0, 0, 0, 0});  // read-back
   {
-    auto log = journal::open(tmp.path() / "run", "eth0");
+    auto log = open_journal();
     tune(ctx, req, log);
     ASSERT_EQ(log.size(), 2u);
     EXPECT_EQ(log.entries()[1].at("old"), nlohmann::json({{"table", nlohmann::json::array()}}))
@@ -282,27 +277,23 @@ TEST(Tune, DefaultTableBeforeFewerChannelsIsRevertedAsTheDefaultAfterThem) {
   reset.indir_size = 0;
   io.expect(std::string("eth0"), reset, reset);
   expect_get_rss(io, 4, {0, 1, 2, 3});  // read-back: the default spread
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   const auto done = revert(ctx, log);
   EXPECT_TRUE(io.finished());
   ASSERT_EQ(done.size(), 2u);
   EXPECT_EQ(done[0].step, "channels");
   EXPECT_EQ(done[1].step, "rss");
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
-TEST(Tune, RefusedValueChangesNothingAndSaysWhy) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, RefusedValueChangesNothingAndSaysWhy) {
   tune_request req;
   req.channels = parse_channels_request("9");
   expect_gchannels(io, combined(8, 4));
   expect_gchannels(io, combined(8, 4));
   expect_schannels(io, combined(8, 9), -EINVAL);
   expect_gchannels(io, combined(8, 4));  // re-read: unchanged
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   try {
     tune(ctx, req, log);
     FAIL();
@@ -315,11 +306,7 @@ TEST(Tune, RefusedValueChangesNothingAndSaysWhy) {
   }
 }
 
-TEST(Tune, SecondTuneExtendsTheJournalAndRevertUndoesBoth) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, SecondTuneExtendsTheJournalAndRevertUndoesBoth) {
   tune_request first, second;
   first.channels = parse_channels_request("2");
   second.channels = parse_channels_request("3");
@@ -327,14 +314,14 @@ TEST(Tune, SecondTuneExtendsTheJournalAndRevertUndoesBoth) {
     expect_gchannels(io, combined(8, 4));
     expect_gchannels(io, combined(8, 4));
     expect_schannels(io, combined(8, 2));
-    auto log = journal::open(tmp.path() / "run", "eth0");
+    auto log = open_journal();
     tune(ctx, first, log);
   }
   {
     expect_gchannels(io, combined(8, 2));
     expect_gchannels(io, combined(8, 2));
     expect_schannels(io, combined(8, 3));
-    auto log = journal::open(tmp.path() / "run", "eth0");  // reopened, as a second `xdpkit tune` would
+    auto log = open_journal();  // reopened, as a second `xdpkit tune` would
     ASSERT_EQ(log.size(), 1u);
     tune(ctx, second, log);
     ASSERT_EQ(log.size(), 2u);
@@ -344,16 +331,12 @@ TEST(Tune, SecondTuneExtendsTheJournalAndRevertUndoesBoth) {
   expect_schannels(io, combined(8, 2));
   expect_gchannels(io, combined(8, 2));
   expect_schannels(io, combined(8, 4));
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   EXPECT_EQ(revert(ctx, log).size(), 2u);
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
-TEST(Tune, DryRunOnlyReads) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, DryRunOnlyReads) {
   tune_request req;
   req.channels = parse_channels_request("combined=2");
   expect_gchannels(io, combined(8, 4));
@@ -364,11 +347,7 @@ TEST(Tune, DryRunOnlyReads) {
   EXPECT_FALSE(fs::exists(tmp.path() / "run"));
 }
 
-TEST(Tune, NtupleRuleIsJournaledWithItsLocationAndDeletedOnRevert) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, NtupleRuleIsJournaledWithItsLocationAndDeletedOnRevert) {
   tune_request req;
   req.ntuple.push_back(parse_rule("flow-type udp4 dst-port 53 action 2"));
 
@@ -390,7 +369,7 @@ TEST(Tune, NtupleRuleIsJournaledWithItsLocationAndDeletedOnRevert) {
   ins_rep.fs.location = 1021;
   io.expect("eth0", ins, ins_rep);
 
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   const auto done = tune(ctx, req, log);
   ASSERT_EQ(done.size(), 2u);
   EXPECT_FALSE(done[0].changed);
@@ -408,15 +387,11 @@ TEST(Tune, NtupleRuleIsJournaledWithItsLocationAndDeletedOnRevert) {
   EXPECT_EQ(undone[0].what, "deleted rule at location 1021");
 }
 
-TEST(Tune, RevertAfterACrashBetweenInsertAndItsLocationFindsTheRule) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, RevertAfterACrashBetweenInsertAndItsLocationFindsTheRule) {
   const flow_rule rule = parse_rule("flow-type tcp4 dst-port 443 action 5");
   {
     // What a tune killed right after SRXCLSRLINS leaves: the intent, no location.
-    auto log = journal::open(tmp.path() / "run", "eth0");
+    auto log = open_journal();
     log.append({{"step", "ntuple"}, {"label", "ntuple"}, {"old", nullptr}, {"new", {{"rule", format_rule(rule)}}}});
   }
   auto cnt = zeroed<ethtool_rxnfc>();
@@ -445,11 +420,11 @@ TEST(Tune, RevertAfterACrashBetweenInsertAndItsLocationFindsTheRule) {
   del.cmd = ETHTOOL_SRXCLSRLDEL;
   del.fs.location = 63;
   io.expect("eth0", del, del);
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   const auto undone = revert(ctx, log);
   ASSERT_EQ(undone.size(), 1u);
   EXPECT_EQ(undone[0].what, "deleted rule at location 63");
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
 // GRXRINGS + GRSSH (sizes) + GRSSH (data) answering `table` and `key`.
@@ -481,11 +456,7 @@ void expect_set_key(scripted_transport& io, const std::vector<std::uint8_t>& key
   io.expect_ioctl("eth0", with_tail(h, key), {}, rc);
 }
 
-TEST(Tune, RssKeyIsJournaledAndRevertPutsTheOldKeyBack) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, RssKeyIsJournaledAndRevertPutsTheOldKeyBack) {
   const std::vector<std::uint32_t> table{0, 1, 1, 1};  // a user table the key step must not touch
   const std::vector<std::uint8_t> old_key{0x01, 0x02, 0x03, 0x04}, new_key{0xaa, 0xbb, 0xcc, 0xdd};
   tune_request req;
@@ -501,7 +472,7 @@ TEST(Tune, RssKeyIsJournaledAndRevertPutsTheOldKeyBack) {
   expect_get_rss_key(io, table, old_key);  // plan
   expect_set_key(io, new_key);
   expect_get_rss_key(io, table, new_key);  // read-back
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   const auto done = tune(ctx, req, log);
   ASSERT_TRUE(io.finished());
   ASSERT_EQ(done.size(), 1u);
@@ -522,18 +493,14 @@ TEST(Tune, RssKeyIsJournaledAndRevertPutsTheOldKeyBack) {
   const auto undone = revert(ctx, log);
   ASSERT_EQ(undone.size(), 1u);
   EXPECT_EQ(undone[0].what, "restored: key aa:bb:cc:dd -> 01:02:03:04");
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
-TEST(Tune, RssKeyThatCannotBeJournaledOrIsIgnoredChangesNothing) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, RssKeyThatCannotBeJournaledOrIsIgnoredChangesNothing) {
   const std::vector<std::uint32_t> table{0, 1, 0, 1};
   const std::vector<std::uint8_t> old_key{1, 2, 3, 4};
   auto expect_failure = [&](const tune_request& req, const std::string& step, const std::string& text) {
-    auto log = journal::open(tmp.path() / "run", "eth0");
+    auto log = open_journal();
     try {
       tune(ctx, req, log);
       ADD_FAILURE() << "tune must fail: " << text;
@@ -571,14 +538,10 @@ TEST(Tune, RssKeyThatCannotBeJournaledOrIsIgnoredChangesNothing) {
   expect_get_rss_key(io, table, old_key);
   expect_failure(req, "rss key", "ETHTOOL_SRSSH on eth0: Operation not supported — the driver has no RSS hash key control");
   EXPECT_TRUE(io.finished());
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
-TEST(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
-  temp_dir tmp;
-  scripted_transport io;
-  const device dev(io, "eth0");
-  const tune_context ctx{dev, topology::host_root(tmp.path())};
+TEST_F(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
   const flow_rule rule = parse_rule("flow-type tcp4 dst-ip 10.1.2.3 dst-port 80 action 4 loc 5");
   auto get = zeroed<ethtool_rxnfc>();
   get.cmd = ETHTOOL_GRXCLSRULE;
@@ -596,7 +559,7 @@ TEST(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
   req.ntuple_delete = {5};
   io.expect("eth0", get, get_rep);  // plan: what is there, to journal it
   io.expect("eth0", del, del);
-  auto log = journal::open(tmp.path() / "run", "eth0");
+  auto log = open_journal();
   const auto done = tune(ctx, req, log);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].step, "ntuple delete loc 5");
@@ -612,19 +575,19 @@ TEST(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
   const auto undone = revert(ctx, log);
   ASSERT_EQ(undone.size(), 1u);
   EXPECT_EQ(undone[0].what, "re-inserted rule at location 5");
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 
   // A crash between the journal line and the delete: the rule is still there
   // and revert leaves it alone instead of inserting a second copy.
   {
-    auto crashed = journal::open(tmp.path() / "run", "eth0");
+    auto crashed = open_journal();
     crashed.append({{"step", "ntuple-delete"},
                     {"label", "ntuple delete loc 5"},
                     {"old", {{"loc", 5}, {"rule", format_rule(rule)}}},
                     {"new", nullptr}});
   }
   io.expect("eth0", get, get_rep);
-  auto again = journal::open(tmp.path() / "run", "eth0");
+  auto again = open_journal();
   const auto redo = revert(ctx, again);
   ASSERT_EQ(redo.size(), 1u);
   EXPECT_EQ(redo[0].what, "rule at location 5 was never deleted");
@@ -635,7 +598,7 @@ TEST(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
   auto get9 = get;
   get9.fs.location = 9;
   io.expect_fail("eth0", get9, ENOENT);
-  auto log9 = journal::open(tmp.path() / "run", "eth0");
+  auto log9 = open_journal();
   try {
     tune(ctx, none, log9);
     FAIL() << "no rule at 9";
@@ -646,7 +609,7 @@ TEST(Tune, NtupleDeleteJournalsTheWholeRuleAndRevertInsertsItAtItsLocation) {
                  "location 9; nothing was changed");
   }
   EXPECT_TRUE(io.finished());
-  EXPECT_FALSE(journal::exists(tmp.path() / "run", "eth0"));
+  EXPECT_FALSE(journaled());
 }
 
 TEST(Journal, NamedByNetworkNamespace) {

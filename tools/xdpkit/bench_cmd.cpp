@@ -23,6 +23,7 @@
 
 #include "bench_sink.hpp"
 #include "commands.hpp"
+#include "generator_report.hpp"
 #include "generator_thread.hpp"
 #include "signals.hpp"
 #include "xdpkit/bpf/bench_drop.skel.h"
@@ -49,6 +50,8 @@ struct bench_args {
   bool json = false;
   std::string log_dir = "/tmp";
   std::vector<int> firewall_rules{10, 1000, 10000};
+  std::string generator = "auto";
+  lab::generator_kind generator_kind = lab::generator_kind::live;  // resolved from `generator` at start
 };
 
 struct sample {
@@ -162,7 +165,7 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   if (proc && !proc->running())
     throw std::runtime_error("bench sink " + sink.name + " exited at start; see " + log);
 
-  generator_thread gen(lab, ~0ull, a.warmup + a.seconds + 2, 0);
+  generator_thread gen(lab, a.generator_kind, ~0ull, a.warmup + a.seconds + 2, 0);
   sleep_unless_stopped(a.warmup);
   auto count = [&] { return veth_xdp_counter(lab.dut_ns(), lab.dut_if(), sink.counter); };
   const std::uint64_t c0 = count();
@@ -172,20 +175,20 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   const std::uint64_t c1 = count();
   const auto cpu1 = proc ? proc->cpu_seconds() : std::nullopt;
   const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  gen.stop();
-  gen.rethrow_error();
+  gen.finish();
   sample s;
   s.pps = static_cast<double>(c1 - c0) / dt;
   if (cpu0 && cpu1 && c1 > c0) s.cpu_ns_per_packet = (*cpu1 - *cpu0) * 1e9 / static_cast<double>(c1 - c0);
   return s;
 }
 
-int bench(const bench_args& a) {
+int bench(bench_args a) {
   if (geteuid() != 0) {
     std::cerr << "xdpkit bench needs root (netns, veth, XDP, huge pages)\n";
     return 2;
   }
-  lab::remove_stale_netns("xkbench");
+  const lab::generator_support& support = lab::probe_generators();
+  a.generator_kind = lab::choose_generator(support, lab::parse_generator_choice(a.generator));
   lab::restore_stale_pool_notes(topology::host_root("/"));
   const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   const int sink_cpu = ncpu > 1 ? static_cast<int>(ncpu - 1) : 0;
@@ -226,6 +229,7 @@ int bench(const bench_args& a) {
     std::cout << fmt::format("bench: {} sinks x {} runs, {:.0f} s each after {:.0f} s warm-up; generator on CPU 0, "
                              "sink on CPU {}; lab {} <-> {}\n",
                              sinks.size(), a.runs, a.seconds, a.warmup, sink_cpu, lab.gen_ns(), lab.dut_ns());
+  if (!a.json) std::cout << "  " << generator_line(support, a.generator_kind) << "\n";
   if (a.ref_xsk.empty() && !a.json)
     std::cout << "  (no --ref-xsk: the plain libxdp reference is skipped; tools/bench.sh builds it)\n";
   if (!have_dpdk && a.dpdk && !a.json)
@@ -287,7 +291,7 @@ int bench(const bench_args& a) {
                                c ? fmt::format("{:.0f}", *c) : "-", ceiling > 0 ? p / ceiling : 0.0,
                                ref > 0 ? fmt::format("{:.2f}", p / ref) : "-");
   }
-  if (a.json) std::cout << nlohmann::json{{"type", "bench"}, {"seconds", a.seconds}, {"runs", a.runs}, {"sinks", out}}.dump() << std::endl;
+  if (a.json) std::cout << nlohmann::json{{"type", "bench"}, {"generator", generator_json(support, a.generator_kind)}, {"seconds", a.seconds}, {"runs", a.runs}, {"sinks", out}}.dump() << std::endl;
   return 0;
 }
 
@@ -315,6 +319,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--log-dir", a->log_dir, "Where each sink's output goes")->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object with every sink's median, CPU/packet and ratios");
+  add_generator_option(*cmd, a->generator);
   cmd->callback([a, &exit_code] { exit_code = bench(*a); });
 }
 

@@ -15,6 +15,7 @@
 
 #include "commands.hpp"
 #include "engine_options.hpp"
+#include "generator_report.hpp"
 #include "generator_thread.hpp"
 #include "signals.hpp"
 #include "stats_report.hpp"
@@ -35,6 +36,7 @@ struct demo_args {
   double duration = 10;
   std::uint64_t packets = 50'000'000;
   bool json = false;
+  std::string generator = "auto";
   engine_options engine;
 };
 
@@ -77,14 +79,16 @@ int demo(const demo_args& a) {
   const std::function<void(const std::string&)> say = [&](const std::string& s) {
     if (human) std::cout << s << std::endl;
   };
-  for (const auto& ns : lab::remove_stale_netns("xkdemo"))
-    say("removed a stale lab namespace left by a killed demo: " + ns);
   for (const auto& note : lab::restore_stale_pool_notes(topology::host_root("/"))) say(note);
+  // Before the lab exists: a backend the kernel refuses is an error up front.
+  const lab::generator_support& support = lab::probe_generators();
+  const lab::generator_kind gen_kind = lab::choose_generator(support, lab::parse_generator_choice(a.generator));
 
   say("building the veth lab (two network namespaces, one veth pair)...");
   lab::veth_lab_options lo;
   lo.prefix = "xkdemo";
   lab::veth_lab lab = lab::veth_lab::create(lo);
+  for (const auto& ns : lab.stale_removed()) say("removed a stale lab namespace left by a killed demo: " + ns);
   say(fmt::format("  {} [{} {} {}]  <-veth->  {} [{} {} {}]", lab.gen_ns(), lab.gen_if(), lab.gen_ip(),
                   lab::to_string(lab.gen_mac()), lab.dut_ns(), lab.dut_if(), lab.dut_ip(),
                   lab::to_string(lab.dut_mac())));
@@ -122,16 +126,18 @@ int demo(const demo_args& a) {
   if (a.json) {
     auto j = info_json(*e);
     j["lab"] = {{"gen_ns", lab.gen_ns()}, {"dut_ns", lab.dut_ns()}, {"gen_if", lab.gen_if()}, {"dut_if", lab.dut_if()}};
+    j["generator"] = generator_json(support, gen_kind);
     std::cout << j.dump() << std::endl;
   } else {
     say(info_line(*e));
+    say(generator_line(support, gen_kind));
     say(fmt::format("sending up to {} packets for up to {:.0f} s (Ctrl-C stops early and still cleans up)",
                     a.packets, a.duration));
   }
 
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  generator_thread gen(lab, a.packets, a.duration, gen_cpu);
+  generator_thread gen(lab, gen_kind, a.packets, a.duration, gen_cpu);
   engine_stats last = e->stats();
   std::uint64_t last_sent = 0;
   double last_t = 0;
@@ -145,17 +151,16 @@ int demo(const demo_args& a) {
     i.sent_after = gen.sent();
     i.t = elapsed();
     i.seconds = i.t - last_t;
-    // The generator counts a whole BPF_PROG_RUN call (2^20 frames) at once, so
-    // the sliver of an interval left when it finishes would show a sent rate
-    // of ~50 Mpps; the summary below has the totals.
+    // The live generator counts a whole BPF_PROG_RUN call (2^20 frames) at
+    // once, so the sliver of an interval left when it finishes would show a
+    // sent rate of ~50 Mpps; the summary below has the totals.
     if (i.seconds < 0.25) break;
     std::cout << (a.json ? interval_json(i).dump() : interval_line(i)) << std::endl;
     last = i.after;
     last_sent = i.sent_after;
     last_t = i.t;
   }
-  gen.stop();
-  gen.rethrow_error();
+  gen.finish();
   // Frames still in the veth ring land within microseconds; give them a moment
   // so the summary's counts add up.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -167,11 +172,11 @@ int demo(const demo_args& a) {
   if (a.json) {
     auto j = summary_json(*e, s, secs);
     j["sent"] = sent;
+    j["generator"] = {{"kind", lab::to_string(gen_kind)}, {"sent", sent}, {"refused", gen.refused()}};
     std::cout << j.dump() << std::endl;
   } else {
     std::cout << summary_text(*e, s, secs);
-    say(fmt::format("  generator     sent {}; the XDP program saw {} ({} lost on the veth before XDP: its ring was full)",
-                    sent, xdp_rx, sent >= xdp_rx ? sent - xdp_rx : 0));
+    say(generator_summary(gen_kind, sent, gen.refused(), xdp_rx, secs));
     say("removing the lab: workers, sockets, UMEM, XDP program, namespaces...");
   }
   e.reset();
@@ -199,6 +204,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
   cmd->add_flag("--steer-only", a->steer_only,
                 "Attach the plain steer program (every packet to the worker) instead of the firewall");
+  add_generator_option(*cmd, a->generator);
   add_engine_options(*cmd, a->engine);
   cmd->callback([a, &exit_code] { exit_code = demo(*a); });
 }

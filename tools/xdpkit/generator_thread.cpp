@@ -3,12 +3,13 @@
 #include <pthread.h>
 #include <sched.h>
 
-#include "xdpkit/lab/live_generator.hpp"
 #include "xdpkit/lab/netns.hpp"
 
 namespace xdpkit::cli {
 
-generator_thread::generator_thread(const lab::veth_lab& lab, std::uint64_t max_packets, double max_seconds, int cpu) {
+generator_thread::generator_thread(const lab::veth_lab& lab, lab::generator_kind kind, std::uint64_t max_packets,
+                                   double max_seconds, int cpu)
+    : kind_(kind) {
   thread_ = std::thread([this, &lab, max_packets, max_seconds, cpu] {
     try {
       if (cpu >= 0) {
@@ -18,8 +19,9 @@ generator_thread::generator_thread(const lab::veth_lab& lab, std::uint64_t max_p
         pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
       }
       lab::netns_scope in_gen(lab.gen_ns());
-      lab::live_generator gen(lab.gen_if(), lab.udp_frame());
-      gen.send_until(stop_, max_packets, max_seconds, &sent_);
+      auto gen = lab::make_generator(kind_, lab.gen_if(), lab.udp_frame());
+      gen->send_until(stop_, max_packets, max_seconds, &sent_);
+      refused_.store(gen->refused());
     } catch (...) {
       error_ = std::current_exception();
     }
@@ -32,8 +34,10 @@ generator_thread::~generator_thread() {
   if (thread_.joinable()) thread_.join();
 }
 
-void generator_thread::rethrow_error() {
-  if (done_.load() && error_) std::rethrow_exception(error_);
+void generator_thread::finish() {
+  stop();
+  if (thread_.joinable()) thread_.join();
+  if (error_) std::rethrow_exception(error_);
 }
 
 }  // namespace xdpkit::cli

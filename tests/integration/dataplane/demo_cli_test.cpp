@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <exception>
 #include <thread>
 #include <fstream>
 #include <string>
@@ -110,25 +111,36 @@ std::string nr_hugepages() {
   return v;
 }
 
+// The demo picks its generator as the fixture does (XDPKIT_LAB_GENERATOR,
+// inherited by the child), so each CTest run of the binary drives one backend.
 class DemoCli : public ::testing::Test {
  protected:
-  void SetUp() override { require_root(); }
+  void SetUp() override {
+    require_root();
+    if (IsSkipped()) return;
+    require_generator(generator_);
+  }
+  lab::generator_kind generator_ = lab::generator_kind::af_packet;
 };
 
 TEST_F(DemoCli, RunsPrintsRisingCountersAndRemovesItsLab) {
   const std::string pool_before = nr_hugepages();
   child demo({"demo", "--duration", "3", "--json"});
   std::vector<nlohmann::json> intervals;
-  std::optional<nlohmann::json> summary;
+  std::optional<nlohmann::json> start, summary;
   while (auto l = demo.line(std::chrono::seconds(60))) {
     if (l->empty() || (*l)[0] != '{') continue;
     auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "start") start = j;
     if (j["type"] == "interval") intervals.push_back(j);
     if (j["type"] == "summary") summary = j;
   }
   const pid_t pid = demo.pid();
   ASSERT_EQ(demo.wait_exit(), 0) << demo.output();
+  ASSERT_TRUE(start) << demo.output();
+  EXPECT_EQ((*start)["generator"]["kind"], lab::to_string(generator_)) << "the start line names the generator";
   ASSERT_GE(intervals.size(), 2u) << demo.output();
+  for (const auto& i : intervals) EXPECT_GT(i["sent_pps"].get<double>(), 0) << "each second says what was sent";
   EXPECT_GT(intervals.back()["rx_packets"].get<std::uint64_t>(), intervals.front()["rx_packets"].get<std::uint64_t>())
       << "counters must rise while traffic flows";
   // Rates are per interval: one cut to a sliver as the generator finishes
@@ -137,6 +149,8 @@ TEST_F(DemoCli, RunsPrintsRisingCountersAndRemovesItsLab) {
     EXPECT_GE(intervals[k]["t"].get<double>() - intervals[k - 1]["t"].get<double>(), 0.25)
         << "interval " << k << " is a sliver: " << intervals[k].dump();
   ASSERT_TRUE(summary) << demo.output();
+  EXPECT_EQ((*summary)["generator"]["kind"], lab::to_string(generator_));
+  EXPECT_EQ((*summary)["generator"]["sent"], (*summary)["sent"]);
   EXPECT_GT((*summary)["rx_packets"].get<std::uint64_t>(), 0u);
   EXPECT_EQ((*summary)["xdp"]["rx"], (*summary)["xdp"]["redirected"]) << summary->dump();
   EXPECT_TRUE(demo_namespaces_of(pid).empty());
@@ -198,13 +212,22 @@ TEST_F(RunCli, CountsWhatItReceivesAndSaysHowItAttached) {
   // The engine under test lives in another process: the fixture's generator
   // sends without waiting on its counters; the summary must count all of it.
   std::optional<nlohmann::json> summary;
-  std::thread sender([&] { send_unpaced(n, 200); });
+  // What the sender throws reaches this thread (and fails the test with its message).
+  std::exception_ptr send_error;
+  std::thread sender([&] {
+    try {
+      send_unpaced(n, 200);
+    } catch (...) {
+      send_error = std::current_exception();
+    }
+  });
   while (auto l = run.line(std::chrono::seconds(20))) {
     if (l->empty() || (*l)[0] != '{') continue;
     auto j = nlohmann::json::parse(*l);
     if (j["type"] == "summary") summary = j;
   }
   sender.join();
+  if (send_error) std::rethrow_exception(send_error);
   EXPECT_EQ(run.wait_exit(), 0) << run.output();
   ASSERT_TRUE(summary) << run.output();
   EXPECT_EQ((*summary)["xdp"]["rx"], n) << summary->dump();

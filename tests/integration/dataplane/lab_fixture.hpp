@@ -1,6 +1,11 @@
 // A veth lab per test, with the engine on the DUT side and helpers to send
 // from the generator side without loss (paced: each chunk waits until the XDP
 // program has seen it, so the veth ring never overflows).
+//
+// The generator backend comes from XDPKIT_LAB_GENERATOR (live, tc-clone,
+// af-packet; unset: the fastest this kernel allows). CTest runs every test in
+// this binary once per backend (tests/integration/dataplane/CMakeLists.txt);
+// a backend the kernel refuses makes its run skip, with the kernel's reason.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +14,7 @@
 #include <functional>
 #include <optional>
 
+#include "xdpkit/lab/generator.hpp"
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/userspace/engine.hpp"
 #include "xdpkit/userspace/firewall/rules.hpp"
@@ -18,6 +24,11 @@ namespace xdpkit::testing {
 // Skips (with the reason) when not root: this tier needs CAP_NET_ADMIN,
 // CAP_SYS_ADMIN and CAP_BPF. On CI (root) it always runs.
 void require_root();
+
+// Sets `kind` to the backend this run sends with; skips (with the kernel's
+// reason) when XDPKIT_LAB_GENERATOR names one the kernel refuses. Call in
+// SetUp, then return if IsSkipped().
+void require_generator(lab::generator_kind& kind);
 
 // Polls `done` every millisecond until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
@@ -48,6 +59,7 @@ class LabTest : public ::testing::Test {
   // another process, whose counters this process can't see). Rate: ~100 k/s.
   void send_unpaced(std::uint64_t count, std::uint32_t chunk);
 
+  lab::generator_kind generator_ = lab::generator_kind::af_packet;  // set in SetUp
   std::optional<lab::veth_lab> lab_;
   std::optional<engine> engine_;
 };

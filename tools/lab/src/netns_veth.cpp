@@ -15,6 +15,7 @@ std::atomic<unsigned> g_seq{0};
 
 netns_veth netns_veth::create(unsigned queues, const std::string& prefix) {
   const std::string pid = std::to_string(::getpid());
+  remove_stale_netns(prefix);  // what a killed test process left
   netns ns = netns::create(prefix + pid + "n" + std::to_string(g_seq++));
   std::string a = "xke" + pid + "a", b = "xke" + pid + "b";
   const std::string q = std::to_string(queues);

@@ -23,11 +23,13 @@ veth_lab veth_lab::create(const veth_lab_options& options) {
   const unsigned seq = sequence++;
   const std::string tag = std::to_string(getpid());
   const std::string n = std::to_string(seq);
+  std::vector<std::string> stale = remove_stale_netns(options.prefix);
 
   // Each namespace is owned as soon as it exists, so a later failure removes it.
   netns gen = netns::create(options.prefix + tag + "g" + n);
   netns dut = netns::create(options.prefix + tag + "d" + n);
   veth_lab lab(std::move(gen), std::move(dut));
+  lab.stale_removed_ = std::move(stale);
   lab.gen_if_ = "xkg" + n;
   lab.dut_if_ = "xkd" + n;
   // Locally administered unicast MACs (02:...) that encode the lab number.

@@ -15,6 +15,7 @@ namespace xdpkit::lab {
 
 class netns_veth {
  public:
+  // Removes first what a dead process left under `prefix` (remove_stale_netns).
   // Each end gets `queues` rx and tx queues (1 in use by default). Throws
   // std::runtime_error naming the failed `ip` command; removes what it made.
   static netns_veth create(unsigned queues = 4, const std::string& prefix = "xkte");

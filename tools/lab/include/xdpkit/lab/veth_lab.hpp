@@ -25,7 +25,8 @@ struct veth_lab_options {
 
 class veth_lab {
  public:
-  // Creates both namespaces and the pair, sets fixed MACs and 10.x addresses,
+  // First removes what a dead process's lab of the same prefix left
+  // (remove_stale_netns; see stale_removed()). Creates both namespaces and the pair, sets fixed MACs and 10.x addresses,
   // turns IPv6 off on both ends (no router solicitations or MLD reports: the
   // lab carries only the packets a test sends) and brings the links up.
   // Throws std::runtime_error naming the failed `ip` command; whatever was made
@@ -47,6 +48,8 @@ class veth_lab {
   // The lab's standard frame: 60-byte UDP from the generator end to
   // unowned_ip(), source port 9, destination port `dport`.
   std::vector<std::uint8_t> udp_frame(std::uint16_t dport = 9) const;
+  // Namespaces of dead labs with this prefix that create() removed first.
+  const std::vector<std::string>& stale_removed() const noexcept { return stale_removed_; }
 
  private:
   veth_lab(netns gen, netns dut) noexcept : gen_(std::move(gen)), dut_(std::move(dut)) {}
@@ -54,6 +57,7 @@ class veth_lab {
   netns dut_;
   std::string gen_if_, dut_if_, gen_ip_, dut_ip_, unowned_ip_;
   mac_address gen_mac_{}, dut_mac_{};
+  std::vector<std::string> stale_removed_;
 };
 
 std::string to_string(const mac_address& mac);

@@ -54,5 +54,34 @@ TEST(BuildUdp4Frame, RejectsBadInput) {
   EXPECT_THROW(build_udp4_frame(s), std::invalid_argument);
 }
 
+// A UDP checksum computed over the pseudo-header and the datagram, checksum
+// included, folds to 0 (one's complement): what a receiver verifies.
+TEST(BuildUdp6Frame, LaysOutHeadersWithAValidUdpChecksum) {
+  udp6_frame_spec s;
+  s.src_ip = "fd00:99:1::1";
+  s.dst_ip = "fd00:99:1::99";
+  s.dst_port = 53;
+  s.frame_len = 80;
+  auto f = build_udp6_frame(s);
+  ASSERT_EQ(f.size(), 80u);
+  EXPECT_EQ(f[12], 0x86);
+  EXPECT_EQ(f[13], 0xdd);
+  EXPECT_EQ(f[14] >> 4, 6);
+  EXPECT_EQ(f[14 + 4] << 8 | f[14 + 5], 80 - 54) << "payload length";
+  EXPECT_EQ(f[14 + 6], 17);
+  EXPECT_EQ(f[54 + 2] << 8 | f[54 + 3], 53);
+  std::uint32_t sum = 0;
+  for (std::size_t i = 14 + 8; i < 14 + 40; i += 2) sum += static_cast<std::uint32_t>(f[i] << 8 | f[i + 1]);
+  sum += 80 - 54;
+  sum += 17;
+  for (std::size_t i = 54; i < 80; i += 2) sum += static_cast<std::uint32_t>(f[i] << 8 | f[i + 1]);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  EXPECT_EQ(sum, 0xffffu);
+  EXPECT_THROW(build_udp6_frame({.src_ip = "10.0.0.1"}), std::invalid_argument);
+  udp6_frame_spec short_frame;
+  short_frame.frame_len = 61;
+  EXPECT_THROW(build_udp6_frame(short_frame), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace xdpkit::lab

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -49,14 +50,19 @@ struct bench_args {
   bool dpdk = true;
   bool json = false;
   std::string log_dir = "/tmp";
-  std::vector<int> firewall_rules{10, 1000, 10000};
+  std::vector<int> firewall_rules{0, 10, 1000, 10000};
+  std::vector<int> firewall6_rules{10, 10000};
+  std::vector<int> xdp_filter_rules{10000};
+  double rate = 400'000;  // offered load, packets a second; 0 = all the generator can
   std::string generator = "auto";
   lab::generator_kind generator_kind = lab::generator_kind::live;  // resolved from `generator` at start
 };
 
 struct sample {
-  double pps = 0;
-  std::optional<double> cpu_ns_per_packet;
+  double offered_pps = 0;  // what the generator sent
+  double pps = 0;          // what the veth's XDP counters saw the sink take
+  std::optional<double> cpu_ns_per_packet;  // the sink process's own CPU (user + system)
+  std::optional<double> xdp_ns_per_packet;  // the attached XDP program's run_time_ns / run_cnt
 };
 
 using drop_skeleton = skeleton<bench_drop, bench_drop__open, bench_drop__destroy>;
@@ -133,6 +139,46 @@ firewall::rule_set bench_rules(int n, const lab::veth_lab& lab) {
   return firewall::parse_rules(text, "bench");
 }
 
+// The same shape in IPv6: N /32s of fd01::/16, one /48 that holds the lab's
+// unowned IPv6 address; the trie walk replaces the IPv4 direct table.
+firewall::rule_set bench_rules6(int n, const lab::veth_lab& lab) {
+  std::string text;
+  for (int i = 0; i < n - 1; ++i) text += fmt::format("drop proto udp dst fd01:{:x}::/32 dport 9\n", i);
+  text += "drop proto udp dst " + lab.lab_prefix6() + " dport 9\ndefault pass\n";
+  return firewall::parse_rules(text, "bench");
+}
+
+// xdp-filter (Debian's xdp-tools), the firewall's anchor, with the nearest rule
+// set it can hold: N destination addresses (one is the lab's target) and UDP
+// destination port 9, deny-listed. It keeps its maps pinned in bpffs, which
+// `ip netns exec` hides by remounting /sys, so the sink mounts its own; its
+// program stays attached after its commands exit (detached after the sink).
+sink_spec xdp_filter_sink(int n, const lab::veth_lab& lab, const std::string& log_dir) {
+  const std::string list = log_dir + "/xdpkit-bench-xdp-filter-" + std::to_string(n) + ".addresses";
+  {
+    std::ofstream out(list);
+    for (int i = 0; i < n - 1; ++i) out << fmt::format("20.{}.{}.1\n", (i >> 8) & 255, i & 255);
+    out << lab.unowned_ip() << "\n";
+    if (!out) throw std::runtime_error("write " + list);
+  }
+  const std::string script = fmt::format(
+      "set -e; mount -t bpf bpf /sys/fs/bpf; xdp-filter load -m native -p allow -f ipv4,udp {0}; "
+      "xdp-filter port -m dst -p udp 9; while read a; do xdp-filter ip -m dst \"$a\"; done < {1}; "
+      "echo XDPKIT-SINK-READY; exec sleep 100000",
+      lab.dut_if(), list);
+  sink_spec s{fmt::format("xdp-filter-{}", n), {"sh", "-c", script}, "xdp_drops"};
+  s.ready_line = "XDPKIT-SINK-READY";
+  s.detach_after = true;
+  return s;
+}
+
+bool log_has_line(const std::string& path, const std::string& line) {
+  std::ifstream in(path);
+  for (std::string l; std::getline(in, l);)
+    if (l == line) return true;
+  return false;
+}
+
 sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args& a, int sink_cpu,
                const std::string& log) {
   std::optional<firewall::firewall_program> fw;
@@ -142,7 +188,8 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   std::optional<scoped_hugetlbfs> hugetlbfs;
   std::optional<scoped_pages> dpdk_pages;
   if (sink.command.empty() && sink.firewall_rules >= 0) {
-    const auto compiled = firewall::compile(bench_rules(sink.firewall_rules, lab));
+    const auto compiled =
+        firewall::compile(sink.ipv6 ? bench_rules6(sink.firewall_rules, lab) : bench_rules(sink.firewall_rules, lab));
     lab::netns_scope in_dut(lab.dut_ns());
     fw.emplace(firewall::firewall_program::attach(lab.dut_if(), xdp_mode_request::native));
     fw->apply(compiled);
@@ -161,24 +208,40 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
     }
     proc.emplace(lab.dut_ns(), sink_cpu, cmd, log);
   }
-  sleep_unless_stopped(1.5);  // the sink binds and fills its rings
+  if (proc && !sink.ready_line.empty()) {
+    for (int i = 0; i < 3000 && proc->running() && !log_has_line(log, sink.ready_line) && !stop_requested().load(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!log_has_line(log, sink.ready_line) && proc->running())
+      throw std::runtime_error("bench sink " + sink.name + " was not ready after 300 s; see " + log);
+  } else {
+    sleep_unless_stopped(1.5);  // the sink binds and fills its rings
+  }
   if (proc && !proc->running())
     throw std::runtime_error("bench sink " + sink.name + " exited at start; see " + log);
 
-  generator_thread gen(lab, a.generator_kind, ~0ull, a.warmup + a.seconds + 2, 0);
+  generator_thread gen(lab, a.generator_kind, ~0ull, a.warmup + a.seconds + 2, 0, a.rate,
+                       sink.ipv6 ? lab.udp6_frame() : std::vector<std::uint8_t>{});
   sleep_unless_stopped(a.warmup);
   auto count = [&] { return veth_xdp_counter(lab.dut_ns(), lab.dut_if(), sink.counter); };
-  const std::uint64_t c0 = count();
+  auto prog = [&] { return attached_xdp_program_stats(lab.dut_ns(), lab.dut_if()); };
+  const std::uint64_t c0 = count(), sent0 = gen.sent();
   const auto cpu0 = proc ? proc->cpu_seconds() : std::nullopt;
+  const auto prog0 = prog();
   const auto t0 = std::chrono::steady_clock::now();
   sleep_unless_stopped(a.seconds);
-  const std::uint64_t c1 = count();
+  const std::uint64_t c1 = count(), sent1 = gen.sent();
   const auto cpu1 = proc ? proc->cpu_seconds() : std::nullopt;
+  const auto prog1 = prog();
   const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   gen.finish();
   sample s;
   s.pps = static_cast<double>(c1 - c0) / dt;
+  s.offered_pps = static_cast<double>(sent1 - sent0) / dt;
   if (cpu0 && cpu1 && c1 > c0) s.cpu_ns_per_packet = (*cpu1 - *cpu0) * 1e9 / static_cast<double>(c1 - c0);
+  // The same program at both ends (a sink that re-attached mid-run is not measured).
+  if (prog0 && prog1 && prog0->id == prog1->id && prog1->run_cnt > prog0->run_cnt)
+    s.xdp_ns_per_packet = static_cast<double>(prog1->run_time_ns - prog0->run_time_ns) /
+                          static_cast<double>(prog1->run_cnt - prog0->run_cnt);
   return s;
 }
 
@@ -202,8 +265,17 @@ int bench(bench_args a) {
   const std::string dif = lab.dut_if();
   const std::vector<std::string> xdpkit_run{exe, "run", "--iface", dif, "--quiet", "--pages", "huge-or-normal"};
   for (int n : a.firewall_rules) sinks.push_back({fmt::format("firewall-{}", n), {}, "xdp_drops", n});
-  if (!a.ref_xsk.empty()) sinks.push_back({"ref-rxdrop", {a.ref_xsk, "-i", dif, "-m", "rxdrop", "-d", "1000"}, "xdp_redirect"});
-  sinks.push_back({"xdpkit-rxdrop", xdpkit_run, "xdp_redirect"});
+  for (int n : a.firewall6_rules) {
+    sinks.push_back({fmt::format("firewall6-{}", n), {}, "xdp_drops", n});
+    sinks.back().ipv6 = true;
+  }
+  const bool have_xdp_filter = xdpkit::lab::run_command({"sh", "-c", "command -v xdp-filter"}).status == 0;
+  if (have_xdp_filter)
+    for (int n : a.xdp_filter_rules) sinks.push_back(xdp_filter_sink(n, lab, a.log_dir));
+  // AF_XDP sinks in poll mode: with a generator slower than every sink, a
+  // busy sink spins at 100 % whatever it costs, so only a sink that sleeps when
+  // idle shows its own CPU per packet. testpmd's af_xdp PMD cannot sleep: its
+  // CPU per packet is the inverse of the offered load, and the table says so.
   const bool have_dpdk = a.dpdk && xdpkit::lab::run_command({"sh", "-c", "command -v dpdk-testpmd"}).status == 0;
   if (have_dpdk)
     sinks.push_back({"dpdk",
@@ -213,6 +285,9 @@ int bench(bench_args a) {
                      "xdp_redirect"});
   if (!a.ref_xsk.empty())
     sinks.push_back({"ref-rxdrop-poll", {a.ref_xsk, "-i", dif, "-m", "rxdrop", "-d", "1000", "-p"}, "xdp_redirect"});
+  if (!a.ref_xsk.empty() && a.rate == 0)  // busy mode only compares at full rate
+    sinks.push_back({"ref-rxdrop", {a.ref_xsk, "-i", dif, "-m", "rxdrop", "-d", "1000"}, "xdp_redirect"});
+  if (a.rate == 0) sinks.push_back({"xdpkit-rxdrop", xdpkit_run, "xdp_redirect"});
   auto poll_run = xdpkit_run;
   poll_run.insert(poll_run.end(), {"--wait", "poll"});
   sinks.push_back({"xdpkit-rxdrop-poll", poll_run, "xdp_redirect"});
@@ -229,9 +304,20 @@ int bench(bench_args a) {
     std::cout << fmt::format("bench: {} sinks x {} runs, {:.0f} s each after {:.0f} s warm-up; generator on CPU 0, "
                              "sink on CPU {}; lab {} <-> {}\n",
                              sinks.size(), a.runs, a.seconds, a.warmup, sink_cpu, lab.gen_ns(), lab.dut_ns());
-  if (!a.json) std::cout << "  " << generator_line(support, a.generator_kind) << "\n";
+  if (!a.json)
+    std::cout << "  " << generator_line(support, a.generator_kind)
+              << (a.rate > 0 ? fmt::format(", offering {:.0f} pps to every sink (--rate)", a.rate) : std::string()) << "\n";
+  // Each XDP program's own cost per packet comes from the kernel's run-time stats.
+  std::optional<bpf_run_time_stats> stats_on;
+  try {
+    stats_on.emplace();
+  } catch (const std::exception& e) {
+    std::cerr << "xdpkit bench: no XDP ns per packet: " << e.what() << "\n";
+  }
   if (a.ref_xsk.empty() && !a.json)
     std::cout << "  (no --ref-xsk: the plain libxdp reference is skipped; tools/bench.sh builds it)\n";
+  if (!have_xdp_filter && !a.xdp_filter_rules.empty() && !a.json)
+    std::cout << "  (xdp-filter not found: install Debian's xdp-tools)\n";
   if (!have_dpdk && a.dpdk && !a.json)
     std::cout << "  (dpdk-testpmd not found: install Debian's dpdk-dev, or run tools/install-deps.sh bench)\n";
 
@@ -242,9 +328,16 @@ int bench(bench_args a) {
       if (stop_requested().load()) break;
       const std::string log = a.log_dir + "/xdpkit-bench-" + sink.name + ".log";
       sample s;
+      // A sink whose program outlives it (xdp-filter's netlink attach) is detached
+      // however measure() ends.
+      auto detach = [&] {
+        if (sink.detach_after) lab::run_command({"ip", "-n", lab.dut_ns(), "link", "set", "dev", lab.dut_if(), "xdp", "off"});
+      };
       try {
         s = measure(lab, sink, a, sink_cpu, log);
+        detach();
       } catch (const std::exception& e) {
+        detach();
         // One sink failing (a missing feature, a peer's bug) must not cost the others' numbers.
         std::cerr << "  run " << run + 1 << " " << sink.name << ": " << e.what() << "\n";
         wait_interface_free(lab);
@@ -253,45 +346,88 @@ int bench(bench_args a) {
       wait_interface_free(lab);
       results[sink.name].push_back(s);
       if (!a.json)
-        std::cout << fmt::format("  run {} {:<20} {:7.3f} Mpps{}\n", run + 1, sink.name, s.pps / 1e6,
-                                 s.cpu_ns_per_packet ? fmt::format("  {:6.0f} ns CPU/packet", *s.cpu_ns_per_packet)
+        std::cout << fmt::format("  run {} {:<20} offered {:7.3f} Mpps, rx {:7.3f} Mpps{}{}\n", run + 1, sink.name,
+                                 s.offered_pps / 1e6, s.pps / 1e6,
+                                 s.cpu_ns_per_packet ? fmt::format(", {:.0f} ns CPU/packet", *s.cpu_ns_per_packet)
+                                                     : std::string(),
+                                 s.xdp_ns_per_packet ? fmt::format(", XDP {:.1f} ns/packet", *s.xdp_ns_per_packet)
                                                      : std::string());
     }
   }
 
-  auto med_pps = [&](const std::string& n) {
+  auto med = [&](const std::string& n, auto field) -> std::optional<double> {
     std::vector<double> v;
-    for (const auto& s : results[n]) v.push_back(s.pps);
-    return v.empty() ? 0.0 : median(v);
-  };
-  auto med_cpu = [&](const std::string& n) -> std::optional<double> {
-    std::vector<double> v;
-    for (const auto& s : results[n])
-      if (s.cpu_ns_per_packet) v.push_back(*s.cpu_ns_per_packet);
+    for (const auto& smp : results[n])
+      if (auto x = field(smp)) v.push_back(*x);
     if (v.empty()) return std::nullopt;
     return median(v);
   };
-  const double ceiling = med_pps("xdp-drop");
-  const double ref = results.count("ref-rxdrop") ? med_pps("ref-rxdrop") : 0;
+  auto rx = [](const sample& x) -> std::optional<double> { return x.pps; };
+  auto offered = [](const sample& x) -> std::optional<double> { return x.offered_pps; };
+  auto cpu = [](const sample& x) { return x.cpu_ns_per_packet; };
+  auto xdp = [](const sample& x) { return x.xdp_ns_per_packet; };
+  const auto ceiling_pps = med("xdp-drop", rx);
+  const auto drop_ns = med("xdp-drop", xdp);
+  const auto ref_cpu = med("ref-rxdrop-poll", cpu);
+  auto fmt_opt = [](std::optional<double> v, const char* f) { return v ? fmt::format(fmt::runtime(f), *v) : std::string("-"); };
+
   nlohmann::json out = nlohmann::json::array();
   if (!a.json)
-    std::cout << fmt::format("\n{:<20} {:>10} {:>14} {:>10} {:>10}\n", "sink", "Mpps", "ns CPU/packet",
-                             "x ceiling", "x ref");
+    std::cout << fmt::format("\nmedians of {} run(s); offered load {}; CPU: the sink process's own; XDP: the attached "
+                             "program's run_time_ns / run_cnt\n{:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>8}\n",
+                             a.runs, a.rate > 0 ? fmt::format("{:.0f} pps", a.rate) : std::string("all the generator can"),
+                             "sink", "offered", "rx Mpps", "CPU ns/p", "x ref", "XDP ns/p", "XDP-drop", "x drop");
   for (const auto& sink : sinks) {
     if (!results.count(sink.name)) continue;
-    const double p = med_pps(sink.name);
-    const auto c = med_cpu(sink.name);
-    nlohmann::json j{{"sink", sink.name}, {"mpps", p / 1e6}, {"runs", results[sink.name].size()}};
+    const auto p = med(sink.name, rx), o = med(sink.name, offered), c = med(sink.name, cpu), x = med(sink.name, xdp);
+    nlohmann::json j{{"sink", sink.name}, {"runs", results[sink.name].size()}, {"mpps", *p / 1e6},
+                     {"offered_mpps", *o / 1e6}};
+    std::optional<double> cpu_x_ref, xdp_over, xdp_x;
     if (c) j["cpu_ns_per_packet"] = *c;
-    if (ceiling > 0) j["ratio_to_xdp_drop"] = p / ceiling;
-    if (ref > 0) j["ratio_to_ref"] = p / ref;
+    if (c && ref_cpu && sink.name != "ref-rxdrop-poll") cpu_x_ref = *c / *ref_cpu, j["cpu_ratio_to_ref"] = *cpu_x_ref;
+    if (x) j["xdp_ns_per_packet"] = *x;
+    if (x && drop_ns) xdp_over = *x - *drop_ns, xdp_x = *x / *drop_ns;
+    if (xdp_over) j["xdp_ns_over_xdp_drop"] = *xdp_over, j["xdp_ratio_to_xdp_drop"] = *xdp_x;
+    if (ceiling_pps && *ceiling_pps > 0) j["ratio_to_xdp_drop"] = *p / *ceiling_pps;
     out.push_back(j);
     if (!a.json)
-      std::cout << fmt::format("{:<20} {:>10.3f} {:>14} {:>10.2f} {:>10}\n", sink.name, p / 1e6,
-                               c ? fmt::format("{:.0f}", *c) : "-", ceiling > 0 ? p / ceiling : 0.0,
-                               ref > 0 ? fmt::format("{:.2f}", p / ref) : "-");
+      std::cout << fmt::format("{:<20} {:>8.3f} {:>8.3f} {:>9} {:>8} {:>8} {:>9} {:>8}\n", sink.name, *o / 1e6, *p / 1e6,
+                               fmt_opt(c, "{:.0f}"), fmt_opt(cpu_x_ref, "{:.2f}"), fmt_opt(x, "{:.1f}"),
+                               fmt_opt(xdp_over, "{:+.1f}"), fmt_opt(xdp_x, "{:.2f}"));
   }
-  if (a.json) std::cout << nlohmann::json{{"type", "bench"}, {"generator", generator_json(support, a.generator_kind)}, {"seconds", a.seconds}, {"runs", a.runs}, {"sinks", out}}.dump() << std::endl;
+
+  // The targets of the bench (a measurement, never a pass/fail test).
+  nlohmann::json targets = nlohmann::json::array();
+  auto target = [&](const std::string& what, std::optional<double> value, double limit, const std::string& unit) {
+    nlohmann::json t{{"target", what}, {"limit", limit}};
+    if (value) t["value"] = *value, t["met"] = *value <= limit;
+    targets.push_back(t);
+    if (!a.json)
+      std::cout << fmt::format("target: {} <= {}{}: {}\n", what, limit, unit,
+                               value ? fmt::format("{:.2f}{} ({})", *value, unit, *value <= limit ? "met" : "missed")
+                                     : std::string("not measured in this run"));
+  };
+  if (!a.json) std::cout << "\n";
+  const auto xdpkit_cpu = med("xdpkit-rxdrop-poll", cpu);
+  target("xdpkit rxdrop sink CPU per packet x the reference's (poll mode)",
+         xdpkit_cpu && ref_cpu ? std::optional<double>(*xdpkit_cpu / *ref_cpu) : std::nullopt, 0.9, "x");
+  const auto fw_big = med("firewall-10000", xdp);
+  target("firewall at 10,000 IPv4 rules, XDP ns per packet over XDP_DROP",
+         fw_big && drop_ns ? std::optional<double>(*fw_big - *drop_ns) : std::nullopt, 10, " ns");
+
+  const auto fw6_big = med("firewall6-10000", xdp);
+  target("firewall IPv6 rule hit x IPv4 (10,000 rules, XDP ns per packet)",
+         fw6_big && fw_big ? std::optional<double>(*fw6_big / *fw_big) : std::nullopt, 1.5, "x");
+  const auto filter_big = med("xdp-filter-10000", xdp);
+  target("firewall at 10,000 IPv4 rules x xdp-filter at 10,000 addresses (XDP ns per packet)",
+         fw_big && filter_big ? std::optional<double>(*fw_big / *filter_big) : std::nullopt, 0.5, "x");
+
+  if (a.json)
+    std::cout << nlohmann::json{{"type", "bench"}, {"generator", generator_json(support, a.generator_kind)},
+                                {"rate_pps", a.rate}, {"seconds", a.seconds}, {"runs", a.runs},
+                                {"bpf_stats", stats_on.has_value()}, {"sinks", out}, {"targets", targets}}
+                     .dump()
+              << std::endl;
   return 0;
 }
 
@@ -301,12 +437,13 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<bench_args>();
   CLI::App* cmd = app.add_subcommand(
       "bench",
-      "Measure xdpkit rxdrop beside its anchors on one veth lab with one generator, in one run:\n"
-      "the XDP_DROP ceiling, the firewall with 10/1,000/10,000 prefix rules, the plain libxdp AF_XDP\n"
-      "reference (--ref-xsk), dpdk-testpmd's af_xdp\n"
-      "PMD (rxonly), and poll-mode variants for CPU time per packet. Prints medians and ratios.\n"
-      "A measurement, not a test: compare ratios from the same run. `tools/bench.sh` builds the\n"
-      "reference and runs this.");
+      "Measure xdpkit beside its anchors on one veth lab with one generator, in one run, at one\n"
+      "offered load (--rate): each XDP program's own cost per packet from the kernel's BPF run-time\n"
+      "statistics (the XDP_DROP ceiling, the firewall at 0/10/1,000/10,000 prefix rules, xdpkit's\n"
+      "steer program, libxdp's and DPDK's), and each AF_XDP sink's own CPU per packet in poll mode\n"
+      "(xdpkit rxdrop, the plain libxdp reference with --ref-xsk, dpdk-testpmd's af_xdp PMD).\n"
+      "Prints medians, ratios and the targets. A measurement, not a test: compare ratios from the\n"
+      "same run. `tools/bench.sh` builds the reference and runs this.");
   cmd->add_option("--seconds", a->seconds, "Measured seconds per sink and run")->check(CLI::Range(1.0, 120.0))->capture_default_str();
   cmd->add_option("--warmup", a->warmup, "Seconds of traffic before measuring")->check(CLI::Range(0.0, 30.0))->capture_default_str();
   cmd->add_option("--runs", a->runs, "Runs per sink (the median is reported)")->check(CLI::Range(1, 15))->capture_default_str();
@@ -316,6 +453,20 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                   "Firewall sinks to measure, by rule count (each a distinct /24 prefix rule; one drops the lab's "
                   "traffic; 0 = no rules, default drop: the firewall's floor)")
       ->check(CLI::Range(0, XDPKIT_FW_MAX_RULES))
+      ->capture_default_str();
+  cmd->add_option("--firewall6-rules", a->firewall6_rules,
+                  "IPv6 firewall sinks by rule count (N /32 prefix rules, one drops the lab's IPv6 traffic)")
+      ->check(CLI::Range(1, XDPKIT_FW_MAX_RULES))
+      ->capture_default_str();
+  cmd->add_option("--xdp-filter-rules", a->xdp_filter_rules,
+                  "xdp-filter sinks by address count (N destination addresses, one the lab's target, and UDP "
+                  "port 9; each address is one xdp-filter call, ~ms each)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--rate", a->rate,
+                  "Offered load in packets a second, the same for every sink, so that CPU per packet compares "
+                  "(0: all the generator can, and busy-mode sinks are added)")
+      ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
   cmd->add_option("--log-dir", a->log_dir, "Where each sink's output goes")->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object with every sink's median, CPU/packet and ratios");

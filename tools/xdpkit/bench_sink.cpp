@@ -11,7 +11,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <net/if.h>
+
 #include "xdpkit/lab/command.hpp"
+#include "xdpkit/lab/netns.hpp"
 #include "xdpkit/topology/proc_pid.hpp"
 #include "xdpkit/userspace/error.hpp"
 
@@ -79,6 +84,27 @@ std::uint64_t veth_xdp_counter(const std::string& netns, const std::string& ifna
       sum += value;
   }
   return sum;
+}
+
+bpf_run_time_stats::bpf_run_time_stats() : fd_(bpf_enable_stats(BPF_STATS_RUN_TIME)) {
+  if (!fd_) throw_os_error(errno, "turn on BPF run-time statistics (BPF_ENABLE_STATS)", "this kernel",
+                           "needs CAP_SYS_ADMIN and Linux 5.8+");
+}
+
+std::optional<xdp_program_stats> attached_xdp_program_stats(const std::string& netns, const std::string& ifname) {
+  lab::netns_scope in(netns);
+  const int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+  if (!ifindex) throw_os_error(errno, "find interface", ifname);
+  LIBBPF_OPTS(bpf_xdp_query_opts, q);
+  if (int err = bpf_xdp_query(ifindex, 0, &q)) throw_os_error(-err, "query the XDP program", ifname);
+  const std::uint32_t id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.prog_id;
+  if (!id) return std::nullopt;
+  unique_fd fd(bpf_prog_get_fd_by_id(id));
+  if (!fd) throw_os_error(errno, "open XDP program " + std::to_string(id), ifname);
+  bpf_prog_info info{};
+  __u32 len = sizeof info;
+  if (bpf_obj_get_info_by_fd(fd.get(), &info, &len)) throw_os_error(errno, "read XDP program info", ifname);
+  return xdp_program_stats{id, info.name, info.run_cnt, info.run_time_ns};
 }
 
 }  // namespace xdpkit::cli

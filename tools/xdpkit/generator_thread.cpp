@@ -8,9 +8,10 @@
 namespace xdpkit::cli {
 
 generator_thread::generator_thread(const lab::veth_lab& lab, lab::generator_kind kind, std::uint64_t max_packets,
-                                   double max_seconds, int cpu)
+                                   double max_seconds, int cpu, double rate_pps, std::vector<std::uint8_t> frame)
     : kind_(kind) {
-  thread_ = std::thread([this, &lab, max_packets, max_seconds, cpu] {
+  if (frame.empty()) frame = lab.udp_frame();
+  thread_ = std::thread([this, &lab, max_packets, max_seconds, cpu, rate_pps, frame = std::move(frame)] {
     try {
       if (cpu >= 0) {
         cpu_set_t set;
@@ -19,8 +20,8 @@ generator_thread::generator_thread(const lab::veth_lab& lab, lab::generator_kind
         pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
       }
       lab::netns_scope in_gen(lab.gen_ns());
-      auto gen = lab::make_generator(kind_, lab.gen_if(), lab.udp_frame());
-      gen->send_until(stop_, max_packets, max_seconds, &sent_);
+      auto gen = lab::make_generator(kind_, lab.gen_if(), frame);
+      gen->send_until(stop_, max_packets, max_seconds, &sent_, rate_pps);
       refused_.store(gen->refused());
     } catch (...) {
       error_ = std::current_exception();

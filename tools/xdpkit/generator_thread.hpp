@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <thread>
+#include <vector>
 
 #include "xdpkit/lab/generator.hpp"
 #include "xdpkit/lab/veth_lab.hpp"
@@ -16,8 +17,9 @@ namespace xdpkit::cli {
 
 class generator_thread {
  public:
+  // Sends `frame` (the lab's UDP frame when empty) at `rate_pps` (0: as fast as it goes).
   generator_thread(const lab::veth_lab& lab, lab::generator_kind kind, std::uint64_t max_packets, double max_seconds,
-                   int cpu);
+                   int cpu, double rate_pps = 0, std::vector<std::uint8_t> frame = {});
   generator_thread(const generator_thread&) = delete;
   generator_thread& operator=(const generator_thread&) = delete;
   ~generator_thread();  // stops and joins

@@ -93,6 +93,20 @@ TEST_F(Generator, SendUntilHoldsItsBounds) {
   EXPECT_EQ(gen->send_until(stop, ~0ull, 30), 0u) << "a set stop flag sends nothing";
 }
 
+// A rate bound is an upper bound by construction: never more than the rate
+// allows by each moment plus 1 ms ahead (a ceiling, not a timing assertion;
+// how close below it the backend gets depends on the machine).
+TEST_F(Generator, ARateIsNeverExceeded) {
+  start_engine(handler_kind::rxdrop);
+  lab::netns_scope in_gen(lab_->gen_ns());
+  auto gen = make();
+  std::atomic<bool> stop{false};
+  constexpr double rate = 50'000, seconds = 0.4;
+  const std::uint64_t sent = gen->send_until(stop, ~0ull, seconds, nullptr, rate);
+  EXPECT_GT(sent, 0u);
+  EXPECT_LE(sent, static_cast<std::uint64_t>((seconds + 0.001) * rate) + 1);
+}
+
 TEST(GeneratorProbe, SaysWhyABackendIsRefused) {
   require_root();
   if (::testing::Test::IsSkipped()) return;

@@ -30,6 +30,7 @@ veth_lab veth_lab::create(const veth_lab_options& options) {
   netns dut = netns::create(options.prefix + tag + "d" + n);
   veth_lab lab(std::move(gen), std::move(dut));
   lab.stale_removed_ = std::move(stale);
+  lab.seq_ = seq;
   lab.gen_if_ = "xkg" + n;
   lab.dut_if_ = "xkd" + n;
   // Locally administered unicast MACs (02:...) that encode the lab number.
@@ -70,6 +71,28 @@ std::vector<std::uint8_t> veth_lab::udp_frame(std::uint16_t dport) const {
   spec.dst_ip = unowned_ip_;  // no stack answers: the lab carries only what is sent
   spec.dst_port = dport;
   return build_udp4_frame(spec);
+}
+
+namespace {
+// fd00:99:<lab number in hex>:: — a /48 of the unique-local range per lab.
+std::string net6(unsigned seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "fd00:99:%x::", seq % 65536);
+  return buf;
+}
+}  // namespace
+
+std::string veth_lab::lab_prefix6() const { return net6(seq_) + "/48"; }
+std::string veth_lab::unowned_ip6() const { return net6(seq_) + "99"; }
+
+std::vector<std::uint8_t> veth_lab::udp6_frame(std::uint16_t dport) const {
+  udp6_frame_spec spec;
+  spec.src_mac = gen_mac_;
+  spec.dst_mac = dut_mac_;
+  spec.src_ip = net6(seq_) + "1";
+  spec.dst_ip = unowned_ip6();
+  spec.dst_port = dport;
+  return build_udp6_frame(spec);
 }
 
 }  // namespace xdpkit::lab

@@ -95,12 +95,24 @@ void frame_generator::send(std::uint64_t count) {
 }
 
 std::uint64_t frame_generator::send_until(const std::atomic<bool>& stop, std::uint64_t max_packets,
-                                          double max_seconds, std::atomic<std::uint64_t>* sent) {
+                                          double max_seconds, std::atomic<std::uint64_t>* sent, double rate_pps) {
   const auto t0 = std::chrono::steady_clock::now();
   std::uint64_t total = 0;
   while (!stop.load(std::memory_order_relaxed) && total < max_packets) {
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >= max_seconds) break;
-    total += send_some(std::min(max_packets - total, burst()));
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (elapsed >= max_seconds) break;
+    std::uint64_t want = std::min(max_packets - total, burst());
+    if (rate_pps > 0) {
+      // Due by now, plus 1 ms ahead; a slow call (live frames' setup) is caught
+      // up by the next one asking for more, not by a higher rate later.
+      const auto due = static_cast<std::uint64_t>((elapsed + 0.001) * rate_pps);
+      if (due <= total) {
+        std::this_thread::sleep_for(std::chrono::duration<double>(static_cast<double>(total + 1) / rate_pps - elapsed));
+        continue;
+      }
+      want = std::min(want, due - total);
+    }
+    total += send_some(want);
     if (sent) sent->store(total, std::memory_order_relaxed);
   }
   return total;

@@ -68,8 +68,11 @@ class frame_generator {
 
   // Sends until `stop` is set, `max_packets` are sent or `max_seconds` pass,
   // whichever first; returns frames sent. `sent` (if given) follows as it goes.
+  // `rate_pps` > 0 offers that load instead of all the backend can: each call
+  // sends what is due by then (about 1 ms of frames) and sleeps until more is
+  // due, so sinks measured one after another see the same offered load.
   std::uint64_t send_until(const std::atomic<bool>& stop, std::uint64_t max_packets, double max_seconds,
-                           std::atomic<std::uint64_t>* sent = nullptr);
+                           std::atomic<std::uint64_t>* sent = nullptr, double rate_pps = 0);
 
   // Frames the interface refused (skb backends; 0 for live, which cannot know).
   std::uint64_t refused() const noexcept { return refused_; }

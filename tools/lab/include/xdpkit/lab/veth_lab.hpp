@@ -48,6 +48,11 @@ class veth_lab {
   // The lab's standard frame: 60-byte UDP from the generator end to
   // unowned_ip(), source port 9, destination port `dport`.
   std::vector<std::uint8_t> udp_frame(std::uint16_t dport = 9) const;
+  // The same as IPv6/UDP to unowned_ip6() (fd00:99:<n>::99). IPv6 is off on
+  // the lab's veths, so no stack answers it either.
+  std::vector<std::uint8_t> udp6_frame(std::uint16_t dport = 9) const;
+  std::string unowned_ip6() const;
+  std::string lab_prefix6() const;  // fd00:99:<n>::/48, the subnet of unowned_ip6()
   // Namespaces of dead labs with this prefix that create() removed first.
   const std::vector<std::string>& stale_removed() const noexcept { return stale_removed_; }
 
@@ -58,6 +63,7 @@ class veth_lab {
   std::string gen_if_, dut_if_, gen_ip_, dut_ip_, unowned_ip_;
   mac_address gen_mac_{}, dut_mac_{};
   std::vector<std::string> stale_removed_;
+  unsigned seq_ = 0;
 };
 
 std::string to_string(const mac_address& mac);

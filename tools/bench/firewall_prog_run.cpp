@@ -3,7 +3,8 @@
 // XDP_DROP program in the same run. A measurement, not a test: the numbers
 // move with the machine; compare within one run.
 //
-//   sudo build/tools/bench/firewall-prog-run [--repeat N] [--rules 10,1000,10000]
+//   build/tools/bench/firewall-prog-run [--repeat N] [--rules 10,1000,10000]
+// (as root). IPv4 classes run against N IPv4 prefix rules, IPv6 ones against N IPv6 rules.
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ struct packet_class {
   std::string name;
   std::vector<std::uint8_t> frame;
   xdpkit_fw_reason reason;  // what the program must say, or the cell measured another path
+  bool ipv6 = false;        // measured against the IPv6 rule set
 };
 
 std::vector<std::uint8_t> udp(const char* dst, std::uint16_t dport) {
@@ -39,6 +41,16 @@ std::vector<std::uint8_t> udp(const char* dst, std::uint16_t dport) {
   s.dst_ip = dst;
   s.dst_port = dport;
   return lab::build_udp4_frame(s);
+}
+
+std::vector<std::uint8_t> udp6(const char* dst, std::uint16_t dport) {
+  lab::udp6_frame_spec s;
+  s.src_mac = {2, 0, 0, 0, 0, 1};
+  s.dst_mac = {2, 0, 0, 0, 0, 2};
+  s.src_ip = "2001:db8::1";
+  s.dst_ip = dst;
+  s.dst_port = dport;
+  return lab::build_udp6_frame(s);
 }
 
 std::vector<packet_class> classes() {
@@ -57,6 +69,9 @@ std::vector<packet_class> classes() {
   arp[12] = 0x08;
   arp[13] = 0x06;
   c.push_back({"non-IP (ARP)", arp, XDPKIT_FW_R_NOT_IP});
+  c.push_back({"ipv6-udp, rule hit (drop)", udp6("fd00:99::99", 9), XDPKIT_FW_R_RULE, true});
+  c.push_back({"ipv6-udp, prefix hit, rule miss -> default", udp6("fd00:99::99", 10), XDPKIT_FW_R_DEFAULT, true});
+  c.push_back({"ipv6-udp, no prefix -> default", udp6("2001:db8:ffff::7", 9), XDPKIT_FW_R_DEFAULT, true});
   return c;
 }
 
@@ -76,11 +91,14 @@ double ns_per_packet(int prog_fd, std::vector<std::uint8_t> frame, int repeat) {
   return o.duration;  // the kernel reports the average per repetition, in ns
 }
 
-firewall::rule_set rules(int n) {
+// N prefix rules of one family; one of them holds the classes' target.
+firewall::rule_set rules(int n, bool ipv6) {
   std::string text;
   for (int i = 0; i < n - 1; ++i)
-    text += fmt::format("drop proto udp dst {}.{}.{}.0/24 dport 9\n", 20 + (i >> 16), (i >> 8) & 255, i & 255);
-  text += "drop proto udp dst 10.99.0.0/24 dport 9\ndefault pass\n";
+    text += ipv6 ? fmt::format("drop proto udp dst fd01:{:x}::/32 dport 9\n", i)
+                 : fmt::format("drop proto udp dst {}.{}.{}.0/24 dport 9\n", 20 + (i >> 16), (i >> 8) & 255, i & 255);
+  text += ipv6 ? "drop proto udp dst fd00:99::/48 dport 9\n" : "drop proto udp dst 10.99.0.0/24 dport 9\n";
+  text += "default pass\n";
   return firewall::parse_rules(text, "bench");
 }
 
@@ -120,8 +138,8 @@ int main(int argc, char** argv) {
   std::vector<std::vector<double>> cells(cls.size());
   for (int n : sizes) {
     auto fw = firewall::firewall_program::load();
-    fw.apply(firewall::compile(rules(n)));
     for (std::size_t c = 0; c < cls.size(); ++c) {
+      if (c == 0 || cls[c].ipv6 != cls[c - 1].ipv6) fw.apply(firewall::compile(rules(n, cls[c].ipv6)));
       const auto before = fw.stats();
       cells[c].push_back(ns_per_packet(fw.program_fd(), cls[c].frame, repeat));
       const auto after = fw.stats();

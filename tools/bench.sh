@@ -3,10 +3,10 @@
 # `xdpkit bench --help`). Installs what it needs (dpdk-testpmd among it), builds,
 # builds the plain libxdp reference sink from ../shared/bench/ref-xsk.c when
 # that checkout is beside this one, and runs. Arguments go to `xdpkit bench`.
-#   sudo tools/bench.sh --runs 3 --seconds 5
+#   tools/bench.sh --runs 3 --seconds 5     (as root)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-if [ "$(id -u)" -ne 0 ]; then echo "the bench needs root: sudo $0 $*" >&2; exit 1; fi
+if [ "$(id -u)" -ne 0 ]; then echo "the bench needs root (netns, veth, XDP, huge pages): run it as root" >&2; exit 1; fi
 "$here/install-deps.sh" bench
 "$here/build.sh"
 ref_args=()

@@ -59,6 +59,7 @@ struct bench_args {
 };
 
 struct sample {
+  int run = 0;             // which run of the bench: ratios pair samples of the same run
   double offered_pps = 0;  // what the generator sent
   double pps = 0;          // what the veth's XDP counters saw the sink take
   std::optional<double> cpu_ns_per_packet;  // the sink process's own CPU (user + system)
@@ -237,7 +238,8 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   sample s;
   s.pps = static_cast<double>(c1 - c0) / dt;
   s.offered_pps = static_cast<double>(sent1 - sent0) / dt;
-  if (cpu0 && cpu1 && c1 > c0) s.cpu_ns_per_packet = (*cpu1 - *cpu0) * 1e9 / static_cast<double>(c1 - c0);
+  // Only an AF_XDP sink's process does the receiving; xdp-filter's is a `sleep`.
+  if (sink.counter == "xdp_redirect" && cpu0 && cpu1 && c1 > c0) s.cpu_ns_per_packet = (*cpu1 - *cpu0) * 1e9 / static_cast<double>(c1 - c0);
   // The same program at both ends (a sink that re-attached mid-run is not measured).
   if (prog0 && prog1 && prog0->id == prog1->id && prog1->run_cnt > prog0->run_cnt)
     s.xdp_ns_per_packet = static_cast<double>(prog1->run_time_ns - prog0->run_time_ns) /
@@ -344,6 +346,7 @@ int bench(bench_args a) {
         continue;
       }
       wait_interface_free(lab);
+      s.run = run;
       results[sink.name].push_back(s);
       if (!a.json)
         std::cout << fmt::format("  run {} {:<20} offered {:7.3f} Mpps, rx {:7.3f} Mpps{}{}\n", run + 1, sink.name,
@@ -367,14 +370,25 @@ int bench(bench_args a) {
   auto cpu = [](const sample& x) { return x.cpu_ns_per_packet; };
   auto xdp = [](const sample& x) { return x.xdp_ns_per_packet; };
   const auto ceiling_pps = med("xdp-drop", rx);
-  const auto drop_ns = med("xdp-drop", xdp);
-  const auto ref_cpu = med("ref-rxdrop-poll", cpu);
+  // The median over runs of x op y within one run: the runs interleave the
+  // sinks, so the two samples of a pair saw the same machine, which a ratio of
+  // two medians (each from whichever run was quiet) does not.
+  auto paired = [&](const std::string& x, const std::string& y, auto field, auto op) -> std::optional<double> {
+    std::vector<double> v;
+    for (const auto& sx : results[x])
+      for (const auto& sy : results[y])
+        if (sx.run == sy.run && field(sx) && field(sy) && *field(sy) > 0) v.push_back(op(*field(sx), *field(sy)));
+    if (v.empty()) return std::nullopt;
+    return median(v);
+  };
+  auto ratio = [](double p, double q) { return p / q; };
+  auto over = [](double p, double q) { return p - q; };
   auto fmt_opt = [](std::optional<double> v, const char* f) { return v ? fmt::format(fmt::runtime(f), *v) : std::string("-"); };
 
   nlohmann::json out = nlohmann::json::array();
   if (!a.json)
-    std::cout << fmt::format("\nmedians of {} run(s); offered load {}; CPU: the sink process's own; XDP: the attached "
-                             "program's run_time_ns / run_cnt\n{:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>8}\n",
+    std::cout << fmt::format("\nmedians of {} run(s) (ratios: the median of each run's own ratio); offered load {}; CPU: "
+                             "the sink process's own; XDP: the attached program's run_time_ns / run_cnt\n{:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>8}\n",
                              a.runs, a.rate > 0 ? fmt::format("{:.0f} pps", a.rate) : std::string("all the generator can"),
                              "sink", "offered", "rx Mpps", "CPU ns/p", "x ref", "XDP ns/p", "XDP-drop", "x drop");
   for (const auto& sink : sinks) {
@@ -384,9 +398,10 @@ int bench(bench_args a) {
                      {"offered_mpps", *o / 1e6}};
     std::optional<double> cpu_x_ref, xdp_over, xdp_x;
     if (c) j["cpu_ns_per_packet"] = *c;
-    if (c && ref_cpu && sink.name != "ref-rxdrop-poll") cpu_x_ref = *c / *ref_cpu, j["cpu_ratio_to_ref"] = *cpu_x_ref;
+    if (c && sink.name != "ref-rxdrop-poll") cpu_x_ref = paired(sink.name, "ref-rxdrop-poll", cpu, ratio);
+    if (cpu_x_ref) j["cpu_ratio_to_ref"] = *cpu_x_ref;
     if (x) j["xdp_ns_per_packet"] = *x;
-    if (x && drop_ns) xdp_over = *x - *drop_ns, xdp_x = *x / *drop_ns;
+    if (x) xdp_over = paired(sink.name, "xdp-drop", xdp, over), xdp_x = paired(sink.name, "xdp-drop", xdp, ratio);
     if (xdp_over) j["xdp_ns_over_xdp_drop"] = *xdp_over, j["xdp_ratio_to_xdp_drop"] = *xdp_x;
     if (ceiling_pps && *ceiling_pps > 0) j["ratio_to_xdp_drop"] = *p / *ceiling_pps;
     out.push_back(j);
@@ -408,19 +423,14 @@ int bench(bench_args a) {
                                      : std::string("not measured in this run"));
   };
   if (!a.json) std::cout << "\n";
-  const auto xdpkit_cpu = med("xdpkit-rxdrop-poll", cpu);
   target("xdpkit rxdrop sink CPU per packet x the reference's (poll mode)",
-         xdpkit_cpu && ref_cpu ? std::optional<double>(*xdpkit_cpu / *ref_cpu) : std::nullopt, 0.9, "x");
-  const auto fw_big = med("firewall-10000", xdp);
+         paired("xdpkit-rxdrop-poll", "ref-rxdrop-poll", cpu, ratio), 0.9, "x");
   target("firewall at 10,000 IPv4 rules, XDP ns per packet over XDP_DROP",
-         fw_big && drop_ns ? std::optional<double>(*fw_big - *drop_ns) : std::nullopt, 10, " ns");
-
-  const auto fw6_big = med("firewall6-10000", xdp);
+         paired("firewall-10000", "xdp-drop", xdp, over), 10, " ns");
   target("firewall IPv6 rule hit x IPv4 (10,000 rules, XDP ns per packet)",
-         fw6_big && fw_big ? std::optional<double>(*fw6_big / *fw_big) : std::nullopt, 1.5, "x");
-  const auto filter_big = med("xdp-filter-10000", xdp);
+         paired("firewall6-10000", "firewall-10000", xdp, ratio), 1.5, "x");
   target("firewall at 10,000 IPv4 rules x xdp-filter at 10,000 addresses (XDP ns per packet)",
-         fw_big && filter_big ? std::optional<double>(*fw_big / *filter_big) : std::nullopt, 0.5, "x");
+         paired("firewall-10000", "xdp-filter-10000", xdp, ratio), 0.5, "x");
 
   if (a.json)
     std::cout << nlohmann::json{{"type", "bench"}, {"generator", generator_json(support, a.generator_kind)},

@@ -20,12 +20,8 @@ int main(int argc, char** argv) {
   xdpkit::cli::add_demo_command(app, exit_code);
   xdpkit::cli::add_bench_command(app, exit_code);
   xdpkit::cli::add_rules_command(app, exit_code);
-#ifdef XDPKIT_HAVE_TOPOLOGY_CMD
   xdpkit::cli::add_topology_commands(app, exit_code);
-#endif
-#ifdef XDPKIT_HAVE_ETHTOOL_CMD
   xdpkit::cli::add_ethtool_commands(app, exit_code);
-#endif
   xdpkit::cli::install_stop_signals();
   try {
     app.parse(argc, argv);

@@ -21,7 +21,9 @@ TEST_F(AfXdpRx, ReceivesExactlyTheNPacketsSent) {
   constexpr std::uint64_t n = 20000;
   start_engine(handler_kind::rxdrop);
   ASSERT_EQ(send_paced(n), n) << "the XDP program must see every paced packet";
-  ASSERT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets >= n; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets >= n; }, std::chrono::seconds(5)))
+      << "worker rx " << engine_->stats().total().rx_packets << " of " << n << ", redirected "
+      << engine_->stats().program.redirected << ", kernel drops " << engine_->stats().kernel_drops();
   engine_->stop();
   const engine_stats s = engine_->stats();
   EXPECT_EQ(s.program.rx_packets, n);

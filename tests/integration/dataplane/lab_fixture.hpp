@@ -50,9 +50,11 @@ class LabTest : public ::testing::Test {
   // The lab's standard frame: UDP gen -> the lab's unowned address, port 9 to 9.
   std::vector<std::uint8_t> lab_frame(std::uint16_t dport = 9) const;
   // Sends `count` copies of `frame` gen -> dut, paced like send_paced.
-  std::uint64_t send_paced_frame(const std::vector<std::uint8_t>& frame, std::uint64_t count, std::uint32_t chunk = 200);
-  // Sends `count` frames gen -> dut in paced chunks from the calling thread
-  // (pinned to `cpu` while sending, if >= 0); returns what the XDP program saw.
+  std::uint64_t send_paced_frame(const std::vector<std::uint8_t>& frame, std::uint64_t count, std::uint32_t chunk = 200,
+                                 int cpu = -1);
+  // Sends `count` frames gen -> dut in paced chunks from the calling thread,
+  // pinned while sending to `cpu`, or (-1) to CPU 0, away from the worker's
+  // CPU 1; returns what the XDP program saw.
   std::uint64_t send_paced(std::uint64_t count, std::uint32_t chunk = 200, int cpu = -1);
   std::uint64_t program_rx() const;
   // Sends `count` frames in chunks with a pause between them (for an engine in

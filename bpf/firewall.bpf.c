@@ -8,7 +8,7 @@
  *
  * Match (the documented precedence): the packet's destination address picks
  * the rule group of the longest destination prefix that contains it (IPv4:
- * a direct table, see abi.h; IPv6: an LPM trie); the group's rules are tried in file order; then the group
+ * a direct table, see firewall_abi.h; IPv6: an LPM trie); the group's rules are tried in file order; then the group
  * of the next shorter containing prefix, up to XDPKIT_FW_MAX_NESTING groups.
  * A rule without a destination sits in the /0 group. The first rule whose
  * other conditions (family, protocol, source prefix, ports, VLAN) all hold
@@ -30,7 +30,7 @@
 #endif
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
-#include <xdpkit/bpf/abi.h>
+#include <xdpkit/bpf/firewall_abi.h>
 
 /* Set by the loader before load. record_last makes the program write each
  * packet's outcome to `last` for the differential tests; production loads
@@ -114,17 +114,11 @@ struct {
 	__type(value, __u64);
 } rule_hits SEC(".maps");
 
-struct fw_last {
-	__u32 action;  /* XDP action returned */
-	__u32 reason;
-	__u32 rule_id; /* 0xffffffff: no rule */
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct fw_last);
+	__type(value, struct xdpkit_fw_last);
 } last SEC(".maps");
 
 struct {
@@ -446,7 +440,7 @@ struct walk_ctx {
 	}                                                                               \
                                                                                         \
 	/* The group of the longest IPv4 prefix holding dst (host order), or           \
-	 * XDPKIT_FW_NO_GROUP: the direct table of abi.h, three array reads at most. */\
+	 * XDPKIT_FW_NO_GROUP: the direct table of firewall_abi.h, three array reads at most. */\
 	static __always_inline __u32 v4_group_##S(__u32 dst)                           \
 	{                                                                               \
 		__u32 v = V4_ENTRY(v4_top_##S, dst >> 16);                              \
@@ -573,7 +567,7 @@ int xdpkit_firewall(struct xdp_md *ctx)
 			(*hits)++;
 	}
 	if (record_last) {
-		struct fw_last *l = bpf_map_lookup_elem(&last, &zero);
+		struct xdpkit_fw_last *l = bpf_map_lookup_elem(&last, &zero);
 		if (l) {
 			l->action = xdp;
 			l->reason = reason;

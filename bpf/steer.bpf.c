@@ -7,7 +7,7 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include <xdpkit/bpf/abi.h>
+#include <xdpkit/bpf/steer_abi.h>
 
 /* Set by the loader between open and load (the skeleton's .rodata). */
 const volatile __u32 no_socket_action = XDP_PASS;

@@ -147,11 +147,11 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
     nlohmann::json r = nlohmann::json::object();
     for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[reasons[i]] = s.firewall->reason[i];
     fw = {{"rx", s.firewall->rx},
-          {"aborted", s.firewall->verdict[0]},
-          {"drop", s.firewall->verdict[1]},
-          {"pass", s.firewall->verdict[2]},
-          {"tx", s.firewall->verdict[3]},
-          {"redirect", s.firewall->verdict[4]},
+          {"aborted", s.firewall->verdict[XDPKIT_FW_V_ABORTED]},
+          {"drop", s.firewall->verdict[XDPKIT_FW_V_DROP]},
+          {"pass", s.firewall->verdict[XDPKIT_FW_V_PASS]},
+          {"tx", s.firewall->verdict[XDPKIT_FW_V_TX]},
+          {"redirect", s.firewall->verdict[XDPKIT_FW_V_REDIRECT]},
           {"reasons", r}};
   }
   return {{"type", "summary"},
@@ -187,7 +187,7 @@ std::string summary_text(const engine& e, const engine_stats& s, double seconds)
     const auto& f = *s.firewall;
     out += fmt::format("  firewall      rx {}: pass {}  drop {}  tx {}  redirect {}  (by reason: rule {}, default {}, "
                        "not IP {}, malformed {}, redirect failed {})\n",
-                       f.rx, f.verdict[2], f.verdict[1], f.verdict[3], f.verdict[4], f.reason[XDPKIT_FW_R_RULE],
+                       f.rx, f.verdict[XDPKIT_FW_V_PASS], f.verdict[XDPKIT_FW_V_DROP], f.verdict[XDPKIT_FW_V_TX], f.verdict[XDPKIT_FW_V_REDIRECT], f.reason[XDPKIT_FW_R_RULE],
                        f.reason[XDPKIT_FW_R_DEFAULT], f.reason[XDPKIT_FW_R_NOT_IP],
                        f.reason[XDPKIT_FW_R_SHORT_ETH] + f.reason[XDPKIT_FW_R_BAD_VLAN] + f.reason[XDPKIT_FW_R_BAD_IPV4] +
                            f.reason[XDPKIT_FW_R_BAD_IPV6] + f.reason[XDPKIT_FW_R_BAD_IPV6_EXT] +

@@ -229,9 +229,9 @@ engine_stats engine::stats() const {
     out.firewall = f;
     out.program = {};
     out.program.rx_packets = f.rx;
-    out.program.redirected = f.verdict[4];  // XDP_REDIRECT
-    out.program.passed = f.verdict[2];      // XDP_PASS
-    out.program.dropped = f.verdict[1] + f.verdict[0];  // XDP_DROP + XDP_ABORTED
+    out.program.redirected = f.verdict[XDPKIT_FW_V_REDIRECT];
+    out.program.passed = f.verdict[XDPKIT_FW_V_PASS];
+    out.program.dropped = f.verdict[XDPKIT_FW_V_DROP] + f.verdict[XDPKIT_FW_V_ABORTED];
   } else {
     out.program = s_->steer->counters();
   }

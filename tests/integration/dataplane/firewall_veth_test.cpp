@@ -34,10 +34,10 @@ TEST_F(FirewallOnVeth, VerdictCountersEqualWhatWasSent) {
   ASSERT_TRUE(s.firewall);
   const auto& f = *s.firewall;
   EXPECT_EQ(f.rx, 1800u);
-  EXPECT_EQ(f.verdict[4], 1000u) << "redirected to the AF_XDP worker";
-  EXPECT_EQ(f.verdict[1], 500u) << "dropped by the port-53 rule";
-  EXPECT_EQ(f.verdict[2], 300u) << "TCP passed by default";
-  EXPECT_EQ(f.verdict[0] + f.verdict[3], 0u);
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_REDIRECT], 1000u) << "redirected to the AF_XDP worker";
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_DROP], 500u) << "dropped by the port-53 rule";
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_PASS], 300u) << "TCP passed by default";
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_ABORTED] + f.verdict[XDPKIT_FW_V_TX], 0u);
   EXPECT_EQ(f.reason[XDPKIT_FW_R_RULE], 1500u);
   EXPECT_EQ(f.reason[XDPKIT_FW_R_DEFAULT], 300u);
   EXPECT_EQ(s.total().rx_packets, 1000u) << "the worker sees exactly what redirect-xsk sent it";
@@ -71,7 +71,7 @@ TEST_F(FirewallPorts, RedirectDevGoesThroughTheSlotsPort) {
   start(c);
   ASSERT_EQ(send_paced(400), 400u);
   const auto f = *engine_->stats().firewall;
-  EXPECT_EQ(f.verdict[4], 400u) << "XDP_REDIRECT through the devmap";
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_REDIRECT], 400u) << "XDP_REDIRECT through the devmap";
   EXPECT_EQ(f.reason[XDPKIT_FW_R_RULE], 400u);
   EXPECT_EQ(f.reason[XDPKIT_FW_R_REDIRECT_FAILED], 0u);
 }

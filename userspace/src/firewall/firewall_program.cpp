@@ -175,7 +175,7 @@ xdpkit_fw_stats firewall_program::stats() const {
   xdpkit_fw_stats sum{};
   for (const auto& c : read_percpu<xdpkit_fw_stats>(bpf_map__fd(s_->skel->maps.fw_stats), 0, "firewall fw_stats")) {
     sum.rx += c.rx;
-    for (int i = 0; i < 5; ++i) sum.verdict[i] += c.verdict[i];
+    for (int i = 0; i < XDPKIT_FW_NR_VERDICTS; ++i) sum.verdict[i] += c.verdict[i];
     for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) sum.reason[i] += c.reason[i];
   }
   return sum;
@@ -190,12 +190,9 @@ std::vector<std::uint64_t> firewall_program::rule_hits(std::size_t rules) const 
 }
 
 last_outcome firewall_program::last() const {
-  struct raw {
-    std::uint32_t action, reason, rule_id;  // struct fw_last in firewall.bpf.c
-  };
-  const auto per = read_percpu<raw>(bpf_map__fd(s_->skel->maps.last), 0, "firewall last");
+  const auto per = read_percpu<xdpkit_fw_last>(bpf_map__fd(s_->skel->maps.last), 0, "firewall last");
   const int cpu = sched_getcpu();
-  const raw& r = per[static_cast<std::size_t>(cpu < 0 ? 0 : cpu)];
+  const xdpkit_fw_last& r = per[static_cast<std::size_t>(cpu < 0 ? 0 : cpu)];
   return {r.action, r.reason, r.rule_id};
 }
 

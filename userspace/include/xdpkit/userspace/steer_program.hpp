@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "xdpkit/bpf/abi.h"
+#include "xdpkit/bpf/steer_abi.h"
 #include "xdpkit/userspace/xdp_attachment.hpp"
 
 namespace xdpkit {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "xdpkit/bpf/abi.h"
+#include "xdpkit/bpf/firewall_abi.h"
 #include "xdpkit/userspace/firewall/rules.hpp"
 #include "xdpkit/userspace/xdp_attachment.hpp"
 

@@ -1,5 +1,5 @@
 // ipv4_table: the firewall's IPv4 destination lookup, built in userspace as the
-// direct table the program reads (DIR-16-8-8, layout in bpf/.../abi.h): every
+// direct table the program reads (DIR-16-8-8, layout in bpf/include/xdpkit/bpf/firewall_abi.h): every
 // prefix expanded into the entries it covers, longer prefixes painted over
 // shorter ones, so a lookup is three array reads at most whatever the rule
 // count. lookup() reads it exactly as bpf/firewall.bpf.c does, for tests.
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "xdpkit/bpf/abi.h"
+#include "xdpkit/bpf/firewall_abi.h"
 
 namespace xdpkit::firewall {
 

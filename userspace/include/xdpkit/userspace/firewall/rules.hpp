@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "xdpkit/bpf/abi.h"
+#include "xdpkit/bpf/firewall_abi.h"
 #include "xdpkit/userspace/firewall/ipv4_table.hpp"
 
 namespace xdpkit::firewall {

@@ -1,31 +1,16 @@
-/* abi.h — every struct and enum that crosses the BPF/userspace line, in one place.
+/* firewall_abi.h — what crosses the BPF/userspace line for bpf/firewall.bpf.c, and nothing else.
  *
- * Included by the BPF programs (clang -target bpf) and by C++ (which checks the
- * sizes and offsets with static_assert in userspace/src/abi_checks.cpp). Only
- * fixed-width types: the two compilers must agree on every byte.
+ * Included by the BPF program (clang -target bpf) and by C++, which checks the
+ * size and offsets of every struct here, and so does the BPF compiler: the
+ * asserts at the end run in both. Only fixed-width types: the two compilers
+ * must agree on every byte.
  */
-#ifndef XDPKIT_BPF_ABI_H
-#define XDPKIT_BPF_ABI_H
+#ifndef XDPKIT_BPF_FIREWALL_ABI_H
+#define XDPKIT_BPF_FIREWALL_ABI_H
 
 #include <linux/types.h>
 
-/* Largest queue index a steering map can hold. Real NICs here have <= 64 queues;
- * 256 leaves room without making the map expensive. */
-#define XDPKIT_MAX_QUEUES 256
-
-/* Per-CPU counters of the steer program: one slot, one lookup per packet
- * (a lookup per outcome cost ~5 % of the kernel's per-packet budget on veth).
- * Every packet is counted in rx_packets and in exactly one outcome, so
- * rx_packets == redirected + passed + dropped holds for every run. */
-struct xdpkit_steer_stats {
-	__u64 rx_packets;
-	__u64 rx_bytes;
-	__u64 redirected; /* handed to the AF_XDP socket bound on its queue */
-	__u64 passed;     /* no socket on the queue, policy PASS: to the stack */
-	__u64 dropped;    /* no socket on the queue, policy DROP */
-};
-
-/* ---- firewall (bpf/firewall.bpf.c) ------------------------------------- */
+#include "xdpkit/bpf/limits.h"
 
 /* Bounds the program and the loader agree on. */
 #define XDPKIT_FW_MAX_RULES 16384      /* per rule set */
@@ -60,13 +45,32 @@ enum xdpkit_fw_reason {
 	XDPKIT_FW_NR_REASONS = 10,
 };
 
+/* The index of each XDP action in xdpkit_fw_stats.verdict: the action's own
+ * value (enum xdp_action), named so that no reader counts by position. */
+enum xdpkit_fw_verdict {
+	XDPKIT_FW_V_ABORTED = 0,  /* XDP_ABORTED */
+	XDPKIT_FW_V_DROP = 1,     /* XDP_DROP */
+	XDPKIT_FW_V_PASS = 2,     /* XDP_PASS */
+	XDPKIT_FW_V_TX = 3,       /* XDP_TX */
+	XDPKIT_FW_V_REDIRECT = 4, /* XDP_REDIRECT */
+	XDPKIT_FW_NR_VERDICTS = 5,
+};
+
 /* Per-CPU firewall counters (one slot). Every packet the program sees is
- * counted once in rx, once in verdict[] (the XDP action it got: XDP_ABORTED..
- * XDP_REDIRECT index) and once in reason[]. */
+ * counted once in rx, once in verdict[] (enum xdpkit_fw_verdict) and once in
+ * reason[]. */
 struct xdpkit_fw_stats {
 	__u64 rx;
-	__u64 verdict[5]; /* indexed by XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT */
+	__u64 verdict[XDPKIT_FW_NR_VERDICTS];
 	__u64 reason[XDPKIT_FW_NR_REASONS];
+};
+
+/* The last packet's outcome on each CPU (a per-CPU array of one), for tests
+ * that check one packet's path. */
+struct xdpkit_fw_last {
+	__u32 action;  /* the XDP action returned */
+	__u32 reason;  /* enum xdpkit_fw_reason */
+	__u32 rule_id; /* index in the rule file; 0xffffffff: no rule */
 };
 
 /* One rule. Fields are in network byte order where they come from the
@@ -121,4 +125,51 @@ struct xdpkit_fw_config {
 	__u32 not_ip_action[2];   /* per set: ARP, LLDP, ... */
 };
 
-#endif /* XDPKIT_BPF_ABI_H */
+
+/* Checked by both compilers (clang -target bpf and the C++ one) against the
+ * same numbers, so the two sides can't disagree on a byte unnoticed. */
+#ifndef XDPKIT_ABI_ASSERT
+#ifdef __cplusplus
+#define XDPKIT_ABI_ASSERT(e) static_assert(e, #e)
+#else
+#define XDPKIT_ABI_ASSERT(e) _Static_assert(e, #e)
+#endif
+#define XDPKIT_ABI_OFFSET(t, f) __builtin_offsetof(struct t, f)
+#endif
+
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_stats) == 128);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, rx) == 0);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, verdict) == 8);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, reason) == 48);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_last) == 12);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_last, action) == 0);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_last, reason) == 4);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_last, rule_id) == 8);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_rule) == 40);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, family) == 0);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, proto) == 1);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, src_len) == 2);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, action) == 3);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, src) == 4);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, sport_lo) == 20);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, sport_hi) == 22);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, dport_lo) == 24);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, dport_hi) == 26);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, vlan) == 28);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, match_vlan) == 30);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, has_ports) == 31);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, redirect_ifindex_slot) == 32);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_rule, id) == 36);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_group) == 8 + 4 * XDPKIT_FW_GROUP_RULES);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_group, count) == 0);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_group, parent) == 4);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_group, rule) == 8);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_lpm6) == 20);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_lpm6, prefixlen) == 0);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_lpm6, addr) == 4);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_config) == 20);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, active) == 0);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, default_action) == 4);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, not_ip_action) == 12);
+
+#endif /* XDPKIT_BPF_FIREWALL_ABI_H */

@@ -5,15 +5,14 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 #include "engine_options.hpp"
 #include "signals.hpp"
 #include "stats_report.hpp"
-#include "xdpkit/topology/cpus.hpp"
-#include "xdpkit/topology/nic.hpp"
-#include "xdpkit/topology/numa.hpp"
-#include "xdpkit/topology/planner.hpp"
+#include "xdpkit/topology/host.hpp"
+#include "xdpkit/topology/json.hpp"
 
 namespace xdpkit::cli {
 
@@ -26,47 +25,39 @@ struct run_args {
   double duration = 0;
   bool json = false;
   bool quiet = false;
+  std::string root = "/";
   engine_options engine;
 };
 
-// The NIC's NUMA node, or -1 when sysfs doesn't say (virtual devices, one-node
-// hosts) or can't be read from this namespace.
-int nic_node(const topology::host_root& root, const std::string& iface) {
-  try {
-    return topology::read_nic(root, iface).numa_node();
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
 int run(const run_args& a) {
-  const topology::host_root root("/");
-  const int node = nic_node(root, a.iface);
+  // The host as `xdpkit topology` reads it, and its one planner: the plan a
+  // run makes is the plan `topology` prints.
+  const topology::host_snapshot host = topology::read_host(topology::host_root(a.root));
+  const topology::nic_info* nic = host.find_nic(a.iface);
+  // -1 when sysfs doesn't say (virtual devices, one-node hosts) or can't be read from this namespace.
+  const int node = nic ? nic->numa_node() : -1;
   std::vector<int> cpus = a.cpus;
-  std::vector<std::string> plan_notes;
+  std::optional<topology::cpu_plan> plan;
   if (cpus.empty()) {
-    // Node-local CPUs, one per core, isolated first, not CPU 0 when avoidable.
-    const auto cpu_topo = topology::read_cpus(root);
-    const auto numa = topology::read_numa(root, cpu_topo);
-    topology::plan_request req;
-    req.nic_node = node;
-    req.workers = static_cast<unsigned>(a.queues.size());
-    const auto plan = topology::plan_cpus(cpu_topo, numa, cpu_topo.isolated, req);
-    for (unsigned c : plan.workers) cpus.push_back(static_cast<int>(c));
-    plan_notes = plan.explanation;
-    if (!plan.complete)
+    plan = topology::plan_for_interface(host, a.iface, static_cast<unsigned>(a.queues.size()));
+    for (unsigned c : plan->workers) cpus.push_back(static_cast<int>(c));
+    // Before the start, so that a start that fails still shows where the workers were to go.
+    if (!a.json)
+      for (const auto& n : plan->explanation) std::cout << "  cpu plan: " << n << "\n" << std::flush;
+    if (!plan->complete)
       throw std::invalid_argument("not enough CPUs for " + std::to_string(a.queues.size()) +
                                   " workers; give them with --cpu");
   }
   engine_config config = to_engine_config(a.engine, a.iface, a.queues, cpus);
   config.umem.numa_node = node;
   engine e = engine::start(config);
-  if (!a.json)
-    for (const auto& n : plan_notes) std::cout << "  cpu plan: " << n << "\n";
-  if (a.json)
-    std::cout << info_json(e).dump() << std::endl;
-  else
+  if (a.json) {
+    auto j = info_json(e);
+    if (plan) j["cpu_plan"] = topology::plan_json(*plan);
+    std::cout << j.dump() << std::endl;
+  } else {
     std::cout << info_line(e) << std::endl;
+  }
 
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -117,6 +108,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--duration,-d", a->duration, "Seconds to run; 0 runs until Ctrl-C")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
   cmd->add_flag("--quiet", a->quiet, "No per-second lines, only the start line and the summary");
+  cmd->add_option("--root", a->root,
+                  "Read /sys and /proc for the CPU plan and the NIC's node under this directory (as `xdpkit "
+                  "topology --root` does); the data plane itself always runs on this host")
+      ->capture_default_str();
   add_engine_options(*cmd, a->engine);
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 }

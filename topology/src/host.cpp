@@ -1,5 +1,7 @@
 #include "xdpkit/topology/host.hpp"
 
+#include <algorithm>
+
 namespace xdpkit::topology {
 
 const nic_info* host_snapshot::find_nic(std::string_view name) const noexcept {
@@ -26,6 +28,24 @@ host_snapshot read_host(const host_root& root) {
   for (const auto& name : list_interfaces(root))
     h.nics.push_back(read_nic(root, name, h.interrupts ? &*h.interrupts : nullptr));
   return h;
+}
+
+namespace {
+cpu_plan plan(const host_snapshot& h, int nic_node, unsigned workers) {
+  plan_request req;
+  req.nic_node = nic_node;
+  req.workers = workers;
+  return plan_cpus(h.cpus, h.numa, h.isolated_cpus(), req);
+}
+}  // namespace
+
+cpu_plan plan_for_nic(const host_snapshot& h, const nic_info& nic, unsigned workers) {
+  return plan(h, nic.numa_node(), workers ? workers : std::max(1u, nic.rx_queues));
+}
+
+cpu_plan plan_for_interface(const host_snapshot& h, std::string_view iface, unsigned workers) {
+  if (const nic_info* nic = h.find_nic(iface)) return plan_for_nic(h, *nic, workers);
+  return plan(h, -1, std::max(1u, workers));
 }
 
 }  // namespace xdpkit::topology

@@ -6,13 +6,6 @@ using nlohmann::json;
 
 json to_json(const cpu_set& s) { return s.to_list(); }
 
-cpu_plan plan_for_nic(const host_snapshot& h, const nic_info& nic, unsigned workers) {
-  plan_request req;
-  req.nic_node = nic.numa_node();
-  req.workers = workers ? workers : std::max(1u, nic.rx_queues);
-  return plan_cpus(h.cpus, h.numa, h.isolated_cpus(), req);
-}
-
 json plan_json(const cpu_plan& p) {
   json j;
   j["workers"] = p.workers;

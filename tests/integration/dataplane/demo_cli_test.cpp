@@ -13,7 +13,10 @@
 #include <chrono>
 #include <exception>
 #include <thread>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -251,6 +254,39 @@ TEST_F(DemoCli, InlineRulesReplaceTheDemosOwn) {
   EXPECT_EQ(fw["drop"], fw["rx"]) << "every lab packet is UDP: all dropped by the inline rule";
   EXPECT_EQ(fw["reasons"]["rule"], fw["rx"]);
   EXPECT_EQ((*summary)["rx_packets"], 0u) << "nothing reaches the worker";
+}
+
+// `run` and `topology` plan with the one planner: on a host whose isolcpus=
+// has no `domain` flag (so sysfs "isolated" is empty), run once planned from
+// sysfs alone and put its workers elsewhere than `topology` said.
+TEST(RunPlan, IsThePlanTopologyPrints) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("xdpkit-plan-" + std::to_string(getpid()));
+  fs::remove_all(root);
+  fs::copy(fs::path(XDPKIT_FIXTURES_DIR) / "two-socket-ht/root", root,
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  {
+    std::ofstream(root / "proc/cmdline") << "ro quiet isolcpus=managed_irq,5-7,13-15 nohz_full=5-7,13-15\n";
+    std::ofstream(root / "sys/devices/system/cpu/isolated") << "\n";
+  }
+  child topo({"topology", "--root", root.string(), "--workers", "3", "--json"});
+  ASSERT_EQ(topo.wait_exit(), 0) << topo.output();
+  std::vector<unsigned> planned;
+  const auto topology = nlohmann::json::parse(topo.output());
+  for (const auto& n : topology["nics"])
+    if (n["name"] == "eth2") planned = n["plan"]["workers"].get<std::vector<unsigned>>();
+  ASSERT_EQ(planned.size(), 3u) << topo.output();
+  // The interface exists only in the tree, so the run stops at the start, after its plan.
+  child run({"run", "--iface", "eth2", "--queue", "0", "--queue", "1", "--queue", "2", "--root", root.string()});
+  EXPECT_EQ(run.wait_exit(), 1) << run.output();
+  std::vector<unsigned> ran;
+  std::istringstream out(run.output());
+  for (std::string line; std::getline(out, line);) {
+    unsigned w, cpu;
+    if (std::sscanf(line.c_str(), "  cpu plan: worker %u on CPU %u", &w, &cpu) == 2) ran.push_back(cpu);
+  }
+  EXPECT_EQ(ran, planned) << run.output();
+  fs::remove_all(root);
 }
 
 TEST_F(DemoCli, HelpTeaches) {

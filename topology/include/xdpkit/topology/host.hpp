@@ -13,6 +13,7 @@
 #include "xdpkit/topology/interrupts.hpp"
 #include "xdpkit/topology/nic.hpp"
 #include "xdpkit/topology/numa.hpp"
+#include "xdpkit/topology/planner.hpp"
 
 namespace xdpkit::topology {
 
@@ -36,5 +37,13 @@ struct host_snapshot {
 // --root), parse_error for malformed text in any file it reads; optional files
 // (cmdline, buddyinfo, interrupts) that are absent are left empty.
 host_snapshot read_host(const host_root& root);
+
+// The one CPU plan of xdpkit, for `topology` and `run` alike: a worker per rx
+// queue (`workers` when non-zero) on the NIC's node, isolated CPUs (isolcpus=
+// with any flags, and sysfs "isolated") first. Never throws.
+cpu_plan plan_for_nic(const host_snapshot& host, const nic_info& nic, unsigned workers = 0);
+// The same for an interface by name: one the snapshot does not list (sysfs read
+// from another network namespace) is planned without a NIC node.
+cpu_plan plan_for_interface(const host_snapshot& host, std::string_view iface, unsigned workers);
 
 }  // namespace xdpkit::topology

@@ -14,10 +14,6 @@ namespace xdpkit::topology {
 inline constexpr const char* topology_schema = "xdpkit.topology/1";
 inline constexpr const char* validation_schema = "xdpkit.validate/1";
 
-// The plan for one NIC as topology_json() makes it: a worker per rx queue
-// (`workers` when non-zero), on the NIC's node. Never throws.
-cpu_plan plan_for_nic(const host_snapshot& host, const nic_info& nic, unsigned workers = 0);
-
 // Does not throw (beyond std::bad_alloc).
 nlohmann::json to_json(const cpu_set& s);  // the list format string
 nlohmann::json topology_json(const host_snapshot& host, unsigned workers = 0);

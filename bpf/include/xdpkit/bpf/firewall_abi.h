@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 
+#include "xdpkit/bpf/abi_check.h"
 #include "xdpkit/bpf/limits.h"
 
 /* Bounds the program and the loader agree on. */
@@ -125,18 +126,7 @@ struct xdpkit_fw_config {
 	__u32 not_ip_action[2];   /* per set: ARP, LLDP, ... */
 };
 
-
-/* Checked by both compilers (clang -target bpf and the C++ one) against the
- * same numbers, so the two sides can't disagree on a byte unnoticed. */
-#ifndef XDPKIT_ABI_ASSERT
-#ifdef __cplusplus
-#define XDPKIT_ABI_ASSERT(e) static_assert(e, #e)
-#else
-#define XDPKIT_ABI_ASSERT(e) _Static_assert(e, #e)
-#endif
-#define XDPKIT_ABI_OFFSET(t, f) __builtin_offsetof(struct t, f)
-#endif
-
+/* Size and offsets, checked by both compilers (abi_check.h). */
 XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_stats) == 128);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, rx) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, verdict) == 8);

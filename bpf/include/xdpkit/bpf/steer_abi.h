@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 
+#include "xdpkit/bpf/abi_check.h"
 #include "xdpkit/bpf/limits.h"
 
 /* Per-CPU counters of the steer program: one slot, one lookup per packet
@@ -24,18 +25,7 @@ struct xdpkit_steer_stats {
 	__u64 dropped;    /* no socket on the queue, policy DROP */
 };
 
-
-/* Checked by both compilers (clang -target bpf and the C++ one) against the
- * same numbers, so the two sides can't disagree on a byte unnoticed. */
-#ifndef XDPKIT_ABI_ASSERT
-#ifdef __cplusplus
-#define XDPKIT_ABI_ASSERT(e) static_assert(e, #e)
-#else
-#define XDPKIT_ABI_ASSERT(e) _Static_assert(e, #e)
-#endif
-#define XDPKIT_ABI_OFFSET(t, f) __builtin_offsetof(struct t, f)
-#endif
-
+/* Size and offsets, checked by both compilers (abi_check.h). */
 XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_steer_stats) == 40);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_steer_stats, rx_packets) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_steer_stats, rx_bytes) == 8);

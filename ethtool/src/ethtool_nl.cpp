@@ -33,8 +33,7 @@ int ethnl(const device& dev, std::uint8_t cmd, std::uint16_t header_attr, const 
   if (reply) {
     // A GET is answered by one message that starts with the header nest.
     if (replies.empty() || !nlattr_find(replies.front(), header_attr))
-      throw error(std::string("ethtool netlink ") + (cmd == ETHTOOL_MSG_CHANNELS_GET ? "CHANNELS_GET" : "RINGS_GET"),
-                  dev.name(), EPROTO, "the kernel's answer has no header attribute");
+      throw os_error(EPROTO, std::string("ethtool netlink ") + (cmd == ETHTOOL_MSG_CHANNELS_GET ? "CHANNELS_GET" : "RINGS_GET"), dev.name(), "the kernel's answer has no header attribute");
     *reply = std::move(replies.front());
   }
   return 0;
@@ -45,7 +44,7 @@ refusal refuse(const device& dev, const std::string& op, int rc, const std::stri
   if (rc == -ENOENT) return refusal{op, dev.name(), EOPNOTSUPP, kNoFamily};
   if (rc == -EOPNOTSUPP) return refusal{op, dev.name(), EOPNOTSUPP, unsupported};
   if (rc == -EINVAL && !range.empty()) return refusal{op, dev.name(), EINVAL, range};
-  throw error(op, dev.name(), -rc, advice(-rc));
+  throw os_error(-rc, op, dev.name(), advice(-rc));
 }
 
 std::uint32_t u32_or_0(const attrs& a, std::uint16_t type) { return nlattr_u32(a, type).value_or(0); }

@@ -8,7 +8,7 @@
 
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 #include "xdpkit/ethtool/rings.hpp"
 
 namespace xdpkit::ethtool::detail {
@@ -17,7 +17,7 @@ namespace xdpkit::ethtool::detail {
 // transport answers ENOENT) or the driver has no such operation; a set is
 // also refused with EINVAL for a value out of range (its hint names `want`'s
 // maxima). Anything else (EPERM, ENODEV, a reply without the header) throws
-// ethtool::error.
+// os_error.
 result<channels> netlink_get_channels(const device& dev);
 result<applied> netlink_set_channels(const device& dev, const channels& want, const std::string& range_hint);
 result<rings> netlink_get_rings(const device& dev);

@@ -9,7 +9,7 @@
 #include <type_traits>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool::detail {
 
@@ -39,7 +39,7 @@ inline std::string advice(int err) {
 inline refusal refuse_or_throw(const device& d, const char* op, int rc, std::string hint) {
   const int err = -rc;
   if (err == EOPNOTSUPP) return refusal{op, d.name(), err, std::move(hint)};
-  throw error(op, d.name(), err, advice(err));
+  throw os_error(err, op, d.name(), advice(err));
 }
 
 // A "set" may also be refused with EINVAL (value out of the driver's range).
@@ -48,7 +48,7 @@ inline refusal refuse_set_or_throw(const device& d, const char* op, int rc,
   const int err = -rc;
   if (err == EOPNOTSUPP) return refusal{op, d.name(), err, std::move(unsupported_hint)};
   if (err == EINVAL) return refusal{op, d.name(), err, std::move(range_hint)};
-  throw error(op, d.name(), err, advice(err));
+  throw os_error(err, op, d.name(), advice(err));
 }
 
 }  // namespace xdpkit::ethtool::detail

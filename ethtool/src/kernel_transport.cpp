@@ -13,25 +13,12 @@
 #include <cstring>
 #include <map>
 
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 #include "xdpkit/ethtool/transport.hpp"
 
 namespace xdpkit::ethtool {
 namespace {
-
-class fd_owner {
- public:
-  explicit fd_owner(int fd) noexcept : fd_(fd) {}
-  fd_owner(const fd_owner&) = delete;
-  fd_owner& operator=(const fd_owner&) = delete;
-  ~fd_owner() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
 
 struct nl_sock_free {
   void operator()(nl_sock* s) const noexcept { nl_socket_free(s); }
@@ -48,7 +35,7 @@ int open_ioctl_socket() {
   // AF_INET exists on every kernel that has network devices at all.
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-  if (fd < 0) throw error("socket(AF_INET, SOCK_DGRAM)", "-", errno, "is networking enabled in this namespace?");
+  if (fd < 0) throw os_error(errno, "socket(AF_INET, SOCK_DGRAM)", "", "is networking enabled in this namespace?");
   return fd;
 }
 
@@ -81,9 +68,9 @@ int on_error(sockaddr_nl*, nlmsgerr* e, void* arg) {
 class kernel_transport final : public transport {
  public:
   kernel_transport() : ioctl_fd_(open_ioctl_socket()), nl_(nl_socket_alloc()) {
-    if (!nl_) throw error("nl_socket_alloc", "-", ENOMEM);
+    if (!nl_) throw os_error(ENOMEM, "nl_socket_alloc", "");
     if (int rc = genl_connect(nl_.get()); rc < 0)
-      throw error("genl_connect", "-", EPROTO, nl_geterror(rc));
+      throw os_error(EPROTO, "genl_connect", "", nl_geterror(rc));
   }
 
   int ethtool_ioctl(const std::string& ifname, std::span<std::byte> buf) override {
@@ -150,7 +137,7 @@ class kernel_transport final : public transport {
     return id;
   }
 
-  fd_owner ioctl_fd_;
+  unique_fd ioctl_fd_;
   std::unique_ptr<nl_sock, nl_sock_free> nl_;
   std::map<std::string, int> families_;
 };

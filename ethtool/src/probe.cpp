@@ -33,7 +33,7 @@ template <class Get, class Fill>
 json guarded(Get get, Fill fill) {
   try {
     return section(get(), fill);
-  } catch (const error& e) {
+  } catch (const os_error& e) {
     return unsupported(e.what());
   }
 }
@@ -141,12 +141,12 @@ json probe(const device& dev, const probe_options& options) {
   });
   try {
     j["hash_fields"] = probe_hash_fields(dev);
-  } catch (const error& e) {
+  } catch (const os_error& e) {
     j["hash_fields"] = unsupported(e.what());
   }
   try {
     j["ntuple"] = probe_ntuple(dev, options.max_rules);
-  } catch (const error& e) {
+  } catch (const os_error& e) {
     j["ntuple"] = unsupported(e.what());
   }
   j["features"] = guarded([&] { return get_features(dev); }, [](json& s, const std::vector<feature>& fs) {

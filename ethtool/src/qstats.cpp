@@ -23,7 +23,7 @@ constexpr std::uint16_t kAttrTxBytes = 11;
 
 result<std::vector<queue_counters>> get_queue_counters(const device& dev) {
   const int ifindex = dev.io().ifindex(dev.name());
-  if (ifindex < 0) throw error("SIOCGIFINDEX", dev.name(), -ifindex, "is the interface in this network namespace?");
+  if (ifindex < 0) throw os_error(-ifindex, "SIOCGIFINDEX", dev.name(), "is the interface in this network namespace?");
 
   genl_request req;
   req.family = "netdev";
@@ -39,7 +39,7 @@ result<std::vector<queue_counters>> get_queue_counters(const device& dev) {
   if (rc == -EOPNOTSUPP)
     return refusal{"netdev QSTATS_GET", dev.name(), EOPNOTSUPP,
                    "the kernel's netdev family has no per-queue statistics (needs Linux 6.10 or later)"};
-  if (rc < 0) throw error("netdev QSTATS_GET", dev.name(), -rc);
+  if (rc < 0) throw os_error(-rc, "netdev QSTATS_GET", dev.name());
   std::vector<queue_counters> out;
   for (const auto& r : replies) {
     const auto type = detail::nlattr_uint(r, kAttrQueueType);

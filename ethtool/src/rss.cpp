@@ -93,7 +93,7 @@ result<rss_config> get_rss(const device& dev) {
   if (int rc = call_buf(dev, req); rc < 0) return detail::refuse_or_throw(dev, "ETHTOOL_GRSSH", rc, "");
   const auto got = header_of<ethtool_rxfh>(req);
   if (got.indir_size != sizes.indir_size || got.key_size != sizes.key_size)
-    throw error("ETHTOOL_GRSSH", dev.name(), EPROTO, "the driver changed its table size between two reads");
+    throw os_error(EPROTO, "ETHTOOL_GRSSH", dev.name(), "the driver changed its table size between two reads");
   if (sizes.indir_size == 0)
     return refusal{"ETHTOOL_GRSSH", dev.name(), EOPNOTSUPP, "the driver has no RSS indirection table"};
   rss_config out;
@@ -195,12 +195,12 @@ void verify_rss_table(const device& dev, std::span<const std::uint32_t> want) {
       want.empty() ? spread_equal(static_cast<std::uint32_t>(now.table.size()), now.rx_rings)
                    : std::vector<std::uint32_t>(want.begin(), want.end());
   if (now.table.size() != expect.size())
-    throw error("RSS read-back", dev.name(), EIO,
+    throw os_error(EIO, "RSS read-back", dev.name(),
                 "table has " + std::to_string(now.table.size()) + " entries, expected " +
                     std::to_string(expect.size()));
   for (std::size_t i = 0; i < expect.size(); ++i)
     if (now.table[i] != expect[i])
-      throw error("RSS read-back", dev.name(), EIO,
+      throw os_error(EIO, "RSS read-back", dev.name(),
                   "entry " + std::to_string(i) + " is queue " + std::to_string(now.table[i]) +
                       ", expected " + std::to_string(expect[i]) + "; the driver did not apply the table");
 }

@@ -35,7 +35,7 @@ result<std::vector<std::string>> get_string_set(const device& dev, std::uint32_t
     return refuse_or_throw(dev, "ETHTOOL_GSTRINGS", rc, "");
   std::memcpy(&gs, buf.data(), sizeof gs);
   if (gs.len > count)
-    throw error("ETHTOOL_GSTRINGS", dev.name(), EPROTO, "the driver returned more strings than it announced");
+    throw os_error(EPROTO, "ETHTOOL_GSTRINGS", dev.name(), "the driver returned more strings than it announced");
   std::vector<std::string> names;
   names.reserve(gs.len);
   for (std::uint32_t i = 0; i < gs.len; ++i) {

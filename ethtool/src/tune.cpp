@@ -202,7 +202,7 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
           try {
             detail::write_step(ctx, kind, e.at("old"));
             done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
-          } catch (const error& refused) {
+          } catch (const os_error& refused) {
             if (refused.code().value() != EINVAL) throw;
             deferred_rss = e;
           }
@@ -217,7 +217,7 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
         std::string how = "restored: ";
         try {
           detail::write_step(ctx, kind, e.at("old"));
-        } catch (const error& refused) {
+        } catch (const os_error& refused) {
           if (refused.code().value() != EINVAL || !detail::release_rss_for_channels(ctx, e.at("old"))) throw;
           detail::write_step(ctx, kind, e.at("old"));
           how = "restored (the RSS table named queues above the restored count: reset to the default spread first): ";

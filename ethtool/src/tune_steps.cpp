@@ -42,7 +42,7 @@ json feature_value(const device& dev, const std::string& name) {
   const auto features = get_features(dev);
   for (const auto& f : features.value())
     if (f.name == name) return {{"name", name}, {"on", f.requested}, {"changeable", f.changeable}};
-  throw error("ETHTOOL_GFEATURES", dev.name(), EOPNOTSUPP, "this kernel has no feature '" + name + "'");
+  throw os_error(EOPNOTSUPP, "ETHTOOL_GFEATURES", dev.name(), "this kernel has no feature '" + name + "'");
 }
 
 // virtio-net keeps new hash fields in the driver, unsent, while receive hashing
@@ -56,7 +56,7 @@ json feature_value(const device& dev, const std::string& name) {
 void push_hash_fields(const device& dev) {
   try {
     if (feature_value(dev, "rx-hashing")["on"]) return;
-  } catch (const error&) {
+  } catch (const os_error&) {
     return;  // no such feature: nothing to work around
   }
   rewrite_rss_table(dev);
@@ -82,13 +82,13 @@ std::vector<step> plan_irqs(const tune_context& ctx, const std::string& spec) {
   cpu_set cpus;
   if (spec == "local") {
     if (!q.nic.pci)
-      throw error("irq affinity", ctx.dev.name(), ENODEV,
+      throw os_error(ENODEV, "irq affinity", ctx.dev.name(),
                   "the interface has no PCI device, so no local CPUs; give a CPU list instead of 'local'");
     cpus = q.nic.pci->local_cpus;
   } else {
     cpus = cpu_set::parse_list(spec, "--irq-affinity");
   }
-  if (cpus.empty()) throw error("irq affinity", ctx.dev.name(), EINVAL, "the CPU set is empty");
+  if (cpus.empty()) throw os_error(EINVAL, "irq affinity", ctx.dev.name(), "the CPU set is empty");
   const auto ids = cpus.ids();
   std::vector<step> out;
   for (const auto& i : q.irqs) {
@@ -109,7 +109,7 @@ std::vector<step> plan_rps(const tune_context& ctx, const cpu_set& cpus) {
   std::vector<step> out;
   for (const auto& r : q.rx) {
     if (!r.rps_cpus)
-      throw error("rps", ctx.dev.name(), EOPNOTSUPP, "this kernel has no RPS (rps_cpus missing)");
+      throw os_error(EOPNOTSUPP, "rps", ctx.dev.name(), "this kernel has no RPS (rps_cpus missing)");
     const unsigned i = r.index;
     out.push_back(step{"rps", fmt::format("rps rx-{}", i), json{{"queue", i}, {"cpus", r.rps_cpus->to_list()}},
                        json{{"queue", i}, {"cpus", cpus.to_list()}}, [i](const tune_context& c) {
@@ -123,11 +123,11 @@ std::vector<step> plan_rps(const tune_context& ctx, const cpu_set& cpus) {
 std::vector<step> plan_xps(const tune_context& ctx, const cpu_set& cpus) {
   const queue_report q = read_queues(ctx.root, ctx.dev.name());
   const auto ids = cpus.ids();
-  if (ids.empty()) throw error("xps", ctx.dev.name(), EINVAL, "the CPU set is empty");
+  if (ids.empty()) throw os_error(EINVAL, "xps", ctx.dev.name(), "the CPU set is empty");
   std::vector<step> out;
   for (const auto& t : q.tx) {
     if (!t.xps_cpus)
-      throw error("xps", ctx.dev.name(), EOPNOTSUPP, "this kernel has no XPS (xps_cpus missing)");
+      throw os_error(EOPNOTSUPP, "xps", ctx.dev.name(), "this kernel has no XPS (xps_cpus missing)");
     const unsigned i = t.index;
     const cpu_set target{ids[i % ids.size()]};
     out.push_back(step{"xps", fmt::format("xps tx-{}", i), json{{"queue", i}, {"cpus", t.xps_cpus->to_list()}},
@@ -142,7 +142,7 @@ std::vector<step> plan_xps(const tune_context& ctx, const cpu_set& cpus) {
 std::vector<step> plan_busy_poll(const tune_context& ctx, const tune_request& req) {
   const queue_report q = read_queues(ctx.root, ctx.dev.name());
   if (!q.napi_defer_hard_irqs || !q.gro_flush_timeout_ns)
-    throw error("busy poll", ctx.dev.name(), EOPNOTSUPP,
+    throw os_error(EOPNOTSUPP, "busy poll", ctx.dev.name(),
                 "this kernel has no napi_defer_hard_irqs/gro_flush_timeout (Linux 5.10+)");
   auto reader = [](bool defer) {
     return [defer](const tune_context& c) {
@@ -169,7 +169,7 @@ std::vector<phase> phases(const tune_request& req) {
                      // revert turns it off again if it was off.
                      json old = feature_value(c.dev, "rx-ntuple-filter");
                      if (!old["on"] && !old["changeable"])
-                       throw error("ETHTOOL_SFEATURES rx-ntuple-filter", c.dev.name(), EOPNOTSUPP,
+                       throw os_error(EOPNOTSUPP, "ETHTOOL_SFEATURES rx-ntuple-filter", c.dev.name(),
                                    "the feature is fixed off for this device: the driver has no ntuple filters");
                      old.erase("changeable");
                      json next = old;
@@ -221,7 +221,7 @@ std::vector<phase> phases(const tune_request& req) {
                      if (!table.empty() && now.rx_rings > 0)
                        for (auto q : table)
                          if (q >= now.rx_rings)
-                           throw error("rss", c.dev.name(), EINVAL,
+                           throw os_error(EINVAL, "rss", c.dev.name(),
                                        fmt::format("the spread names queue {} but there are {} rx rings; raise --channels", q,
                                                    now.rx_rings));
                      return std::vector<step>{{"rss", "rss", value(now), json{{"table", table}},
@@ -234,12 +234,12 @@ std::vector<phase> phases(const tune_request& req) {
                      // only has the legacy calls, which carry none) cannot
                      // have its key changed reversibly.
                      if (now.key.empty())
-                       throw error("ETHTOOL_GRSSH", c.dev.name(), EOPNOTSUPP,
+                       throw os_error(EOPNOTSUPP, "ETHTOOL_GRSSH", c.dev.name(),
                                    now.legacy_api ? "the driver has only the legacy RSS calls, which carry no hash key"
                                                   : "the driver does not report its RSS hash key, so the old key "
                                                     "could not be journaled for revert");
                      if (now.key.size() != want.size())
-                       throw error("rss key", c.dev.name(), EINVAL,
+                       throw os_error(EINVAL, "rss key", c.dev.name(),
                                    fmt::format("--rss-key has {} bytes but the driver's key has {}; give {} bytes",
                                                want.size(), now.key.size(), now.key.size()));
                      return std::vector<step>{{"rss_key", "rss key", key_value(now), json{{"key", format_rss_key(want)}},
@@ -320,11 +320,11 @@ void write_step(const tune_context& ctx, const std::string& kind, const json& v)
     set_rss_key(dev, key).value();
     // Like the table: a driver may accept a key and keep its own.
     if (get_rss(dev).value().key != key)
-      throw error("RSS key read-back", dev.name(), EIO, "the driver accepted the key but did not apply it");
+      throw os_error(EIO, "RSS key read-back", dev.name(), "the driver accepted the key but did not apply it");
   } else if (kind == "hash") {
     const std::string flow = v.at("flow");
     const auto type = hash_flow_type(flow);
-    if (!type) throw error("journal", dev.name(), EPROTO, "unknown hash flow '" + flow + "'");
+    if (!type) throw os_error(EPROTO, "journal", dev.name(), "unknown hash flow '" + flow + "'");
     set_hash_fields(dev, *type, letters_to_fields(v.at("fields").get<std::string>())).value();
     push_hash_fields(dev);
   } else if (kind == "feature") {
@@ -340,7 +340,7 @@ void write_step(const tune_context& ctx, const std::string& kind, const json& v)
   } else if (kind == "gro_flush_timeout") {
     write_gro_flush_timeout(ctx.root, dev.name(), v.at("value").get<std::uint64_t>());
   } else {
-    throw error("journal", dev.name(), EPROTO, "unknown step '" + kind + "' (written by a newer xdpkit?)");
+    throw os_error(EPROTO, "journal", dev.name(), "unknown step '" + kind + "' (written by a newer xdpkit?)");
   }
 }
 

@@ -31,13 +31,13 @@ struct phase {
 std::vector<phase> phases(const tune_request& req);
 
 // Sets a journaled value (tune writes `new`, revert and rollback write `old`).
-// Not for ntuple and ntuple-delete (insert/delete, see tune.cpp). Throws ethtool::error with
-// the driver's refusal, or topology::io_error for sysfs/procfs writes.
+// Not for ntuple and ntuple-delete (insert/delete, see tune.cpp). Throws os_error with
+// the driver's refusal, or topology::os_error for sysfs/procfs writes.
 void write_step(const tune_context& ctx, const std::string& kind, const nlohmann::json& value);
 
 // When the RSS table names a queue at or above the rx queues of `counts` (a
 // journaled channels value), resets it to the default spread and returns true;
-// false when there is no table or it fits. Throws ethtool::error when refused.
+// false when there is no table or it fits. Throws os_error when refused.
 bool release_rss_for_channels(const tune_context& ctx, const nlohmann::json& counts);
 
 // "rx 1 -> 2, tx 1 -> 2".

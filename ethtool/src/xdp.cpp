@@ -27,7 +27,7 @@ std::vector<std::string> xdp_feature_names(std::uint64_t flags) {
 
 result<xdp_features> get_xdp_features(const device& dev) {
   const int ifindex = dev.io().ifindex(dev.name());
-  if (ifindex < 0) throw error("SIOCGIFINDEX", dev.name(), -ifindex, "is the interface in this network namespace?");
+  if (ifindex < 0) throw os_error(-ifindex, "SIOCGIFINDEX", dev.name(), "is the interface in this network namespace?");
 
   genl_request req;
   req.family = "netdev";
@@ -39,11 +39,11 @@ result<xdp_features> get_xdp_features(const device& dev) {
   if (rc == -ENOENT && replies.empty())
     return refusal{"netdev DEV_GET", dev.name(), EOPNOTSUPP,
                    "the kernel has no netdev netlink family (needs Linux 6.3 or later)"};
-  if (rc < 0) throw error("netdev DEV_GET", dev.name(), -rc);
-  if (replies.empty()) throw error("netdev DEV_GET", dev.name(), EPROTO, "the kernel sent no answer");
+  if (rc < 0) throw os_error(-rc, "netdev DEV_GET", dev.name());
+  if (replies.empty()) throw os_error(EPROTO, "netdev DEV_GET", dev.name(), "the kernel sent no answer");
   const auto flags = detail::nlattr_u64(replies.front(), kAttrXdpFeatures);
   if (!flags)
-    throw error("netdev DEV_GET", dev.name(), EPROTO, "the answer has no xdp-features attribute");
+    throw os_error(EPROTO, "netdev DEV_GET", dev.name(), "the answer has no xdp-features attribute");
   xdp_features out;
   out.flags = *flags;
   out.zc_max_segs = detail::nlattr_u32(replies.front(), kAttrXdpZcMaxSegs).value_or(0);

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 
-#include "xdpkit/userspace/mmap_region.hpp"
-#include "xdpkit/userspace/scope_exit.hpp"
-#include "xdpkit/userspace/unique_fd.hpp"
+#include "xdpkit/base/mmap_region.hpp"
+#include "xdpkit/base/scope_exit.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 namespace xdpkit {
 namespace {

@@ -18,7 +18,7 @@
 #include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/topology/proc_pid.hpp"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 extern char** environ;
 

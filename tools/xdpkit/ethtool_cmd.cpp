@@ -14,7 +14,7 @@
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/probe.hpp"
 #include "xdpkit/ethtool/rss.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 #include "xdpkit/ethtool/qstats.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
@@ -221,7 +221,7 @@ template <class F>
 int guarded(F f) {
   try {
     return f();
-  } catch (const et::error& e) {
+  } catch (const xdpkit::os_error& e) {
     std::fprintf(stderr, "xdpkit: %s\n", e.what());
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -158,7 +158,7 @@ template <typename F>
 int guarded(F&& f) {
   try {
     return f();
-  } catch (const topo::io_error& e) {
+  } catch (const xdpkit::os_error& e) {
     std::fprintf(stderr, "xdpkit: %s\n", e.what());
   } catch (const topo::parse_error& e) {
     std::fprintf(stderr, "xdpkit: %s\n", e.what());

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "xdpkit/base/unique_fd.hpp"
 #include "xdpkit/topology/error.hpp"
 
 namespace xdpkit::topology {
@@ -18,20 +19,6 @@ namespace {
 
 constexpr std::size_t max_file_size = 64u << 20;
 
-class fd_guard {
- public:
-  explicit fd_guard(int fd) noexcept : fd_(fd) {}
-  fd_guard(const fd_guard&) = delete;
-  fd_guard& operator=(const fd_guard&) = delete;
-  ~fd_guard() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
-
 bool absent_errno(int err) {
   return err == ENOENT || err == ENOTDIR || err == ENODEV || err == ENXIO || err == EINVAL ||
          err == EOPNOTSUPP;
@@ -40,14 +27,13 @@ bool absent_errno(int err) {
 // Returns errno on failure, 0 on success. Kept errno-based so try_read() can tell
 // "absent" from "broken" without exceptions on the common path.
 int read_all(const fs::path& p, std::string& out) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  fd_guard guard(fd);
+  unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return errno;
   out.clear();
   // sysfs reports st_size 4096 for every attribute and procfs 0, so read to EOF.
   char buf[8192];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
       return errno;
@@ -81,7 +67,7 @@ fs::path host_root::resolve(std::string_view host_path) const {
 std::string host_root::read(std::string_view host_path) const {
   fs::path p = resolve(host_path);
   std::string out;
-  if (int err = read_all(p, out)) throw io_error(err, "read", p, hint_for(err));
+  if (int err = read_all(p, out)) throw os_error(err, "read", p.string(), hint_for(err));
   return out;
 }
 
@@ -90,7 +76,7 @@ std::optional<std::string> host_root::try_read(std::string_view host_path) const
   std::string out;
   if (int err = read_all(p, out)) {
     if (absent_errno(err)) return std::nullopt;
-    throw io_error(err, "read", p, hint_for(err));
+    throw os_error(err, "read", p.string(), hint_for(err));
   }
   return out;
 }
@@ -109,24 +95,23 @@ std::optional<std::string> host_root::try_read_line(std::string_view host_path) 
 
 void host_root::write(std::string_view host_path, std::string_view value) const {
   fs::path p = resolve(host_path);
-  int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (fd < 0) {
+  unique_fd fd(::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (!fd) {
     int err = errno;
-    throw io_error(err, "open for writing", p, hint_for(err));
+    throw os_error(err, "open for writing", p.string(), hint_for(err));
   }
-  fd_guard guard(fd);
   // One write(): sysfs and procfs attributes take the value in a single call;
   // a short write would leave half a value applied.
   ssize_t n;
   do {
-    n = ::write(fd, value.data(), value.size());
+    n = ::write(fd.get(), value.data(), value.size());
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     int err = errno;
-    throw io_error(err, "write '" + std::string(value) + "' to", p,
+    throw os_error(err, "write '" + std::string(value) + "' to", p.string(),
                    err == EINVAL ? "the kernel refused this value" : hint_for(err));
   }
-  if (static_cast<std::size_t>(n) != value.size()) throw io_error(EIO, "short write to", p);
+  if (static_cast<std::size_t>(n) != value.size()) throw os_error(EIO, "short write to", p.string());
 }
 
 bool host_root::exists(std::string_view host_path) const {

@@ -140,13 +140,13 @@ hugepage_reservation hugepage_reservation::reserve(const host_root& root, unsign
   const std::string path = pool_path(node, page_size_kb);
   auto line = root.try_read_line(path);
   if (!line)
-    throw io_error(ENOENT, "read", root.resolve(path),
+    throw os_error(ENOENT, "read", root.resolve(path).string(),
                    "no pool of " + std::to_string(page_size_kb) + " kB pages on node " + std::to_string(node) +
                        "; check the node id and the page size (ls /sys/kernel/mm/hugepages)");
   auto old = text::to_u64(*line);
   if (!old) throw parse_error("huge page count", path, text::quote(*line) + " is not a count");
   if (pages > std::numeric_limits<std::uint64_t>::max() - *old)
-    throw io_error(EOVERFLOW, "reserve huge pages in", root.resolve(path), "page count overflows");
+    throw os_error(EOVERFLOW, "reserve huge pages in", root.resolve(path).string(), "page count overflows");
   const std::uint64_t want = *old + pages;
   // From here the pool may have changed: the owner exists before the write so
   // that any throw below puts the old value back.
@@ -168,7 +168,7 @@ hugepage_reservation hugepage_reservation::reserve(const host_root& root, unsign
     }
     hint += "; free memory, run 'echo 1 > /proc/sys/vm/compact_memory', or reserve at boot with hugepagesz=/hugepages=";
     r.restore();
-    throw io_error(ENOMEM, "reserve " + std::to_string(pages) + " huge pages in", root.resolve(path), hint);
+    throw os_error(ENOMEM, "reserve " + std::to_string(pages) + " huge pages in", root.resolve(path).string(), hint);
   }
   return r;
 }

@@ -79,7 +79,7 @@ nic_info read_nic(const host_root& root, std::string_view name, const interrupt_
   check_ifname(name);
   const std::string dir = "/sys/class/net/" + std::string(name);
   if (!root.exists(dir))
-    throw io_error(ENODEV, "find interface", root.resolve(dir), "no such interface; 'ip -br link' lists them");
+    throw os_error(ENODEV, "find interface", root.resolve(dir).string(), "no such interface; 'ip -br link' lists them");
   nic_info n;
   n.name = std::string(name);
   if (auto idx = root.try_read_line(dir + "/ifindex")) {

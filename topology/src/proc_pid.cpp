@@ -136,7 +136,7 @@ namespace {
 std::optional<std::string> read_proc_file(const host_root& root, const std::string& path) {
   try {
     return root.try_read(path);
-  } catch (const io_error& e) {
+  } catch (const os_error& e) {
     if (e.err() == ESRCH) return std::nullopt;
     throw;
   }

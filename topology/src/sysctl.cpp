@@ -35,7 +35,7 @@ sysctl_change::sysctl_change(host_root root, sysctl_record rec) noexcept
 sysctl_change sysctl_change::apply(const host_root& root, std::string_view name, std::string_view value) {
   const std::string path = sysctl_path(name);
   auto old = root.try_read(path);
-  if (!old) throw io_error(ENOENT, "read sysctl", root.resolve(path), "this kernel has no " + std::string(name));
+  if (!old) throw os_error(ENOENT, "read sysctl", root.resolve(path).string(), "this kernel has no " + std::string(name));
   sysctl_record rec{std::string(name), std::string(text::trim(*old)), std::string(value)};
   root.write(path, value);
   return sysctl_change(root, std::move(rec));

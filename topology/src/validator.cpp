@@ -367,7 +367,7 @@ validation_report validate_host(const host_root& root, const host_snapshot& h, c
     if (!nic) {
       // Same rules and message as read_nic(): invalid names and missing interfaces.
       (void)read_nic(root, *opt.iface);
-      throw io_error(ENODEV, "find interface", root.resolve("/sys/class/net/" + *opt.iface), "no such interface");
+      throw os_error(ENODEV, "find interface", root.resolve("/sys/class/net/" + *opt.iface).string(), "no such interface");
     }
   }
   unsigned workers = opt.workers;

@@ -11,7 +11,7 @@
 #include "xdpkit/ethtool/rss.hpp"
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/topology/error.hpp"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/firewall/firewall_program.hpp"
 #include "xdpkit/topology/numa_maps.hpp"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "xdpkit/bpf/steer.skel.h"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/percpu.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 

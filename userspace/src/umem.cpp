@@ -10,8 +10,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "xdpkit/userspace/error.hpp"
-#include "xdpkit/userspace/mmap_region.hpp"
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/mmap_region.hpp"
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <thread>
 
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/frame_stack.hpp"
 
 namespace xdpkit {

@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit {
 

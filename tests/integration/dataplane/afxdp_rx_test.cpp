@@ -10,7 +10,7 @@
 
 #include "lab_fixture.hpp"
 #include "xdpkit/lab/netns.hpp"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit::testing {
 namespace {

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "lab_fixture.hpp"
+#include "kernel_expect.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns_veth.hpp"
@@ -116,6 +117,7 @@ TEST(GeneratorProbe, SaysWhyABackendIsRefused) {
     std::cout << "[ probe ] " << lab::to_string(k) << ": " << (e.usable ? "usable" : "refused: " + e.why_not) << "\n";
     if (!e.usable) {
       EXPECT_FALSE(e.why_not.empty()) << lab::to_string(k);
+      if (e.missing) testing::expect_explained_by_kernel_age(*e.missing);
     }
   }
   EXPECT_TRUE(s.af_packet.usable) << "AF_PACKET needs only CAP_NET_RAW: " << s.af_packet.why_not;

@@ -11,7 +11,7 @@
 
 #include "lab_fixture.hpp"
 #include "xdpkit/lab/netns.hpp"
-#include "xdpkit/userspace/unique_fd.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 namespace xdpkit::testing {
 namespace {

@@ -353,7 +353,7 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
   }
   EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 
-  EXPECT_THROW((void)probe(device(*io, "xkenosuch0")), error);
+  EXPECT_THROW((void)probe(device(*io, "xkenosuch0")), os_error);
   const auto x = get_xdp_features(dev).value();
   EXPECT_TRUE(x.has(xdp_basic));
 }

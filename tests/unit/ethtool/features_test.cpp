@@ -132,7 +132,7 @@ TEST(Xdp, OldKernelIsNotSupportedMissingDeviceThrows) {
   const auto x = get_xdp_features(device(io, "eth0"));
   ASSERT_FALSE(x.ok());
   EXPECT_NE(x.refused().message().find("needs Linux 6.3"), std::string::npos);
-  EXPECT_THROW((void)get_xdp_features(device(io, "nosuch0")), error);
+  EXPECT_THROW((void)get_xdp_features(device(io, "nosuch0")), os_error);
 }
 
 TEST(QueueCounters, DumpRequestAndPerQueueAnswers) {

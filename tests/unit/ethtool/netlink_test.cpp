@@ -109,7 +109,7 @@ TEST(Netlink, ChannelsSetSendsEveryCountAfterTheHeader) {
   try {
     (void)set_channels(device(io, "veth0"), want);
     FAIL() << "EPERM must throw";
-  } catch (const error& e) {
+  } catch (const os_error& e) {
     EXPECT_STREQ(e.what(),
                  "ethtool netlink CHANNELS_SET on veth0: Operation not permitted — run as root (CAP_NET_ADMIN)");
   }
@@ -135,7 +135,7 @@ TEST(Netlink, WhenBothPathsRefuseTheIoctlRefusalIsReported) {
   // A reply without the header nest is not the kernel's.
   expect_ioctl_unsupported(io, ETHTOOL_GCHANNELS);
   io.expect_genl(ethtool_msg(ETHTOOL_MSG_CHANNELS_GET, kHeaderVeth0), {u32_attr(ETHTOOL_A_CHANNELS_RX_MAX, 8)});
-  EXPECT_THROW((void)get_channels(dev), error);
+  EXPECT_THROW((void)get_channels(dev), os_error);
 }
 
 TEST(Netlink, RingsGetAndSetOverNetlink) {

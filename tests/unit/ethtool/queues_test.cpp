@@ -44,7 +44,7 @@ TEST(DriverInfo, PermissionErrorThrowsWithAdvice) {
   try {
     (void)get_driver_info(device(io, "eth0"));
     FAIL() << "EPERM must throw";
-  } catch (const error& e) {
+  } catch (const os_error& e) {
     EXPECT_STREQ(e.what(),
                  "ETHTOOL_GDRVINFO on eth0: Operation not permitted — run as root (CAP_NET_ADMIN)");
     EXPECT_EQ(e.code().value(), EPERM);
@@ -113,7 +113,7 @@ TEST(Rings, UnsupportedIsAnAnswer) {
   EXPECT_TRUE(r.refused().not_supported());
   EXPECT_EQ(r.refused().message(),
             "ETHTOOL_GRINGPARAM on veth0: Operation not supported — the driver has no ring size control");
-  EXPECT_THROW((void)r.value(), error);
+  EXPECT_THROW((void)r.value(), os_error);
 }
 
 TEST(Rings, GetAndSetBytes) {

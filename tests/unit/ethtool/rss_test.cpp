@@ -161,7 +161,7 @@ TEST(Rss, SetKeySendsOnlyTheKeyAndKeepsTheTable) {
             "ETHTOOL_SRSSH on eth0: Invalid argument — a 5-byte key is not the driver's key size (see `xdpkit probe "
             "eth0`)");
   io.expect_ioctl("eth0", want, {}, -EPERM);
-  EXPECT_THROW((void)set_rss_key(device(io, "eth0"), key), error);
+  EXPECT_THROW((void)set_rss_key(device(io, "eth0"), key), os_error);
 }
 
 TEST(Rss, KeyTextIsEthtoolsHkey) {

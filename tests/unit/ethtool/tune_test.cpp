@@ -629,7 +629,7 @@ TEST(Journal, NamedByNetworkNamespace) {
   }
   EXPECT_TRUE(fs::exists(dir / (std::to_string(here) + "-eth0.journal")));
   EXPECT_FALSE(fs::exists(dir / "eth0.journal"));
-  EXPECT_THROW(journal::path_for(dir, here, "a/b"), error);
+  EXPECT_THROW(journal::path_for(dir, here, "a/b"), os_error);
 }
 
 TEST(Journal, TornLastLineIsDroppedCorruptLineIsAnErrorLockIsExclusive) {
@@ -647,7 +647,7 @@ TEST(Journal, TornLastLineIsDroppedCorruptLineIsAnErrorLockIsExclusive) {
     auto log = journal::open(dir, "eth9");
     ASSERT_EQ(log.size(), 1u);
     log.append({{"step", "rss"}});
-    EXPECT_THROW(journal::open(dir, "eth9"), error) << "a second holder must be refused";
+    EXPECT_THROW(journal::open(dir, "eth9"), os_error) << "a second holder must be refused";
   }
   {
     auto log = journal::open(dir, "eth9");
@@ -658,14 +658,14 @@ TEST(Journal, TornLastLineIsDroppedCorruptLineIsAnErrorLockIsExclusive) {
   {
     auto log = journal::open(dir, "eth9");
     EXPECT_EQ(log.size(), 1u);
-    EXPECT_THROW(log.remove(), error) << "only an empty journal may go";
+    EXPECT_THROW(log.remove(), os_error) << "only an empty journal may go";
   }
   {
     std::ofstream out(journal::path_for(dir, "eth9"), std::ios::app);
     out << "not json\n";
   }
-  EXPECT_THROW(journal::open(dir, "eth9"), error);
-  EXPECT_THROW(journal::path_for(dir, "../etc"), error);
+  EXPECT_THROW(journal::open(dir, "eth9"), os_error);
+  EXPECT_THROW(journal::path_for(dir, "../etc"), os_error);
 }
 
 }  // namespace

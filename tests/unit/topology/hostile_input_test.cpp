@@ -1,5 +1,5 @@
 // Files that lie: each case damages one file of a fixture copy and checks the
-// outcome is defined (a value, or parse_error/io_error naming the file),
+// outcome is defined (a value, or parse_error/os_error naming the file),
 // never a crash. The fuzz targets push the same parsers much further.
 #include <gtest/gtest.h>
 
@@ -106,7 +106,7 @@ TEST(HostileExtra, OversizedFileIsRefused) {
   try {
     host_root(t.path()).read("/proc/cmdline");
     FAIL() << "no throw";
-  } catch (const io_error& e) {
+  } catch (const os_error& e) {
     EXPECT_EQ(e.err(), EFBIG);
   }
 }

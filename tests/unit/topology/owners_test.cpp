@@ -61,7 +61,7 @@ TEST(SysctlChange, MissingSysctlThrowsAndChangesNothing) {
   try {
     sysctl_change::apply(root, "net.core.no_such_knob", "1");
     FAIL() << "no throw";
-  } catch (const io_error& e) {
+  } catch (const os_error& e) {
     EXPECT_EQ(e.err(), ENOENT);
     EXPECT_NE(std::string(e.what()).find("net.core.no_such_knob"), std::string::npos) << e.what();
   }
@@ -103,7 +103,7 @@ TEST(HugepageReservation, UnknownPoolSaysWhatToCheck) {
   try {
     hugepage_reservation::reserve(root, 7, 2048, 1);
     FAIL() << "no throw";
-  } catch (const io_error& e) {
+  } catch (const os_error& e) {
     EXPECT_EQ(e.err(), ENOENT);
     EXPECT_NE(std::string(e.what()).find("node 7"), std::string::npos) << e.what();
   }
@@ -141,9 +141,9 @@ TEST(FdLeaks, ReadersAndOwnersCloseWhatTheyOpen) {
     (void)validate_host(root, h, validate_options{std::string("eth2"), 0, 16u << 20});
     { auto r = hugepage_reservation::reserve(root, 0, 2048, 1); }
     { auto c = sysctl_change::apply(root, "net.core.busy_read", "5"); }
-    EXPECT_THROW(root.read("/no/such/file"), io_error);
-    EXPECT_THROW(sysctl_change::apply(root, "net.core.nope", "1"), io_error);
-    EXPECT_THROW(root.write("/no/such/dir/file", "1"), io_error);
+    EXPECT_THROW(root.read("/no/such/file"), os_error);
+    EXPECT_THROW(sysctl_change::apply(root, "net.core.nope", "1"), os_error);
+    EXPECT_THROW(root.write("/no/such/dir/file", "1"), os_error);
   }
   EXPECT_EQ(open_fds(), before);
 }

@@ -159,7 +159,7 @@ TEST(Readers, MissingInterfaceAndBadNames) {
   try {
     read_nic(root, "eth9");
     FAIL() << "no throw";
-  } catch (const io_error& e) {
+  } catch (const os_error& e) {
     EXPECT_EQ(e.err(), ENODEV);
     EXPECT_NE(std::string(e.what()).find("eth9"), std::string::npos);
   }
@@ -172,7 +172,7 @@ TEST(Readers, WrongRootSaysWhere) {
   try {
     read_cpus(root);
     FAIL() << "no throw";
-  } catch (const io_error& e) {
+  } catch (const os_error& e) {
     EXPECT_EQ(e.err(), ENOENT);
     EXPECT_NE(std::string(e.what()).find("/nonexistent-xdpkit-root/sys/devices/system/cpu/online"), std::string::npos)
         << e.what();
@@ -188,7 +188,7 @@ TEST(Readers, IrqAffinityFallsBackToMask) {
   EXPECT_EQ(a.affinity.to_list(), "8-11");
   EXPECT_FALSE(a.effective);
   EXPECT_EQ(a.node, -1);
-  EXPECT_THROW(read_irq_affinity(host_root(t.path()), 8), io_error);
+  EXPECT_THROW(read_irq_affinity(host_root(t.path()), 8), os_error);
 }
 
 TEST(Readers, IrqAffinityWriteThenReadBack) {
@@ -198,7 +198,7 @@ TEST(Readers, IrqAffinityWriteThenReadBack) {
   write_irq_affinity(root, 125, cpu_set::parse_list("4-5,12"));
   EXPECT_EQ(t.read("/proc/irq/125/smp_affinity_list"), "4-5,12");
   EXPECT_EQ(read_irq_affinity(root, 125).affinity.to_list(), "4-5,12");
-  EXPECT_THROW(write_irq_affinity(root, 9999, cpu_set{1}), io_error);
+  EXPECT_THROW(write_irq_affinity(root, 9999, cpu_set{1}), os_error);
 }
 
 TEST(Readers, NodeListedWithoutSummaryFiles) {

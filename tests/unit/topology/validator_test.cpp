@@ -89,7 +89,7 @@ TEST(Validator, UnknownInterfaceIsASetupError) {
   auto h = read_host(root);
   validate_options o;
   o.iface = "eth7";
-  EXPECT_THROW(validate_host(root, h, o), io_error);
+  EXPECT_THROW(validate_host(root, h, o), os_error);
   o.iface = "../x";
   EXPECT_THROW(validate_host(root, h, o), std::invalid_argument);
 }

@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <stdexcept>
 
-#include "xdpkit/userspace/error.hpp"
-#include "xdpkit/userspace/unique_fd.hpp"
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 extern char** environ;
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "xdpkit/lab/command.hpp"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit::lab {
 

@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "xdpkit/bpf/firewall.skel.h"
-#include "xdpkit/userspace/error.hpp"
-#include "xdpkit/userspace/mmap_region.hpp"
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/mmap_region.hpp"
 #include "xdpkit/userspace/percpu.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 

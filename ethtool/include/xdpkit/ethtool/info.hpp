@@ -5,7 +5,7 @@
 #include <string>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool {
 
@@ -22,7 +22,7 @@ struct driver_info {
 };
 
 // Refused (EOPNOTSUPP) only by devices without ethtool_ops; throws
-// ethtool::error on ENODEV/EPERM.
+// os_error on ENODEV/EPERM.
 result<driver_info> get_driver_info(const device& dev);
 
 }  // namespace xdpkit::ethtool

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "xdpkit/base/unique_fd.hpp"
+
 namespace xdpkit::ethtool {
 
 inline constexpr const char* kDefaultJournalDir = "/run/xdpkit";
@@ -22,12 +24,12 @@ class journal {
  public:
   // Opens (creating the directory, mode 0700, and the file) the interface's
   // journal and takes an exclusive lock on it, so two tunes of one interface
-  // cannot interleave. Throws ethtool::error naming the path: EWOULDBLOCK when
+  // cannot interleave. Throws os_error naming the path: EWOULDBLOCK when
   // another xdpkit holds it, EPROTO for a line that is not JSON.
   // The interface is `ifname` in the calling thread's network namespace.
   static journal open(const std::filesystem::path& dir, const std::string& ifname);
   // The path open() would use in the calling thread's namespace, and in the
-  // namespace whose inode is `netns`. Throw ethtool::error (EINVAL) for a name
+  // namespace whose inode is `netns`. Throw os_error (EINVAL) for a name
   // that is not an interface name.
   static std::filesystem::path path_for(const std::filesystem::path& dir, const std::string& ifname);
   static std::filesystem::path path_for(const std::filesystem::path& dir, std::uint64_t netns,
@@ -41,20 +43,17 @@ class journal {
 
   // The inode number of the calling thread's network namespace (stat of
   // /proc/thread-self/ns/net), what `ip netns identify` and `lsns` compare.
-  // Throws ethtool::error when /proc is not mounted.
+  // Throws os_error when /proc is not mounted.
   static std::uint64_t current_netns();
 
-  journal(journal&& o) noexcept;
-  journal& operator=(journal&& o) noexcept;
-  journal(const journal&) = delete;
-  journal& operator=(const journal&) = delete;
-  ~journal();
+  journal(journal&&) noexcept = default;
+  journal& operator=(journal&&) noexcept = default;
 
   const std::vector<nlohmann::json>& entries() const noexcept { return entries_; }
   std::size_t size() const noexcept { return entries_.size(); }
   const std::filesystem::path& path() const noexcept { return path_; }
 
-  // Appends one line and fsyncs it. Throws ethtool::error.
+  // Appends one line and fsyncs it. Throws os_error.
   void append(const nlohmann::json& entry);
   // Keeps the first `n` entries (the file is cut at the first dropped line,
   // so a crash leaves the old or the new journal, never half of one).
@@ -63,12 +62,11 @@ class journal {
   void remove();
 
  private:
-  journal(std::filesystem::path path, int fd, std::vector<nlohmann::json> entries,
+  journal(std::filesystem::path path, unique_fd fd, std::vector<nlohmann::json> entries,
           std::vector<std::size_t> offsets) noexcept;
-  void close() noexcept;
 
   std::filesystem::path path_;
-  int fd_ = -1;
+  unique_fd fd_;  // holds the flock
   std::vector<nlohmann::json> entries_;
   std::vector<std::size_t> offsets_;  // byte offset of each entry's line
 };

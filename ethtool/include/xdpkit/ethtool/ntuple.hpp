@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 #include "xdpkit/ethtool/rule.hpp"
 
 namespace xdpkit::ethtool {

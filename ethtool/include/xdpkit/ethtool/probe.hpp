@@ -21,7 +21,7 @@ struct probe_options {
 };
 
 // Each section is {"supported": true, ...} or {"supported": false, "reason":
-// "<op> on <if>: <errno text> — <hint>"}. Throws ethtool::error only when the
+// "<op> on <if>: <errno text> — <hint>"}. Throws os_error only when the
 // interface does not exist (ENODEV) or the caller lacks privileges for the
 // basic query.
 nlohmann::ordered_json probe(const device& dev, const probe_options& options = {});

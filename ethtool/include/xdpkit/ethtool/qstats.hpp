@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool {
 

@@ -57,11 +57,11 @@ struct queue_report {
   std::optional<std::uint64_t> gro_flush_timeout_ns;
 };
 
-// Throws topology::io_error (ENODEV: no such interface under this root) or
+// Throws topology::os_error (ENODEV: no such interface under this root) or
 // topology::parse_error for text the kernel would not write.
 queue_report read_queues(const topology::host_root& root, std::string_view ifname);
 
-// The writers throw topology::io_error with the kernel's errno (EINVAL for a
+// The writers throw topology::os_error with the kernel's errno (EINVAL for a
 // mask naming CPUs that do not exist, ENOENT for a queue that does not).
 void write_rps_cpus(const topology::host_root& root, std::string_view ifname, unsigned queue,
                     const topology::cpu_set& cpus);

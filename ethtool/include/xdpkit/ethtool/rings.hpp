@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool {
 
@@ -51,7 +51,7 @@ std::string format_rss_key(std::span<const std::uint8_t> key);
 // naming the bad byte (or an empty key).
 std::vector<std::uint8_t> parse_rss_key(std::string_view text);
 
-// Reads the table back and throws ethtool::error (EIO) naming the first
+// Reads the table back and throws os_error (EIO) naming the first
 // differing entry when it is not `want` (an empty `want` means the default).
 void verify_rss_table(const device& dev, std::span<const std::uint32_t> want);
 
@@ -70,7 +70,7 @@ bool is_default_spread(std::span<const std::uint32_t> table, std::uint32_t rx_ri
 // "default", so the kernel doesn't take it for a user's table): the command
 // that makes virtio-net send its whole RSS state (table, key, hash types) to
 // the device. False when the device has no table (nothing written). Throws
-// ethtool::error when the write is refused.
+// os_error when the write is refused.
 bool rewrite_rss_table(const device& dev);
 
 // Whether a driver is known to lose its RSS programming in the device when an

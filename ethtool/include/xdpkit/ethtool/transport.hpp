@@ -51,7 +51,7 @@ class transport {
 // The real kernel. The sockets are opened when the transport is made, so it
 // acts in the network namespace the calling thread was in at that moment
 // (tests enter a namespace, make a transport, and leave again).
-// Throws ethtool::error when the control socket cannot be opened.
+// Throws os_error when the control socket cannot be opened.
 std::unique_ptr<transport> make_kernel_transport();
 
 }  // namespace xdpkit::ethtool

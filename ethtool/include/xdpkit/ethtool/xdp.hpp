@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "xdpkit/ethtool/device.hpp"
-#include "xdpkit/ethtool/result.hpp"
+#include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool {
 
@@ -35,7 +35,7 @@ struct xdp_features {
 std::vector<std::string> xdp_feature_names(std::uint64_t flags);
 
 // Refused with EOPNOTSUPP (naming Linux 6.3) when the kernel has no netdev
-// family. Throws ethtool::error when the device does not exist.
+// family. Throws os_error when the device does not exist.
 result<xdp_features> get_xdp_features(const device& dev);
 
 }  // namespace xdpkit::ethtool

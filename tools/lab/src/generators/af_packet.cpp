@@ -13,8 +13,8 @@
 #include <cstring>
 
 #include "backends.hpp"
-#include "xdpkit/userspace/error.hpp"
-#include "xdpkit/userspace/unique_fd.hpp"
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 namespace xdpkit::lab::backends {
 
@@ -84,6 +84,8 @@ generator_support::entry probe_af_packet() {
   try {
     open_socket(0, "the probe");
     return {true, {}};
+  } catch (const os_error& e) {
+    return refused(e.err(), e.what(), "PACKET_QDISC_BYPASS", {3, 14, 0});
   } catch (const std::exception& e) {
     return {false, e.what()};
   }

@@ -17,6 +17,12 @@ generator_support::entry probe_live();
 generator_support::entry probe_tc_clone();
 generator_support::entry probe_af_packet();
 
+// A probe's "no" with the kernel's errno. EINVAL, EOPNOTSUPP, ENOTSUPP (524)
+// and ENOPROTOOPT are how a kernel without `feature` answers an unknown flag or
+// option: those set `missing` (the feature came in `since`); anything else
+// (EPERM above all) is a refusal by a kernel that has it.
+generator_support::entry refused(int err, std::string why_not, const char* feature, kernel_version since);
+
 // The interface's index in the calling thread's namespace; os_error naming it if unknown.
 unsigned ifindex_of(const std::string& ifname);
 

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "backends.hpp"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit::lab {
 
@@ -129,6 +129,18 @@ std::unique_ptr<frame_generator> make_generator(generator_kind kind, const std::
 }
 
 namespace backends {
+generator_support::entry refused(int err, std::string why_not, const char* feature, kernel_version since) {
+  constexpr int enotsupp = 524;  // the kernel's internal ENOTSUPP, which BPF calls leak
+  generator_support::entry e{false, std::move(why_not)};
+  if (err == EINVAL || err == EOPNOTSUPP || err == enotsupp || err == ENOPROTOOPT) {
+    e.missing = not_supported{feature, since, e.why_not};
+    // Only an older kernel makes "needs Linux X" the whole story.
+    if (const kernel_version running = running_kernel(); e.missing->explained_by(running))
+      e.why_not = e.missing->message(running);
+  }
+  return e;
+}
+
 unsigned ifindex_of(const std::string& ifname) {
   const unsigned ifindex = if_nametoindex(ifname.c_str());
   if (!ifindex) throw_os_error(errno, "find the generator's interface", ifname, "is the lab up, and this thread in its namespace?");

@@ -11,7 +11,7 @@
 
 #include "backends.hpp"
 #include "xdpkit/bpf/lab_gen.skel.h"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
@@ -84,7 +84,8 @@ generator_support::entry probe_live() {
     std::vector<std::uint8_t> frame(60, 0);
     frame[12] = 0x08;  // an IPv4 EtherType, so nothing looks at it twice; XDP_DROP anyway
     if (int err = run_live(bpf_program__fd(skel->progs.xdpkit_lab_gen_probe), frame, 1))
-      return {false, std::string("BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES: ") + std::strerror(err)};
+      return refused(err, std::string("BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES: ") + std::strerror(err),
+                     "BPF_F_TEST_XDP_LIVE_FRAMES", {5, 18, 0});
     return {true, {}};
   } catch (const std::exception& e) {
     return {false, e.what()};

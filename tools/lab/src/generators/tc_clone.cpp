@@ -14,7 +14,7 @@
 
 #include "backends.hpp"
 #include "xdpkit/bpf/lab_clone.skel.h"
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 
 namespace xdpkit::lab::backends {
@@ -87,7 +87,8 @@ generator_support::entry probe_tc_clone() {
     std::vector<std::uint8_t> frame(60, 0);
     frame[12] = 0x08;
     if (int err = run_clones(skel, frame, 0, 1))  // zero clones: runs, sends nothing
-      return {false, std::string("BPF_PROG_RUN of a tc program: ") + std::strerror(err)};
+      return refused(err, std::string("BPF_PROG_RUN of a tc program: ") + std::strerror(err),
+                     "BPF_PROG_RUN of tc programs", {4, 12, 0});
     return {true, {}};
   } catch (const std::exception& e) {
     return {false, e.what()};

@@ -54,7 +54,7 @@ struct kernel_cmdline {
 // nohz_full= / rcu_nocbs= / irqaffinity=, an unknown isolcpus flag, a size
 // without a number ("hugepagesz=G"), hugepages= that is not a count.
 kernel_cmdline parse_cmdline(std::string_view text, std::string_view source = {});
-// /proc/cmdline. Throws io_error, parse_error.
+// /proc/cmdline. Throws os_error, parse_error.
 kernel_cmdline read_cmdline(const host_root& root);
 
 // "2M" -> 2048, "1G" -> 1048576, "4096K" -> 4096, "2097152" (bytes) -> 2048, as

@@ -41,7 +41,7 @@ struct cpu_topology {
   std::vector<cpu_set> cores(const cpu_set& among) const;
 };
 
-// Reads /sys/devices/system/cpu. Throws io_error if the directory or its
+// Reads /sys/devices/system/cpu. Throws os_error if the directory or its
 // "online" file is missing (not a Linux sysfs, or --root points elsewhere) and
 // parse_error for a malformed list. Per-CPU files that are missing leave -1 or
 // empty sets; CPU nodes are filled from /sys/devices/system/node.

@@ -1,34 +1,15 @@
-// Errors of the topology library. Two kinds, both derived from standard types so
-// callers can catch broadly:
-//   io_error     a file under the root could not be opened, read or written
-//                (carries the errno, the real path, and a hint);
-//   parse_error  a file was read but its text is not what the kernel writes
-//                (carries what was being parsed, the source, and the reason).
+// Errors of the topology library. A file under the root that cannot be
+// opened, read or written is xdpkit::os_error (base/os_error.hpp: the errno,
+// the real path, a hint); a file that was read but whose text is not what the
+// kernel writes is parse_error (what was being parsed, the source, the reason).
 #pragma once
 
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <system_error>
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit::topology {
-
-// what() reads "<operation> <path>: <strerror(err)>[ — <hint>]", e.g.
-// "write /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages:
-//  Permission denied — run as root".
-class io_error : public std::system_error {
- public:
-  io_error(int err, std::string_view operation, const std::filesystem::path& path,
-           std::string_view hint = {});
-  const char* what() const noexcept override { return message_.c_str(); }
-  int err() const noexcept { return code().value(); }
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-  std::string message_;
-};
 
 // what() reads "<subject> in <source>: <detail>", e.g.
 // "cpu list in /sys/devices/system/cpu/online: '3-1' is a descending range".

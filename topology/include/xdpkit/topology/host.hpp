@@ -33,7 +33,7 @@ struct host_snapshot {
   cpu_set isolated_cpus() const;
 };
 
-// Reads everything. Throws io_error when the CPU directory is missing (a wrong
+// Reads everything. Throws os_error when the CPU directory is missing (a wrong
 // --root), parse_error for malformed text in any file it reads; optional files
 // (cmdline, buddyinfo, interrupts) that are absent are left empty.
 host_snapshot read_host(const host_root& root);

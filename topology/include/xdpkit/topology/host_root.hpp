@@ -25,18 +25,18 @@ class host_root {
   // `host_path` contains a ".." component (it would leave the root).
   std::filesystem::path resolve(std::string_view host_path) const;
 
-  // Whole file. Throws io_error (with the errno: ENOENT for a missing file, EACCES,
-  // ...) or io_error(EFBIG) above 64 MiB, which no sysfs/procfs file we read reaches.
+  // Whole file. Throws os_error (with the errno: ENOENT for a missing file, EACCES,
+  // ...) or os_error(EFBIG) above 64 MiB, which no sysfs/procfs file we read reaches.
   std::string read(std::string_view host_path) const;
   // Like read(), but std::nullopt when the file does not exist (ENOENT/ENOTDIR) or
   // the kernel reports no value (ENODEV/ENXIO/EINVAL/EOPNOTSUPP, which some sysfs
-  // attributes return on read). Other errors still throw io_error.
+  // attributes return on read). Other errors still throw os_error.
   std::optional<std::string> try_read(std::string_view host_path) const;
   // First line, surrounding whitespace removed; std::nullopt as for try_read().
   std::optional<std::string> try_read_line(std::string_view host_path) const;
 
   // Replaces the file's content (O_WRONLY|O_TRUNC, as sysctl(8) and echo do).
-  // Throws io_error with the errno the kernel returned (EINVAL for a value it
+  // Throws os_error with the errno the kernel returned (EINVAL for a value it
   // refuses, EACCES/EPERM without privileges).
   void write(std::string_view host_path, std::string_view value) const;
 

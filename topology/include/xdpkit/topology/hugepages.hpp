@@ -24,7 +24,7 @@ struct hugepage_pool {
 
 // All pools: system-wide ones first (by size), then per node (by node, size).
 // Missing directories give no pools (a kernel without hugetlbfs). Throws
-// io_error for unreadable files, parse_error for non-numeric counts.
+// os_error for unreadable files, parse_error for non-numeric counts.
 std::vector<hugepage_pool> read_hugepage_pools(const host_root& root);
 // The pool of one node and size, or std::nullopt when it does not exist.
 std::optional<hugepage_pool> find_pool(const std::vector<hugepage_pool>& pools, int node,
@@ -40,7 +40,7 @@ struct buddy_zone {
 // Throws parse_error naming `source` for a line that is not
 // "Node <n>, zone <name> <count>...".
 std::vector<buddy_zone> parse_buddyinfo(std::string_view text, std::string_view source = {});
-// /proc/buddyinfo. Throws io_error, parse_error.
+// /proc/buddyinfo. Throws os_error, parse_error.
 std::vector<buddy_zone> read_buddyinfo(const host_root& root);
 // How many pages of `page_size_kb` the free lists of `node` could supply right
 // now without compaction: each free block of order >= the page's order holds
@@ -55,8 +55,8 @@ class hugepage_reservation {
  public:
   // Reads nr_hugepages, writes old + pages, reads back what the kernel managed
   // (it allocates what it can and says nothing). If it got fewer than asked, the
-  // old value is written back and io_error(ENOMEM) is thrown, with the buddyinfo
-  // estimate in the hint. Also throws io_error for a node or size without a pool
+  // old value is written back and os_error(ENOMEM) is thrown, with the buddyinfo
+  // estimate in the hint. Also throws os_error for a node or size without a pool
   // (ENOENT) or without privileges (EACCES), parse_error for a malformed count.
   static hugepage_reservation reserve(const host_root& root, unsigned node, std::uint64_t page_size_kb,
                                       std::uint64_t pages);
@@ -69,7 +69,7 @@ class hugepage_reservation {
   // call restore() first to see them.
   ~hugepage_reservation();
 
-  // Writes the old nr_hugepages back. Throws io_error. Pages still mapped by
+  // Writes the old nr_hugepages back. Throws os_error. Pages still mapped by
   // someone become surplus and return to the kernel when unmapped. Idempotent.
   void restore();
   // Gives up ownership: the pool stays grown.

@@ -45,7 +45,7 @@ struct interrupt_table {
 // Throws parse_error naming `source` when the header has no "CPU<n>" column, a
 // CPU id is repeated, or a line has no "<id>:" or more counts than CPUs.
 interrupt_table parse_interrupts(std::string_view text, std::string_view source = {});
-// /proc/interrupts. Throws io_error, parse_error.
+// /proc/interrupts. Throws os_error, parse_error.
 interrupt_table read_interrupts(const host_root& root);
 
 struct irq_affinity {
@@ -56,12 +56,12 @@ struct irq_affinity {
   int node = -1;                    // /proc/irq/<N>/node
 };
 
-// /proc/irq/<irq>/. Throws io_error(ENOENT) when the IRQ does not exist,
+// /proc/irq/<irq>/. Throws os_error(ENOENT) when the IRQ does not exist,
 // parse_error for malformed lists. Falls back to the smp_affinity mask when
 // the _list file is absent.
 irq_affinity read_irq_affinity(const host_root& root, unsigned irq);
 
-// Writes /proc/irq/<irq>/smp_affinity_list. Throws io_error: EIO or EINVAL when
+// Writes /proc/irq/<irq>/smp_affinity_list. Throws os_error: EIO or EINVAL when
 // the chip cannot route there (managed IRQs refuse any change), EACCES without root.
 // Callers that must restore the value read it first with read_irq_affinity().
 void write_irq_affinity(const host_root& root, unsigned irq, const cpu_set& cpus);

@@ -25,9 +25,9 @@ struct meminfo {
 // `source` for a line without "key:" and a decimal value, or a node file whose
 // lines name different nodes.
 meminfo parse_meminfo(std::string_view text, std::string_view source = {});
-// /proc/meminfo. Throws io_error, parse_error.
+// /proc/meminfo. Throws os_error, parse_error.
 meminfo read_meminfo(const host_root& root);
-// /sys/devices/system/node/node<N>/meminfo. Throws io_error (ENOENT for an
+// /sys/devices/system/node/node<N>/meminfo. Throws os_error (ENOENT for an
 // unknown node), parse_error.
 meminfo read_node_meminfo(const host_root& root, unsigned node);
 

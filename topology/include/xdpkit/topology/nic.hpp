@@ -50,7 +50,7 @@ struct nic_info {
 std::vector<std::string> list_interfaces(const host_root& root);
 
 // Throws std::invalid_argument for a name that cannot be an interface ("", "..",
-// with '/', whitespace or ':', longer than 15), io_error(ENODEV) when no such
+// with '/', whitespace or ':', longer than 15), os_error(ENODEV) when no such
 // interface exists ("ip -br link" lists them), parse_error for malformed sysfs
 // text. /proc/interrupts is read once per call if `interrupts` is null.
 nic_info read_nic(const host_root& root, std::string_view name, const interrupt_table* interrupts = nullptr);

@@ -41,7 +41,7 @@ struct numa_topology {
   std::vector<unsigned> by_distance(unsigned from) const;
 };
 
-// Reads /sys/devices/system/node. Throws io_error for unreadable files (not for
+// Reads /sys/devices/system/node. Throws os_error for unreadable files (not for
 // missing ones: a host without NUMA gets one synthesized node) and parse_error
 // for malformed lists or distance rows.
 numa_topology read_numa(const host_root& root, const cpu_topology& cpus);

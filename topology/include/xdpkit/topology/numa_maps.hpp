@@ -34,7 +34,7 @@ struct numa_maps_entry {
 // is not a number, or a node id above cpu_set::max_id. Unknown bare words are
 // ignored (the kernel adds flags over time).
 std::vector<numa_maps_entry> parse_numa_maps(std::string_view text, std::string_view source = {});
-// /proc/self/numa_maps (pid 0) or /proc/<pid>/numa_maps. Throws io_error, parse_error.
+// /proc/self/numa_maps (pid 0) or /proc/<pid>/numa_maps. Throws os_error, parse_error.
 std::vector<numa_maps_entry> read_numa_maps(const host_root& root, int pid = 0);
 // The mapping that starts at `start`, or nullptr.
 const numa_maps_entry* find_mapping(const std::vector<numa_maps_entry>& maps, std::uint64_t start) noexcept;

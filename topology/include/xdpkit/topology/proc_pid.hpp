@@ -61,7 +61,7 @@ pid_status parse_pid_status(std::string_view text, std::string_view source = {})
 // Process ids under <root>/proc, ascending.
 std::vector<int> list_pids(const host_root& root);
 // /proc/<pid>/stat, std::nullopt when the process has gone (or is absent);
-// throws parse_error for malformed text, io_error for other read errors.
+// throws parse_error for malformed text, os_error for other read errors.
 std::optional<pid_stat> read_pid_stat(const host_root& root, int pid);
 std::optional<pid_status> read_pid_status(const host_root& root, int pid);
 // "self" for the calling process: /proc/self/status.

@@ -23,7 +23,7 @@ struct softnet_cpu {
 // One entry per line; lines hold only online CPUs. Throws parse_error naming
 // `source` for a line with fewer than 3 columns or a column that is not hex.
 std::vector<softnet_cpu> parse_softnet_stat(std::string_view text, std::string_view source = {});
-// /proc/net/softnet_stat. Throws io_error, parse_error.
+// /proc/net/softnet_stat. Throws os_error, parse_error.
 std::vector<softnet_cpu> read_softnet_stat(const host_root& root);
 
 }  // namespace xdpkit::topology

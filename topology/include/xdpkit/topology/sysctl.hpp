@@ -18,7 +18,7 @@ std::string sysctl_path(std::string_view name);
 
 // The value with surrounding whitespace removed (multi-value sysctls keep their
 // inner tabs: "4096\t131072\t6291456"). std::nullopt when the sysctl does not
-// exist on this kernel. Throws io_error for other errors (EACCES: some are
+// exist on this kernel. Throws os_error for other errors (EACCES: some are
 // root-only), std::invalid_argument for a bad name.
 std::optional<std::string> read_sysctl(const host_root& root, std::string_view name);
 
@@ -33,7 +33,7 @@ struct sysctl_record {
 // old value back unless release() was called. Move-only.
 class sysctl_change {
  public:
-  // Reads the old value, then writes `value`. Throws io_error: ENOENT when the
+  // Reads the old value, then writes `value`. Throws os_error: ENOENT when the
   // sysctl does not exist, EINVAL when the kernel refuses the value, EACCES/EPERM
   // without privileges; std::invalid_argument for a bad name. Nothing is changed
   // when it throws.
@@ -45,7 +45,7 @@ class sysctl_change {
   sysctl_change& operator=(const sysctl_change&) = delete;
   ~sysctl_change();  // restores; errors swallowed (call restore() to see them)
 
-  // Writes the old value back. Throws io_error. Idempotent.
+  // Writes the old value back. Throws os_error. Idempotent.
   void restore();
   // Keeps the new value; the record stays readable.
   void release() noexcept { active_ = false; }

@@ -63,7 +63,7 @@ struct validation_report {
 };
 
 // Runs every check against `host` (read from `root`) and the files the checks
-// read themselves. Throws io_error(ENODEV) / std::invalid_argument for an
+// read themselves. Throws os_error(ENODEV) / std::invalid_argument for an
 // options.iface that does not exist or is no valid name; other unreadable or
 // malformed files become the evidence of the check that needed them, not throws.
 validation_report validate_host(const host_root& root, const host_snapshot& host, const validate_options& options);

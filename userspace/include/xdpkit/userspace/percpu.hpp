@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 
 namespace xdpkit {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "xdpkit/userspace/error.hpp"
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/library_log.hpp"
 
 namespace xdpkit {

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "xdpkit/userspace/unique_fd.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 struct xdp_program;
 struct bpf_object;

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "xdpkit/base/not_supported.hpp"
+
 namespace xdpkit::lab {
 
 enum class generator_kind { live, tc_clone, af_packet };
@@ -38,6 +40,9 @@ struct generator_support {
   struct entry {
     bool usable = false;
     std::string why_not;  // the call and the kernel's answer, when !usable
+    // Set when the answer means the kernel lacks the feature (an unknown flag
+    // or option), not that it refuses it (EPERM: a policy of newer builds).
+    std::optional<not_supported> missing = std::nullopt;
   };
   entry live, tc_clone, af_packet;
   const entry& of(generator_kind k) const noexcept;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "xdpkit/userspace/unique_fd.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 namespace xdpkit::lab {
 

@@ -18,7 +18,7 @@
  * is live, so a new set replaces the old with one write, and a packet sees
  * either the old set or the new one, never half of each.
  *
- * userspace/src/firewall_model.cpp is the same semantics written for clarity;
+ * userspace/firewall/model/ is the same semantics written for clarity;
  * tests/bpf compares the two over millions of packets.
  */
 #include <linux/bpf.h>

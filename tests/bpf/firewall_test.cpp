@@ -19,8 +19,8 @@
 #include <thread>
 
 #include "frame_builder.hpp"
-#include "xdpkit/userspace/firewall/firewall_program.hpp"
-#include "xdpkit/userspace/firewall/model.hpp"
+#include "xdpkit/firewall/firewall_program.hpp"
+#include "xdpkit/firewall/model.hpp"
 
 namespace xdpkit::testing {
 namespace {

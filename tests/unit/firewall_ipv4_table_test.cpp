@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "xdpkit/userspace/firewall/ipv4_table.hpp"
+#include "xdpkit/firewall/ipv4_table.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // numbers) for what doesn't; and what compile() builds for the program.
 #include <gtest/gtest.h>
 
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::firewall {
 namespace {

@@ -18,8 +18,8 @@
 
 #include "xdpkit/bpf/bench_drop.skel.h"
 #include "xdpkit/lab/packet_builder.hpp"
-#include "xdpkit/userspace/firewall/firewall_program.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/firewall_program.hpp"
+#include "xdpkit/firewall/rules.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 
 namespace {

@@ -33,8 +33,8 @@
 #include "xdpkit/lab/pool_note.hpp"
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/topology/hugepages.hpp"
-#include "xdpkit/userspace/firewall/firewall_program.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/firewall_program.hpp"
+#include "xdpkit/firewall/rules.hpp"
 #include "xdpkit/userspace/skeleton.hpp"
 #include "xdpkit/userspace/xdp_attachment.hpp"
 

@@ -25,7 +25,7 @@
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/topology/cpus.hpp"
 #include "xdpkit/topology/hugepages.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::cli {
 

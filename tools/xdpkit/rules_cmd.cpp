@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::cli {
 

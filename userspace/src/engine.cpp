@@ -12,7 +12,7 @@
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/topology/error.hpp"
 #include "xdpkit/base/os_error.hpp"
-#include "xdpkit/userspace/firewall/firewall_program.hpp"
+#include "xdpkit/firewall/firewall_program.hpp"
 #include "xdpkit/topology/numa_maps.hpp"
 
 namespace xdpkit {

@@ -6,8 +6,8 @@
 #include <span>
 #include <string_view>
 
-#include "xdpkit/userspace/firewall/model.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/model.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto* nul = static_cast<const std::uint8_t*>(std::memchr(data, 0, size));

@@ -4,7 +4,7 @@
 
 #include "lab_fixture.hpp"
 #include "xdpkit/lab/netns.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::testing {
 namespace {

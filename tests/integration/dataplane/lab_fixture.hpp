@@ -17,7 +17,7 @@
 #include "xdpkit/lab/generator.hpp"
 #include "xdpkit/lab/veth_lab.hpp"
 #include "xdpkit/userspace/engine.hpp"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::testing {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 #include "xdpkit/userspace/steer_program.hpp"
 #include "xdpkit/userspace/umem.hpp"
 #include "xdpkit/userspace/worker.hpp"

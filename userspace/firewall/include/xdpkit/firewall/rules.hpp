@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "xdpkit/bpf/firewall_abi.h"
-#include "xdpkit/userspace/firewall/ipv4_table.hpp"
+#include "xdpkit/firewall/ipv4_table.hpp"
 
 namespace xdpkit::firewall {
 

@@ -1,4 +1,4 @@
-#include "xdpkit/userspace/firewall/firewall_program.hpp"
+#include "xdpkit/firewall/firewall_program.hpp"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>

@@ -1,7 +1,7 @@
 // Written from the rules in bpf/firewall.bpf.c's header comment, not from its
 // code: bounds are checked against the frame as a whole and every length rule
 // is spelled out once.
-#include "xdpkit/userspace/firewall/model.hpp"
+#include "xdpkit/firewall/model.hpp"
 
 #include <algorithm>
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "xdpkit/bpf/firewall_abi.h"
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 #include "xdpkit/userspace/xdp_attachment.hpp"
 
 namespace xdpkit::firewall {

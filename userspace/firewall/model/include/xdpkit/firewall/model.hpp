@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <span>
 
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::firewall {
 

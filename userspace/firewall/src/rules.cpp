@@ -1,4 +1,4 @@
-#include "xdpkit/userspace/firewall/rules.hpp"
+#include "xdpkit/firewall/rules.hpp"
 
 #include <arpa/inet.h>
 

@@ -1,4 +1,4 @@
-#include "xdpkit/userspace/firewall/ipv4_table.hpp"
+#include "xdpkit/firewall/ipv4_table.hpp"
 
 #include <algorithm>
 #include <stdexcept>

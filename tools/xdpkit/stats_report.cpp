@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <sched.h>
 
+#include <cerrno>
+#include <cstring>
+
 namespace xdpkit::cli {
 
 namespace {
@@ -128,6 +131,9 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
                       {"rx_wakeups", q.worker.rx_wakeups},
                       {"tx_kicks", q.worker.tx_kicks},
                       {"polls", q.worker.polls},
+                      {"kick_retries", q.worker.kick_retries},
+                      {"kick_errors", q.worker.kick_errors},
+                      {"last_kick_error", q.worker.last_kick_error ? std::strerror(q.worker.last_kick_error) : ""},
                       {"sleeps", q.sleeps},
                       {"cpu_seconds", std::chrono::duration<double>(q.cpu_time).count()},
                       {"napi_id", q.napi_id},
@@ -183,6 +189,10 @@ std::string summary_text(const engine& e, const engine_stats& s, double seconds)
       p.passed, p.dropped, t.rx_packets,
       pps(seconds > 0 ? static_cast<double>(t.rx_packets) / seconds : 0), t.tx_packets, t.dropped, t.tx_ring_full,
       s.kernel_drops());
+  if (t.kick_errors)
+    out += fmt::format("  kicks failed  {} (sendto/recvfrom/poll on the AF_XDP sockets; last: {}){}\n", t.kick_errors,
+                       std::strerror(t.last_kick_error),
+                       t.last_kick_error == ENETDOWN ? " — is " + e.config().ifname + " up?" : "");
   if (s.firewall) {
     const auto& f = *s.firewall;
     out += fmt::format("  firewall      rx {}: pass {}  drop {}  tx {}  redirect {}  (by reason: rule {}, default {}, "

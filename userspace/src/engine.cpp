@@ -1,7 +1,6 @@
 #include "xdpkit/userspace/engine.hpp"
 
 #include <net/if.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <optional>
@@ -28,6 +27,9 @@ worker_counters engine_stats::total() const {
     t.rx_wakeups += q.worker.rx_wakeups;
     t.tx_kicks += q.worker.tx_kicks;
     t.polls += q.worker.polls;
+    t.kick_retries += q.worker.kick_retries;
+    t.kick_errors += q.worker.kick_errors;
+    if (q.worker.last_kick_error) t.last_kick_error = q.worker.last_kick_error;
   }
   return t;
 }
@@ -55,27 +57,29 @@ struct queue_path {
 // is attached or detached, while still reporting the table (virtio-net; see
 // ethtool::rss_lost_on_xdp_change): steering would silently stop following
 // the table. rewrite() writes it again after the attach; the destructor does
-// it again after the detach, in the namespace it was made in.
+// it again after the detach, through the same transport, whose sockets stay in
+// the namespace the engine started in whichever thread destroys it.
 class rss_after_xdp {
  public:
   rss_after_xdp() = default;
   rss_after_xdp(const rss_after_xdp&) = delete;
   rss_after_xdp& operator=(const rss_after_xdp&) = delete;
   ~rss_after_xdp() {
-    if (ifname_.empty() || netns_inode() != netns_) return;
+    if (ifname_.empty()) return;
     try {
-      rewrite_now(ifname_);
+      rewrite_now(*nic_, ifname_);
     } catch (const std::exception&) {
       // Nothing to tell anyone at this point; the table stays as the driver left it.
     }
   }
 
   // Returns what was done, for the start line ("" when the driver needs nothing).
-  std::string rewrite(const std::string& ifname) {
+  std::string rewrite(std::shared_ptr<ethtool::transport> nic, const std::string& ifname) {
     try {
-      if (!rewrite_now(ifname)) return "";
+      if (!nic) nic = ethtool::make_kernel_transport();
+      if (!rewrite_now(*nic, ifname)) return "";
       ifname_ = ifname;
-      netns_ = netns_inode();
+      nic_ = std::move(nic);
       return "the RSS table was written again after the XDP attach (virtio_net's attach turns the device's RSS "
              "off while the driver keeps reporting the table); it is written again after the detach";
     } catch (const std::exception& e) {
@@ -85,24 +89,20 @@ class rss_after_xdp {
   }
 
  private:
-  static bool rewrite_now(const std::string& ifname) {
-    auto io = ethtool::make_kernel_transport();
-    const ethtool::device dev(*io, ifname);
+  static bool rewrite_now(ethtool::transport& nic, const std::string& ifname) {
+    const ethtool::device dev(nic, ifname);
     const auto info = ethtool::get_driver_info(dev);
     if (!info || !ethtool::rss_lost_on_xdp_change(info->driver)) return false;
     return ethtool::rewrite_rss_table(dev);
   }
-  static ino_t netns_inode() {
-    struct stat st {};
-    return ::stat("/proc/thread-self/ns/net", &st) == 0 ? st.st_ino : 0;
-  }
   std::string ifname_;
-  ino_t netns_ = 0;
+  std::shared_ptr<ethtool::transport> nic_;
 };
 
 struct engine::state {
-  explicit state(const engine_config& c) : config(c) {}
+  state(const engine_config& c, engine_host h) : config(c), host(std::move(h)) {}
   engine_config config;
+  engine_host host;
   engine_info info;
   rss_after_xdp rss;  // before the programs: destroyed after they detach
   // Exactly one of the two is attached.
@@ -138,9 +138,10 @@ engine::~engine() = default;
 namespace {
 // The design says "verified afterwards": mbind is a request, and the kernel
 // may fall back (an empty node, a cpuset). The truth is in numa_maps.
-void record_placement(engine_info& info, const std::vector<const umem*>& areas, int wanted_node) {
+void record_placement(engine_info& info, const std::vector<const umem*>& areas, int wanted_node,
+                      const topology::host_root& root) {
   try {
-    const auto maps = topology::read_numa_maps(topology::host_root("/"));
+    const auto maps = topology::read_numa_maps(root);
     for (const umem* a : areas) {
       const auto* m = topology::find_mapping(maps, reinterpret_cast<std::uintptr_t>(a->base()));
       if (!m) continue;
@@ -162,14 +163,14 @@ void record_placement(engine_info& info, const std::vector<const umem*>& areas, 
 }
 }  // namespace
 
-engine engine::start(const engine_config& config) {
+engine engine::start(const engine_config& config, engine_host host) {
   if (config.queues.empty()) throw std::invalid_argument("engine: no queue given");
   if (!config.cpus.empty() && config.cpus.size() != config.queues.size())
     throw std::invalid_argument("engine: " + std::to_string(config.cpus.size()) + " CPUs given for " +
                                 std::to_string(config.queues.size()) + " queues; give one per queue");
   validate(config.umem);
 
-  auto st = std::make_unique<state>(config);
+  auto st = std::make_unique<state>(config, std::move(host));
   if (config.firewall) {
     const auto compiled = firewall::compile(*config.firewall);  // rule errors before touching the NIC
     std::map<std::uint32_t, int> ports;
@@ -192,7 +193,7 @@ engine engine::start(const engine_config& config) {
     st->steer.emplace(steer_program::attach(config.ifname, config.steer));
     st->info.program = "steer";
   }
-  st->info.rss_note = st->rss.rewrite(config.ifname);
+  st->info.rss_note = st->rss.rewrite(st->host.nic, config.ifname);
   const auto& a = st->attachment();
   st->info.mode = a.mode();
   st->info.mode_fallback = a.fallback_reason();
@@ -218,7 +219,7 @@ engine engine::start(const engine_config& config) {
   }
   std::vector<const umem*> areas;
   for (const auto& p : st->paths) areas.push_back(&p->area);
-  record_placement(st->info, areas, config.umem.numa_node);
+  record_placement(st->info, areas, config.umem.numa_node, st->host.root);
   return engine(std::move(st));
 }
 
@@ -242,7 +243,7 @@ engine_stats engine::stats() const {
     q.worker = p->poller->counters();
     q.kernel = p->sock.statistics();
     q.cpu_time = p->poller->cpu_time();
-    q.sleeps = p->poller->sleeps();
+    q.sleeps = p->poller->sleeps(s_->host.root);
     q.napi_id = p->sock.napi_id();
     q.sched_policy = p->poller->sched_policy();
     out.queues.push_back(q);

@@ -12,7 +12,6 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <future>
 #include <stdexcept>
 #include <string>
@@ -20,6 +19,7 @@
 #include <thread>
 
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/topology/proc_pid.hpp"
 #include "xdpkit/userspace/frame_stack.hpp"
 
 namespace xdpkit {
@@ -33,8 +33,22 @@ constexpr std::uint32_t max_batch = 256;
 // them don't share a cache line with the worker's hot state.
 struct alignas(64) published_counters {
   std::atomic<std::uint64_t> rx_packets{0}, rx_bytes{0}, tx_packets{0}, dropped{0}, tx_ring_full{0},
-      rx_wakeups{0}, tx_kicks{0}, polls{0};
+      rx_wakeups{0}, tx_kicks{0}, polls{0}, kick_retries{0}, kick_errors{0};
+  std::atomic<int> last_kick_error{0};
 };
+
+// What a kick's return says: -1 with EAGAIN/EBUSY/ENOBUFS/EINTR is the kernel
+// being busy (libxdp's samples treat them alike), anything else a failure.
+void count_kick(long ret, worker_counters& c) noexcept {
+  if (ret >= 0) return;
+  const int err = errno;
+  if (err == EAGAIN || err == EBUSY || err == ENOBUFS || err == EINTR) {
+    ++c.kick_retries;
+    return;
+  }
+  ++c.kick_errors;
+  c.last_kick_error = err;
+}
 
 }  // namespace
 
@@ -51,7 +65,7 @@ struct worker::state {
   // The thread's CPU time at exit: its clock is gone once it has returned.
   std::atomic<bool> finished{false};
   std::atomic<std::int64_t> final_cpu_ns{0};
-  std::atomic<pid_t> tid{0};  // for /proc/self/task/TID/status while it runs
+  std::atomic<pid_t> tid{0};  // for /proc/TID/status while it runs
   std::atomic<std::uint64_t> final_sleeps{0};
   int policy = SCHED_OTHER;
 
@@ -109,8 +123,9 @@ void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
     // need_wakeup flag set there, so that is one syscall per batch. Zero-copy
     // drivers clear the flag while their NAPI is already sending.
     if (busy_poll || !need_wakeup || xsk_ring_prod__needs_wakeup(&tx)) {
-      sendto(fd, nullptr, 0, MSG_DONTWAIT, nullptr, 0);
+      count_kick(sendto(fd, nullptr, 0, MSG_DONTWAIT, nullptr, 0), c);
       ++c.tx_kicks;
+      dirty = true;
     }
   };
   auto publish = [&] {
@@ -123,6 +138,9 @@ void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
     published.rx_wakeups.store(c.rx_wakeups, std::memory_order_relaxed);
     published.tx_kicks.store(c.tx_kicks, std::memory_order_relaxed);
     published.polls.store(c.polls, std::memory_order_relaxed);
+    published.kick_retries.store(c.kick_retries, std::memory_order_relaxed);
+    published.kick_errors.store(c.kick_errors, std::memory_order_relaxed);
+    published.last_kick_error.store(c.last_kick_error, std::memory_order_relaxed);
   };
 
   refill();
@@ -144,10 +162,11 @@ void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
       if (config.wait == wait_mode::poll) {
         pollfd p{fd, POLLIN, 0};
         ++c.polls;
-        poll(&p, 1, config.poll_timeout_ms);
+        count_kick(poll(&p, 1, config.poll_timeout_ms), c);
       } else if (busy_poll || (need_wakeup && xsk_ring_prod__needs_wakeup(&fill))) {
-        recvfrom(fd, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
+        count_kick(recvfrom(fd, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr), c);
         ++c.rx_wakeups;
+        dirty = true;
       }
       // Idle: publish what completions changed, at most every 1024 spins in
       // busy mode (a store burst per spin would cost the next batch).
@@ -280,6 +299,9 @@ worker_counters worker::counters() const noexcept {
   c.rx_wakeups = p.rx_wakeups.load(std::memory_order_relaxed);
   c.tx_kicks = p.tx_kicks.load(std::memory_order_relaxed);
   c.polls = p.polls.load(std::memory_order_relaxed);
+  c.kick_retries = p.kick_retries.load(std::memory_order_relaxed);
+  c.kick_errors = p.kick_errors.load(std::memory_order_relaxed);
+  c.last_kick_error = p.last_kick_error.load(std::memory_order_relaxed);
   return c;
 }
 
@@ -292,17 +314,18 @@ std::chrono::nanoseconds worker::cpu_time() const {
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
-std::uint64_t worker::sleeps() const noexcept {
+std::uint64_t worker::sleeps(const topology::host_root& root) const noexcept {
   if (s_->finished.load()) return s_->final_sleeps.load();
   const pid_t tid = s_->tid.load();
   if (!tid) return 0;
-  // getrusage(RUSAGE_THREAD) answers only for the calling thread
-  std::ifstream status("/proc/self/task/" + std::to_string(tid) + "/status");
-  std::string line;
-  constexpr std::string_view key = "voluntary_ctxt_switches:";
-  while (std::getline(status, line))
-    if (line.starts_with(key)) return std::strtoull(line.c_str() + key.size(), nullptr, 10);
-  return 0;
+  // getrusage(RUSAGE_THREAD) answers only for the calling thread; /proc/<tid>
+  // is the thread's own entry even though /proc lists only processes.
+  try {
+    const auto status = topology::read_pid_status(root, tid);
+    return status ? status->number("voluntary_ctxt_switches").value_or(0) : 0;
+  } catch (const std::exception&) {
+    return 0;  // a root without the thread (a fixture), or text the kernel never writes
+  }
 }
 
 int worker::cpu() const noexcept { return s_->config.cpu; }

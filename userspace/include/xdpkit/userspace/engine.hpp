@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/firewall/rules.hpp"
+#include "xdpkit/topology/host_root.hpp"
 #include "xdpkit/userspace/steer_program.hpp"
 #include "xdpkit/userspace/umem.hpp"
 #include "xdpkit/userspace/worker.hpp"
@@ -37,6 +39,17 @@ struct engine_config {
   umem_config umem;
   xsk_config xsk;
   worker_config worker;
+};
+
+// What the engine reaches on the host besides its own programs and sockets,
+// injected so a test can script the NIC and point /proc at a fixture tree.
+struct engine_host {
+  // NIC control, for the RSS table some drivers lose on an XDP attach (see
+  // ethtool::rss_lost_on_xdp_change). Null: the kernel's, made by start() in
+  // the calling thread's namespace, and used again there after the detach.
+  std::shared_ptr<ethtool::transport> nic;
+  // /proc as the engine reads it: the UMEMs' numa_maps, the workers' status.
+  topology::host_root root{"/"};
 };
 
 struct queue_stats {
@@ -81,7 +94,7 @@ class engine {
  public:
   // Attaches, binds and starts. Throws os_error / std::invalid_argument with the
   // interface and queue named; anything already set up is undone first.
-  static engine start(const engine_config& config);
+  static engine start(const engine_config& config, engine_host host = {});
 
   engine(engine&&) noexcept;
   engine& operator=(engine&&) noexcept;

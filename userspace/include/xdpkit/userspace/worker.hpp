@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "xdpkit/topology/host_root.hpp"
 #include "xdpkit/userspace/handlers.hpp"
 #include "xdpkit/userspace/umem.hpp"
 #include "xdpkit/userspace/xsk_socket.hpp"
@@ -39,6 +40,14 @@ struct worker_counters {
   std::uint64_t rx_wakeups = 0;    // recvfrom() kicks for the fill ring
   std::uint64_t tx_kicks = 0;      // sendto() kicks for the tx ring
   std::uint64_t polls = 0;         // poll() calls in wait_mode::poll
+  // Kicks (sendto, recvfrom, poll) the kernel answered with "busy, again"
+  // (EAGAIN, EBUSY, ENOBUFS, EINTR): the next spin tries again.
+  std::uint64_t kick_retries = 0;
+  // Kicks that failed otherwise (ENETDOWN: the interface went down; ENXIO:
+  // the device is gone). The worker goes on, so a link that comes back is
+  // served again; `last_kick_error` is the errno of the latest.
+  std::uint64_t kick_errors = 0;
+  int last_kick_error = 0;
 };
 
 class worker {
@@ -60,7 +69,8 @@ class worker {
   // How often the worker thread has gone to sleep so far (the kernel's
   // voluntary context switches of the thread): in poll mode each one is a
   // wakeup the receiving CPU pays for. 0 when the kernel does not say.
-  std::uint64_t sleeps() const noexcept;
+  // Read from <root>/proc/<tid>/status while the thread runs.
+  std::uint64_t sleeps(const topology::host_root& root) const noexcept;
   int cpu() const noexcept;
   // The scheduling policy the thread runs under, read back after setting it.
   int sched_policy() const noexcept;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
 /* firewall.bpf.c — xdpkit's XDP firewall.
  *
  * Parse: Ethernet, up to two VLAN tags (802.1Q, 802.1ad), IPv4 (IHL and lengths

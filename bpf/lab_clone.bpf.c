@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
 /* lab_clone.bpf.c — the veth lab's traffic source where live frames are refused.
  *
  * A tc program run with plain BPF_PROG_RUN (no live-frames flag, which some

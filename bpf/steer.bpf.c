@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
 /* steer.bpf.c — hands every packet of a queue to the AF_XDP socket bound on it.
  *
  * The plainest XDP program an AF_XDP data plane needs: look up the socket of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # xdpkit_bpf_object(NAME SOURCE)
 #
 # Compiles SOURCE (a *.bpf.c) with clang -target bpf -O2 -g (the -g is what makes

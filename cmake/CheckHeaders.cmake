@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # xdpkit_check_headers(TARGET LIBRARY HEADER_ROOT)
 #
 # Every public header of LIBRARY (the *.hpp and *.h under HEADER_ROOT) compiled

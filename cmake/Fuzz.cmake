@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # libFuzzer helpers shared by tests/fuzz/<area>/. Clang only; tests/CMakeLists.txt
 # includes this (and the fuzz folders) only with -DXDPKIT_FUZZ=ON under clang.
 set(XDPKIT_FUZZ_SECONDS 10 CACHE STRING "Seconds each fuzz target runs under ctest")

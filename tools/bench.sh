@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The bench: xdpkit beside its anchors on one veth lab, in one run (see
 # `xdpkit bench --help`). Installs what it needs (dpdk-testpmd among it), builds,
 # builds the plain libxdp reference sink from ../shared/bench/ref-xsk.c when

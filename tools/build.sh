@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds xdpkit into build/ (Release, -O3; warnings are errors). Arguments go
 # to the configure step (e.g. -DCMAKE_BUILD_TYPE=Debug); XDPKIT_BUILD_TARGETS
 # limits the build to some targets (the demo needs only `xdpkit`).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Copies the sysfs/procfs files that xdpkit's topology/ library reads from this
 # host into a fixture tree, so tests can replay the host elsewhere:
 #

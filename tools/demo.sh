@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The demo: installs what it needs, builds, and runs `xdpkit demo` on a veth lab
 # it creates and removes itself. Arguments go to `xdpkit demo` (see --help),
 # e.g. `sudo tools/demo.sh --handler l2fwd --duration 20`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages xdpkit builds and tests with. Idempotent and
 # quick when everything is present: apt runs only for what is missing.
 #   tools/install-deps.sh          build + test packages

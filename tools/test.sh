@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite: installs what it needs, builds with warnings as errors,
 # and runs every CTest label: unit, bpf, integration (in build/, gcc), then fuzz
 # (in build-fuzz/, clang with libFuzzer, ASan and UBSan, a few seconds a target),

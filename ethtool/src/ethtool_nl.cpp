@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "ethtool_nl.hpp"
 
 #include <linux/ethtool_netlink.h>

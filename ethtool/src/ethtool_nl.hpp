@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ring and channel messages of the ethtool generic-netlink family (Linux 5.6+),
 // for drivers that answer them but not the SIOCETHTOOL ioctl. channels.cpp and
 // rings.cpp call these only after the ioctl said EOPNOTSUPP, so the ioctl

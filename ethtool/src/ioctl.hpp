@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private helpers for issuing ethtool ioctls through the transport.
 #pragma once
 

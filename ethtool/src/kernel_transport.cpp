@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The production transport: SIOCETHTOOL on a datagram socket, generic netlink
 // through libnl. Both sockets are opened once, in the caller's namespace.
 #include <linux/sockios.h>

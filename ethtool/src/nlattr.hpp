@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal netlink attribute codec: enough to build netdev- and
 // ethtool-family requests and read their replies without libnl, so the bytes
 // can be unit-tested.

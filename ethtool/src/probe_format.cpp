@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The human table of `xdpkit probe`, drawn from the JSON report so the two
 // can never disagree.
 #include <fmt/format.h>

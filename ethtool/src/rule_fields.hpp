@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The table behind the rule parser and printer: which words each flow type
 // takes, where their value and mask live in ethtool_rx_flow_spec, and how
 // they are written. One table, so parsing and printing cannot disagree.

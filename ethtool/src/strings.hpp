@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // String sets (ETHTOOL_GSSET_INFO + ETHTOOL_GSTRINGS): the names behind
 // features (ETH_SS_FEATURES) and statistics (ETH_SS_STATS).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The steps behind tune/revert: how each kind of change is planned (old and
 // new value as JSON, the form the journal keeps), written, and described.
 #pragma once

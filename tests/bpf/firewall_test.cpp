@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The firewall program under BPF_PROG_RUN, beside its C++ reference model.
 //
 // Matrix: packet tables (a readable case for every parsing branch and every

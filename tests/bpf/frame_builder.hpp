@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the frames the firewall tests feed to the program and the model:
 // layers appended in order, each patching the previous layer's "next
 // protocol" field; finish() fills in the IP length fields.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: xdpkit run on a chosen queue: its AF_XDP socket gets exactly the flows RSS steers there, the other queues none
 . /tests/lib/rig-test.sh
 J=$RIG_JOURNAL

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: AF_XDP zero-copy: xdpkit run --bind zero-copy binds and receives where the driver reports xsk-zerocopy (virtio_net on 7.3 with iommu_platform=on), and is refused where it says it cannot
 . /tests/lib/rig-test.sh
 link_up

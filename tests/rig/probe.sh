@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: xdpkit probe reports the driver's real capabilities (virtio_net, igb): driver, channels, rings, RSS, IRQs, node
 . /tests/lib/rig-test.sh
 n1=$(rig_arg node1_cpus)

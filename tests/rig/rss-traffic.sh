@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: host traffic (64 UDP flows) lands on the queues xdpkit's RSS table and hash fields say (per-queue packet counters); IRQs follow --irq-affinity local
 . /tests/lib/rig-test.sh
 link_up

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: xdpkit topology sees the guest's two NUMA nodes, QEMU's distances and the NIC on node 1
 . /tests/lib/rig-test.sh
 dist=$(rig_arg dist); n1=$(rig_arg node1_cpus)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: fault injection: a driver's ethtool set operation fails half-way through xdpkit tune (tools/rig/fault/ethtool_fault.ko wraps the real driver's ops); tune names the failed step and the error, rolls back every earlier change (probe after == probe before), leaves no journal; when the rollback itself fails the journal stays and `xdpkit revert` finishes the job
 # needs: fault-module
 # order: 5

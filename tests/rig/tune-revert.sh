@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: xdpkit tune changes channels (and rings, RSS, IRQ affinity) and revert restores probe byte for byte
 # order: 10
 # Runs before the tests that tune and revert the RSS table: on igb their revert leaves the table

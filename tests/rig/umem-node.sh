@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # what: huge pages reserved on node 1 hold xdpkit run's UMEM (its numa_maps report and node 1's pool agree); none on node 1 -> refused
 . /tests/lib/rig-test.sh
 hp() { echo "/sys/devices/system/node/node$1/hugepages/hugepages-2048kB/$2"; }

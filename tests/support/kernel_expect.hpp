@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Holding a probe's "not supported" against the running kernel.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The main() of every GoogleTest binary in tests/: GoogleTest's own, plus a
 // listener that fails any test which leaves a file descriptor open. Every
 // kernel resource here is an fd (sockets, BPF objects, namespaces, netlink),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // base/: the owners, the one os_error, result<T> and not_supported.
 #include <fcntl.h>
 #include <sys/utsname.h>

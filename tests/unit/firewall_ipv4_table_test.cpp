@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The IPv4 direct table against the definition it replaces: the group of the
 // longest prefix holding the address, found by brute force over the routes.
 #include <gtest/gtest.h>

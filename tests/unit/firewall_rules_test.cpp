@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rule language: what parses, what it means, and the errors (with line
 // numbers) for what doesn't; and what compile() builds for the program.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "xdpkit/userspace/frame_stack.hpp"
 
 #include <gtest/gtest.h>

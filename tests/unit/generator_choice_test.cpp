@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which generator the lab takes, from what the probe found: pure logic, no kernel.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The owners release exactly what they own, once, and moves transfer it.
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // firewall-prog-run: ns per packet of the firewall program for each packet
 // class, from BPF_PROG_RUN with repeat (the kernel times the loop), beside the
 // XDP_DROP program in the same run. A measurement, not a test: the numbers

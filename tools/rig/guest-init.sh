@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # /init of the rig's guest (busybox sh). Loads the NIC driver, runs the tests named by
 # rig.tests= on the kernel command line, writes the protocol lines below to /dev/ttyS1 (a file on
 # the host), then powers off. Everything else (kernel log, test output) goes to ttyS0.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pktsend — the rig's host-side traffic source: UDP/IPv4 frames into the guest NIC's backend,
 // either over AF_PACKET into an interface (the virtio guest's tap, inside the rig's private
 // network namespace) or, with TARGET unix:PATH, as one datagram per frame into the unix socket of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The xdpkit CLI is one CLI11 app; each area registers its subcommands here.
 // A command's callback stores the process exit status in `exit_code`
 // (0 ok, 1 the thing checked is wrong / failed, 2 usage or setup error) so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdpkit demo: the whole data plane on a veth lab this command builds and
 // removes itself. Generator namespace --veth--> DUT namespace, where xdpkit's
 // XDP program steers every packet to an AF_XDP worker.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The data-plane options `run` and `demo` share, and how they become an
 // engine_config. One place, so both commands spell and document them alike.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdpkit probe | tune | revert: parse, call ethtool/, print.
 #include <fmt/format.h>
 

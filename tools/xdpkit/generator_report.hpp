@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the demo and the bench let the user pick the lab's generator and say
 // which one runs: one option, one start line, one JSON object, one summary line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The lab's traffic source on its own thread: enters the generator namespace,
 // pins itself, sends until stopped or its bounds (packets, seconds) are hit.
 // An error on the thread is kept and rethrown on the caller's thread: nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdpkit: one CLI for the data plane (run, demo), the host (topology, validate)
 // and the NIC (probe, tune, revert). Thin: parse, call a library, print.
 #include <CLI/CLI.hpp>

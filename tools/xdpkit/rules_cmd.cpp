@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdpkit rules check FILE: parse and compile a firewall rule file exactly as a
 // load would, without loading anything; say what it holds or where it is wrong.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdpkit run: attach, bind, poll one or more queues of an interface, report.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ctrl-C and SIGTERM set a flag that every loop of the CLI checks; the RAII
 // owners then undo what was set up as the stack unwinds normally.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-second line and the final summary that `run` and `demo` print, in
 // human and JSON (one object per line) form. JSON field names are stable.
 #pragma once

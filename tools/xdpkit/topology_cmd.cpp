@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `xdpkit topology` and `xdpkit validate`: print what topology/ knows about a
 // host (live or a fixture tree under --root) and what is not tuned on it.
 // Exit status: 0 ok, 1 the validator found an error, 2 usage or setup error

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small, strict text helpers shared by the parsers (private to topology/).
 // Every number parser returns std::nullopt instead of guessing: sysfs text that
 // is not a number is a broken fixture or a kernel we do not know, not a zero.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "xdpkit/userspace/xsk_socket.hpp"
 
 #include <linux/if_link.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Netlink attribute streams as the kernel (or anything posing as it) sends
 // them: lookups never read outside the buffer, whatever the lengths say.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tune arguments (--channels, --rings, --rss, --hash, --rss-key): the
 // first byte picks the parser, the rest is the text. Only
 // std::invalid_argument may escape; tables built from an accepted --rss name

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ntuple rule text: parsing never crashes, and whatever parses prints to text
 // that parses back to the same bytes (the promise format_rule makes).
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rule text -> parse -> compile must either succeed or throw rule_error with a
 // line number; never crash, never accept what compile then can't hold. Bytes
 // after a NUL are a frame for the reference model's parser under the rules.

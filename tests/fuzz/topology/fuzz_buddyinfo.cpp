@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_buddyinfo and the huge-page estimate over what it parsed, for every
 // page size and base page size (the shifts must not overflow).
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_cmdline: any bytes give a kernel_cmdline or parse_error.
 #include <cstdint>
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpu_set::parse_list: anything in, a set or parse_error out; what it prints
 // parses back to the same set in both formats.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpu_set::parse_mask: anything in, a set or parse_error out; round trips, and
 // the algebra agrees with itself on what was parsed.
 #include <cstdint>

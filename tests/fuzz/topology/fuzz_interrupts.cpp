@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_interrupts: any bytes give a table or parse_error; no line has more
 // counts than the header has CPUs.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_meminfo, system and per-node formats.
 #include <cstdint>
 #include <string_view>

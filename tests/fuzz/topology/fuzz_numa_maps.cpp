@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_numa_maps: byte counts saturate instead of overflowing.
 #include <cstdint>
 #include <cstdlib>

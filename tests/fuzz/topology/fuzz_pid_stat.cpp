@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_pid_stat: comm is whatever lies between the first '(' and the last ')'.
 #include <cstdint>
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_pid_status and its typed accessors.
 #include <cstdint>
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_softnet_stat.
 #include <cstdint>
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AF_XDP receive on a veth lab: the XDP program steers every packet of queue 0
 // to the worker's socket, and every packet sent is counted exactly once at
 // each stage (program rx = redirected = worker rx = dropped by rxdrop).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What xdpkit sets up, it takes down: XDP programs, sockets, fds, namespaces.
 #include <bpf/libbpf.h>
 #include <dirent.h>

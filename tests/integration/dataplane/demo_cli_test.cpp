@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The demo as a user runs it: the xdpkit binary, a real lab, real signals.
 // It must print rising counters and leave no namespace behind — after a normal
 // end, after Ctrl-C, and (on the next start) after being killed outright.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The engine reaches the host only through what engine_host gives it: the NIC
 // control transport and the /proc root. Each test here starts a real engine on
 // the lab's veth with one of the two replaced, and sees the engine use it.

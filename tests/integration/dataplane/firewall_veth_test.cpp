@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The firewall as the data plane's XDP program on a veth lab: traffic of known
 // composition, and the per-verdict counters equal what was sent.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The lab's generator backends on a real veth lab (each CTest run of this
 // binary drives the backend XDPKIT_LAB_GENERATOR names), and a lab's cleanup
 // after a dead process.

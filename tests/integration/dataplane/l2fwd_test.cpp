@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // l2fwd on a veth lab: every packet the worker receives goes back to the
 // sender with its MACs swapped, and the sender sees exactly N of them.
 #include <arpa/inet.h>

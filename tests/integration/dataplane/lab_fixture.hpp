@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A veth lab per test, with the engine on the DUT side and helpers to send
 // from the generator side without loss (paced: each chunk waits until the XDP
 // program has seen it, so the veth ring never overflows).

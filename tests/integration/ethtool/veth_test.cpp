@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ethtool/ against the real kernel on a veth pair inside a namespace the test
 // makes and removes (root). Matrix:
 //   probe     veth's capabilities: channels yes; rings, RSS, hash fields,

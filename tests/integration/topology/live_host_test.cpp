@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // topology/ on the live host. Matrix:
 //   Cpus/Numa      read_cpus/read_numa == `lscpu -p` and `numactl -H`
 //   Procfs         /proc/self/stat, status, numa_maps, softnet_stat, interrupts parse live

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tests/rig/lib/rig-test.sh — sourced by the guest tests (busybox sh inside the rig's guest).
 # A test prints one line per check: "PASS name: detail", "FAIL name: detail" or
 # "SKIP name: why"; /init forwards those lines to the host and tools/rig/rig reports them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ethtool(8) as the oracle for rule encoding: every line of the table goes
 // through the real `ethtool -N` (its SIOCETHTOOL answered by an LD_PRELOAD
 // shim, so no device or privilege is needed) and through parse_rule; the two

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* LD_PRELOAD shim for the ethtool(8) oracle test: it answers every
  * SIOCETHTOOL itself, so ethtool runs without a device or privileges, and
  * writes the ethtool_rxnfc of an ETHTOOL_SRXCLSRLINS to $XK_SPY_OUT. Other

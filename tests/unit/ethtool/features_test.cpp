@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Features by name, statistics and XDP features against a scripted kernel.
 #include <gtest/gtest.h>
 #include <linux/ethtool.h>

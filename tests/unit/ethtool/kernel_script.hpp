@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Scripted sequences several tests need: the kernel's side of channel
 // queries, string sets, feature blocks and RSS reads, on interface "eth0" unless named.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rings and channels over the ethtool generic-netlink family, the fallback for
 // drivers that refuse the ioctl: the attribute bytes each request must carry
 // (spelled out by hand, not made by the codec under test), the replies it

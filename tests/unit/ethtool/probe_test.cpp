@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // probe of a scripted ice NIC (every ethtool answer scripted) on the captured
 // two-socket host (tests/fixtures/two-socket-ht: the NIC on node 1, 16 MSI-X
 // queue vectors): what the JSON says and the lines of the table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-queue IRQs, RPS/XPS and NAPI knobs read from captured sysfs/procfs trees
 // (tests/fixtures), and the IRQ-name classifier over names real drivers use.
 #include <gtest/gtest.h>

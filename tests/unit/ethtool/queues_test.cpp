@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Driver info, channels and rings against a scripted kernel: the request bytes
 // each call must put on the wire, the answers it decodes, and the messages a
 // refusal carries.

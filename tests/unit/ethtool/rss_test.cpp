@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RSS indirection table, key and hash fields against a scripted kernel; the
 // spread helpers against tables ethtool -X writes.
 #include <gtest/gtest.h>

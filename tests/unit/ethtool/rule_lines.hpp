@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real `ethtool -N` command lines and the canonical text format_rule gives
 // for each; shared by the round-trip test and the ethtool(8) oracle test.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ethtool rule syntax: a table of real `ethtool -N` command lines, each
 // parsed, encoded into the SRXCLSRLINS request, decoded from a GRXCLSRULE
 // answer carrying those bytes, and printed: the text must come back as the

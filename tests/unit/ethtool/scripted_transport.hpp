@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A transport that plays the kernel from a script: each expected call names
 // the request bytes it must receive, the bytes to answer with and the return
 // code. Calls out of order, with other bytes, or beyond the script fail the

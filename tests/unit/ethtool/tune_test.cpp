@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tune / revert / the journal against a scripted kernel and a writable copy
 // of a captured host (tests/fixtures/two-socket-ht: an ice NIC on node 1).
 // Matrix: channels + IRQ affinity then revert restores every file and value;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `xdpkit topology` and `xdpkit validate` as the CLI runs them: output equals
 // the library's JSON, exit codes follow commands.hpp (0 ok, 1 error found,
 // 2 setup error).

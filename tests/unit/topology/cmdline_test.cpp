@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The kernel command line: isolation lists with flags, huge-page sizes, quoting.
 #include <gtest/gtest.h>
 

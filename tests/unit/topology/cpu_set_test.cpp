@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpu_set: both kernel formats, round trips, algebra, and the limits.
 #include <gtest/gtest.h>
 

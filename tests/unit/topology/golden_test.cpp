@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every fixture under tests/fixtures/ (a directory with fixture.json and root/)
 // has expected/topology.json and expected/validate.json; the JSON the library
 // makes from the tree must equal them exactly. To accept a deliberate change:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Files that lie: each case damages one file of a fixture copy and checks the
 // outcome is defined (a value, or parse_error/os_error naming the file),
 // never a crash. The fuzz targets push the same parsers much further.

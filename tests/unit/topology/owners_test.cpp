@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The owners that change a host (sysctl_change, hugepage_reservation), run
 // against a writable copy of a fixture so they can be checked without root.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CPU planner on fixture shapes: node-local, one per core, isolated first,
 // CPU 0 last, and the explanation says so.
 #include <gtest/gtest.h>

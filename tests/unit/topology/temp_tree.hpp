@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A throw-away directory tree for tests that need files: hand-written sysfs
 // snippets, or a writable copy of a fixture (for the owners that write).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The /proc parsers over literal text as the kernel prints it.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Readers over fixture trees (tests/fixtures/*/root) and small hand-written trees.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The validator over fixtures with known faults: each check finds what the
 // fixture was built to show, with evidence and a remedy.
 #include <gtest/gtest.h>

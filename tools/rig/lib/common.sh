@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tools/rig/lib/common.sh — shared by the rig's subcommands (sourced, not run).
 # shellcheck shell=bash disable=SC2034
 # Everything here is plain bash; no state outside the cache dir and the run's own temp dir.

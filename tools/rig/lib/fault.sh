@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tools/rig/lib/fault.sh — the fault-injection module for the guests (sourced, not run).
 # shellcheck shell=bash
 # tools/rig/fault/ethtool_fault.c is built out of tree against the guest kernel's own Debian

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tools/rig/lib/fetch.sh — `rig fetch`: Debian kernels, busybox-static and QEMU into the cache.
 # shellcheck shell=bash disable=SC2034
 # Sourced by tools/rig/rig after common.sh. Nothing is installed on the host and the host's apt

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # tools/rig/lib/run.sh — `rig run`: initramfs with xdpkit + guest tests, one QEMU TCG guest, results.
 # shellcheck shell=bash disable=SC2034
 # Sourced by tools/rig/rig after common.sh and fetch.sh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/rig/lib/vm-dgram.sh — the igb guest's launcher; runs as pid 1 of a private mount, network
 # and pid namespace (see run.sh), so the sockets, mounts and every process started here vanish
 # when it exits, whatever happens.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/rig/lib/vm.sh — runs as pid 1 of a private network + pid namespace (see run.sh), so the
 # tap QEMU creates and every process started here vanish when it exits, whatever happens.
 #   vm.sh WORKDIR TIMEOUT PKTSEND QEMU_ARGS...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "xdpkit/firewall/firewall_program.hpp"
 
 #include <bpf/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
 /* abi_check.h — layout asserts that run in both compilers.
  *
  * The ABI headers check the size and offsets of their structs with these, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
 /* firewall_abi.h — what crosses the BPF/userspace line for bpf/firewall.bpf.c, and nothing else.
  *
  * Included by the BPF program (clang -target bpf) and by C++, which checks the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
 /* limits.h — bounds every XDP program of xdpkit and its loader agree on. */
 #ifndef XDPKIT_BPF_LIMITS_H
 #define XDPKIT_BPF_LIMITS_H

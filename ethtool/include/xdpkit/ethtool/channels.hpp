@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Queue counts (ETHTOOL_GCHANNELS / ETHTOOL_SCHANNELS, `ethtool -l/-L`).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A network interface as seen through one transport.
 //
 // A device is a name and the transport to use; it holds no kernel state, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Offload features by name (ETHTOOL_GFEATURES / ETHTOOL_SFEATURES with the
 // ETH_SS_FEATURES strings; what `ethtool -k/-K` shows and sets).
 #pragma once

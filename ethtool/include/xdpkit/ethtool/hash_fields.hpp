@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RSS hash fields per flow type (ETHTOOL_GRXFH / ETHTOOL_SRXFH, `ethtool -n/-N
 // rx-flow-hash`), written in ethtool's letters: m v t s d f n r.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Driver identity (ETHTOOL_GDRVINFO, what `ethtool -i` shows).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tune journal: one file per interface and network namespace,
 // /run/xdpkit/<netns-inode>-<ifname>.journal, so eth0 in one namespace and
 // eth0 in another never share a journal (the kernel may reuse a destroyed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ntuple / RX flow classification rules (ETHTOOL_GRXCLSRLCNT, GRXCLSRLALL,
 // GRXCLSRULE, SRXCLSRLINS, SRXCLSRLDEL; `ethtool -n/-N/-U`).
 #pragma once

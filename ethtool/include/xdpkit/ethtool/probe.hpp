@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `xdpkit probe IF`: everything the driver can and cannot do, in one stable
 // JSON document (keys in a fixed order, no counters or timestamps, so two
 // probes of an unchanged device are byte-identical) and a human table made

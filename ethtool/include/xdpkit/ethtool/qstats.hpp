@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-queue counters kept by the kernel's core for drivers that report them
 // (netdev netlink QSTATS_GET, Linux 6.10+): packets and bytes per rx and tx
 // queue. Some drivers count per queue only here: virtio-net from 6.12 on has

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-queue placement: which IRQ serves which queue and where it fires, RPS
 // and XPS CPUs, RFS flow counts, and the netdev's NAPI knobs
 // (napi_defer_hard_irqs, gro_flush_timeout). Host facts (PCI device, NUMA

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Descriptor ring sizes (ETHTOOL_GRINGPARAM / ETHTOOL_SRINGPARAM, `ethtool -g/-G`).
 #pragma once
 

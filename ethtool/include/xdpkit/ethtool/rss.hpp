@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RSS: indirection table and hash key (ETHTOOL_GRSSH/SRSSH; the table falls
 // back to ETHTOOL_GRXFHINDIR/SRXFHINDIR on drivers that only have the older
 // calls),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ethtool's ntuple rule syntax, parsed into and printed from the kernel's
 // `struct ethtool_rx_flow_spec`, so operators can paste what they know:
 //

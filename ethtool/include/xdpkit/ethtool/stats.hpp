@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Driver statistics (ETH_SS_STATS names + ETHTOOL_GSTATS, `ethtool -S`).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one seam between ethtool/ and the kernel.
 //
 // Every operation in this library reaches the kernel through a `transport`:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `xdpkit tune` and `xdpkit revert`: change the NIC for the data plane, one
 // journaled step at a time, and put it back.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // XDP capabilities from the netdev generic-netlink family (NETDEV_CMD_DEV_GET,
 // Linux 6.3+); the ethtool ioctl has no equivalent.
 #pragma once

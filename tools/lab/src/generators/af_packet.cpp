@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // af-packet: a raw AF_PACKET socket bound to the interface, PACKET_QDISC_BYPASS
 // (straight to the driver's xmit, as a NIC's generator would), sendmmsg of 64
 // messages that all point at the one frame. Needs no BPF at all: the fallback

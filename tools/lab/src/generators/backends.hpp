@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The generator backends, each in its own file: a factory and a probe.
 #pragma once
 

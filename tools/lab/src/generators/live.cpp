@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // live: BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES. The kernel turns each
 // repetition into an xdp_frame and bpf/lab_gen.bpf.c redirects it out of the
 // interface: ~6 Mpps on one core here, no skb per packet.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tc-clone: plain BPF_PROG_RUN (no live-frames flag) of bpf/lab_clone.bpf.c, a
 // tc program that clones its one skb out of the interface up to 64 times a
 // repetition. The program counts each clone the device took and each it

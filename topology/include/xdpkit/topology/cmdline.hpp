@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The kernel command line (/proc/cmdline): the boot-time settings that decide
 // which CPUs are isolated and which huge pages exist.
 #pragma once

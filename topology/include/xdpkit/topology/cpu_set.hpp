@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A set of CPU ids (or NUMA node ids: the kernel prints both in the same formats)
 // of any size, with the two text formats the kernel uses:
 //   list format  "0-3,8,10-11"  (cpulist, *_list, isolcpus=, nohz_full=, ...)

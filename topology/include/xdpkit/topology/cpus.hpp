@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CPUs as the kernel lists them under /sys/devices/system/cpu.
 #pragma once
 

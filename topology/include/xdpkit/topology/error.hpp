@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Errors of the topology library. A file under the root that cannot be
 // opened, read or written is xdpkit::os_error (base/os_error.hpp: the errno,
 // the real path, a hint); a file that was read but whose text is not what the

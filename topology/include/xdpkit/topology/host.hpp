@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everything topology/ knows about a host, read in one call. The CLI, the
 // planner and the validator work from this snapshot.
 #pragma once

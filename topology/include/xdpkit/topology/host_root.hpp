@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one door to /sys and /proc. Every reader in topology/ takes a host_root, so
 // the same code reads the live host ("/") and a fixture tree captured elsewhere.
 // Paths are given as they appear on a host ("/sys/class/net/eth0/device" or

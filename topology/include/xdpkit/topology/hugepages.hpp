@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Huge-page pools (per node and page size), the buddy allocator's free lists
 // that say whether a pool can grow now, and an owner that grows a node's pool
 // and puts the old size back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /proc/interrupts and /proc/irq/<N>/ affinity.
 #pragma once
 

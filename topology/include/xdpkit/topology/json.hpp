@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON views of the snapshot and the validation report, as `xdpkit topology
 // --json` and `xdpkit validate --json` print them. The field names are stable;
 // topology/README.md documents them. A change of meaning bumps "schema".

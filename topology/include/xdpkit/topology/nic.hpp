@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Network interfaces and the PCI devices behind them: which NUMA node a NIC
 // hangs off, which CPUs are local to it, and which IRQs are its queues'.
 #pragma once

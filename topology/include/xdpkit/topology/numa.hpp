@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NUMA nodes as the kernel lists them under /sys/devices/system/node.
 #pragma once
 

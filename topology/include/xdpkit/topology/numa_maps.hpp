@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /proc/<pid>/numa_maps: where the pages of each mapping live. userspace/ checks
 // that a UMEM really sits on the NIC's node with this.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Chooses the CPUs for AF_XDP workers and the control thread, and says why.
 //
 // Rules, in order of weight:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /proc/<pid>/stat and /proc/<pid>/status, and finding processes by name.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /proc/net/softnet_stat: per-CPU packet-processing counters of the kernel's
 // receive path (backlog drops, time squeezes: a NAPI budget that ran out).
 #pragma once

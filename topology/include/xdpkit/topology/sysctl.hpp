@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sysctls, read and written through one place that records the old value.
 // Names use sysctl(8) syntax ("net.core.busy_poll") or slashes
 // ("net/ipv4/conf/eth0.100/rp_filter", for components that contain dots).

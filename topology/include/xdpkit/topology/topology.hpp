@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everything of topology/ in one include, for tools and tests. Libraries should
 // include the one header they need.
 #pragma once

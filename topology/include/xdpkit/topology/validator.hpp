@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host validator: is this machine set up for busy-polling AF_XDP workers?
 // Each check reports a severity, the evidence it read (file and value, so an
 // operator can verify it by hand) and the exact remedy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Written from the rules in bpf/firewall.bpf.c's header comment, not from its
 // code: bounds are checked against the frame as a whole and every length rule
 // is spelled out once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // engine: owns everything one data plane needs on one interface, in the order
 // that makes teardown correct: the XDP program, then per queue a UMEM, its
 // socket and the worker that polls it. Destroying the engine stops the workers,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // frame_stack: a worker's free UMEM frames. LIFO, so the frame just released
 // (still hot in cache) is the next one handed to the kernel. Fixed capacity,
 // never allocates after construction: the data plane may use it per packet.

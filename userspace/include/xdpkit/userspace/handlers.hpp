@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Handlers: what a worker does with a batch of received packets.
 //
 // A handler is a callable `void(std::span<const packet>, std::span<verdict>) noexcept`

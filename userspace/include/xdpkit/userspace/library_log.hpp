@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libbpf and libxdp print to stderr on their own; much of it is noise for a
 // user (section names libbpf skips, libxdp's dispatcher fallback chatter).
 // xdpkit routes both through one callback: silent by default, everything with

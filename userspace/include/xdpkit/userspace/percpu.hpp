@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading one slot of a per-CPU BPF map: the kernel returns one value per
 // possible CPU, each padded to 8 bytes. Everything that sums per-CPU counters
 // goes through here, so the stride is right in one place.

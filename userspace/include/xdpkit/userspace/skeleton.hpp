@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // skeleton<T>: owns a bpftool-generated skeleton (T__open ... T__destroy).
 //
 // The skeleton type's open/destroy functions are passed as template arguments so

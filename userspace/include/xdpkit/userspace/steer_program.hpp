@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // steer_program: the XDP program that hands each queue's packets to the AF_XDP
 // socket bound on that queue (bpf/steer.bpf.c), loaded from its embedded
 // skeleton and attached to one interface.

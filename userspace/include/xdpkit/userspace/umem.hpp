@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // umem: the packet buffer area shared with the kernel, with its fill and
 // completion rings. Lives on 2 MiB huge pages (one TLB entry per 512 frames),
 // bound to the NIC's NUMA node and mlocked so no frame ever faults in the loop.

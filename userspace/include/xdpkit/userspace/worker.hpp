@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // worker: one thread, pinned to one CPU, that owns the data path of one
 // (interface, queue): receive a batch, hand it to the handler, transmit or
 // recycle each frame, keep the fill ring full, drain the completion ring.

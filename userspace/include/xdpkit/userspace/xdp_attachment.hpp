@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdp_attachment: one XDP program attached to one interface. Detaches on
 // destruction.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xsk_socket: one AF_XDP socket bound to (interface, queue) on a umem, through
 // libxdp's xsk API. xdpkit loads its own XDP program (steer_program), so libxdp's
 // default program is never loaded here (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a helper program (iproute2's `ip`) with an argument vector, no shell.
 #pragma once
 

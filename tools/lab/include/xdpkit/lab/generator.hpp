@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // generator: the lab's traffic source. One frame sent many times out of an
 // interface, by whichever backend this kernel allows:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // namespace_sysfs: a view of /sys as a network namespace sees it. sysfs shows
 // the network devices of the namespace of whoever mounted it, so code that
 // reads /sys/class/net for a device inside a namespace (topology/, ethtool/'s

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Network namespaces for labs and tests: made by us, always removed by us.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // netns_veth: one network namespace holding both ends of a veth pair, for
 // tests of NIC control (probe, tune, revert) rather than of traffic: a device
 // with settable channels, whose name repeats in every such namespace of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the frames a lab sends: Ethernet / IPv4 / UDP with a correct IPv4
 // header checksum (UDP checksum 0, which IPv4 allows), and Ethernet / IPv6 /
 // UDP with its UDP checksum (which IPv6 requires).

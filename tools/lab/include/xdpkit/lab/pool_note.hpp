@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A lab that grows a huge-page pool leaves a note in /run/xdpkit/ saying so,
 // and removes it after putting the pool back. If the process is killed before
 // that, the note survives, and the next lab start finds it (its pid is gone)

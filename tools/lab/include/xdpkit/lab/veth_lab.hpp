@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // veth_lab: two network namespaces joined by a veth pair — the generator side
 // ("gen") and the device-under-test side ("dut"). Names carry the creating
 // pid and a sequence number, so concurrent labs never collide and a crashed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mmap_region: owns one mapping and knows its size, so munmap can't get it wrong.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // not_supported: a feature this kernel does not have, with the release that
 // brought it. A probe answers with it instead of a bare "no", so a user reads
 // which kernel would do, and a test can hold the answer against the running

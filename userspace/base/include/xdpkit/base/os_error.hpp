@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // os_error: the one error for a failed kernel or library call, in every layer.
 // It carries the errno, what was being done, to what, and what the user can do.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // result<T>: a value, or the kernel's or driver's "no" to the one operation
 // that should have produced it.
 //

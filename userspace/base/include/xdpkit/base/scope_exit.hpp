@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scope_exit: runs a callable when the scope ends, unless released. For the
 // rare cleanup that has no owner type of its own (a half-built state to undo).
 #pragma once

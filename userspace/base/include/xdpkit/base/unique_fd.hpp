@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // unique_fd: owns one file descriptor. Move-only; closes on destruction.
 #pragma once
 

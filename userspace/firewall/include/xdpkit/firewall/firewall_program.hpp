@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // firewall_program: bpf/firewall.bpf.c loaded from its skeleton, with two rule
 // sets side by side. apply() writes the new rules into the set no packet is
 // using and then flips config.active with one map write, so every packet sees

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ipv4_table: the firewall's IPv4 destination lookup, built in userspace as the
 // direct table the program reads (DIR-16-8-8, layout in bpf/include/xdpkit/bpf/firewall_abi.h): every
 // prefix expanded into the entries it covers, longer prefixes painted over

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Firewall rules: the text users write, what it means, and what the XDP
 // program gets. One rule a line:
 //

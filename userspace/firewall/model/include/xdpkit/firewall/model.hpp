@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The firewall's reference model: the same parsing and the same rule
 // semantics as bpf/firewall.bpf.c, written for clarity, not speed. It matches
 // by scanning every rule (longest containing destination prefix first, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A bench sink: something that receives the lab's traffic on the DUT end —
 // a process pinned to the sink CPU (xdpkit, the libxdp reference, dpdk-testpmd)
 // or an XDP program alone (the XDP_DROP ceiling). Every sink is counted the

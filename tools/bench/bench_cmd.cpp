@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdpkit bench: xdpkit's data plane beside its anchors, on one veth lab, with
 // one generator, in one run. Reports pps (median of N runs), the sink's CPU
 // time per packet, and ratios — never a pass/fail: this machine is shared and

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The whole test suite: installs what it needs, builds with warnings as errors,
 # and runs every CTest label: unit, bpf, integration (in build/, gcc), then fuzz
-# (in build-fuzz/, clang with libFuzzer, ASan and UBSan, a few seconds a target),
+# (in build-fuzz/, clang with libFuzzer, ASan and UBSan, a few seconds a target)
+# and unit again there (clang, -D_GLIBCXX_ASSERTIONS),
 # then rig (QEMU guests with real NIC drivers: virtio-net on kernels 6.1, 6.12, 7.3, igb on
 # 6.12; tests/rig/).
 # Needs root: the integration tier makes network namespaces, veth pairs and XDP
@@ -18,10 +19,12 @@ cd "$here/.."
 ctest --test-dir build --output-on-failure --timeout 300 -LE '^rig$' "$@"
 
 if [ -z "${XDPKIT_SKIP_FUZZ:-}" ] && [ $# -eq 0 ] && compgen -G "tests/fuzz/*/CMakeLists.txt" >/dev/null; then
+  # The unit tier runs here a second time, under clang with libstdc++'s
+  # assertions, beside the fuzzers (which have them too).
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DXDPKIT_WERROR=ON -DXDPKIT_FUZZ=ON >/dev/null
-  cmake --build build-fuzz --target fuzz_all -j"$(nproc)"
-  ctest --test-dir build-fuzz -L fuzz --output-on-failure --timeout 300
+    -DXDPKIT_WERROR=ON -DXDPKIT_FUZZ=ON -DXDPKIT_GLIBCXX_ASSERTIONS=ON >/dev/null
+  cmake --build build-fuzz --target fuzz_all userspace_unit_tests topology_unit_tests ethtool_unit_tests -j"$(nproc)"
+  ctest --test-dir build-fuzz -L '^(fuzz|unit)$' --output-on-failure --timeout 300
 fi
 
 # The rig last: real NIC drivers (virtio-net per kernel, igb on 6.12) in QEMU guests (tests/rig/,

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // base/: the owners, the one os_error, result<T> and not_supported.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include "xdpkit/base/not_supported.hpp"
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/regular_file.hpp"
 #include "xdpkit/base/result.hpp"
 #include "xdpkit/base/scope_exit.hpp"
 
@@ -98,6 +105,70 @@ TEST(NotSupported, ExplainedOnlyByAnOlderKernel) {
   EXPECT_FALSE(n.explained_by({6, 18, 44}));
   EXPECT_EQ(n.message({5, 15, 3}),
             "BPF_F_TEST_XDP_LIVE_FRAMES needs Linux 5.18 or newer (this is 5.15.3): BPF_PROG_RUN: Invalid argument");
+}
+
+class ReadRegularFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) / ("xk-read-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return dir_ / name;
+  }
+  // The read must fail, with `err`, naming the path.
+  void expect_refused(const std::filesystem::path& p, int err, read_options o = {}) {
+    try {
+      (void)read_regular_file(p, "rules file", o);
+      ADD_FAILURE() << p << " was read";
+    } catch (const os_error& e) {
+      EXPECT_EQ(e.err(), err) << e.what();
+      EXPECT_NE(std::string(e.what()).find(p.string()), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("read rules file ", 0), 0u) << e.what();
+    }
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ReadRegularFile, ReadsTheWholeFileBytesAndAll) {
+  const std::string text("drop\0x\nmore\n", 12);
+  EXPECT_EQ(read_regular_file(write("r", text), "rules file"), text);
+}
+
+// Issue 12: a FIFO hung every reader, /dev/zero ran to bad_alloc, a directory
+// read as an empty rule set.
+TEST_F(ReadRegularFile, AFifoIsRefusedAtOnceNotWaitedOn) {
+  const auto fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  expect_refused(fifo, EINVAL);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+}
+
+TEST_F(ReadRegularFile, ADeviceADirectoryAndAMissingFileAreRefused) {
+  expect_refused("/dev/zero", EINVAL);
+  expect_refused(dir_, EISDIR);
+  expect_refused(dir_ / "absent", ENOENT);
+}
+
+TEST_F(ReadRegularFile, MoreThanTheCapIsRefused) {
+  const auto p = write("big", std::string(4096, 'x'));
+  read_options o;
+  o.max_bytes = 4096;
+  EXPECT_EQ(read_regular_file(p, "rules file", o).size(), 4096u);
+  o.max_bytes = 4095;
+  expect_refused(p, EFBIG, o);
+}
+
+TEST_F(ReadRegularFile, ASymlinkIsRefusedWhenAskedNotToFollow) {
+  const auto target = write("target", "x");
+  std::filesystem::create_symlink(target, dir_ / "link");
+  EXPECT_EQ(read_regular_file(dir_ / "link", "rules file"), "x");
+  read_options o;
+  o.follow_symlinks = false;
+  expect_refused(dir_ / "link", ELOOP, o);
 }
 
 }  // namespace

@@ -86,7 +86,33 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"redirect-dev proto udp\n", 1, "redirect-dev needs a devmap slot"},
                       bad_case{"redirect-dev 64\n", 1, "redirect-dev needs a devmap slot"},
                       bad_case{"# ok\ndefault\n", 2, "default takes one action"},
-                      bad_case{"non-ip redirect-dev 1\n", 1, "non-ip takes one action"}));
+                      bad_case{"non-ip redirect-dev 1\n", 1, "non-ip takes one action"},
+                      bad_case{"drop proto udp\x1b[2J\n", 1, "a control character (0x1b)"},
+                      bad_case{"drop dst 10.0.0.0/8 \xc3\xa9\n", 1, "a byte that is not ASCII (0xc3)"}));
+
+// bad_case's text is a C string: a NUL inside it needs the length spelled out.
+TEST(FirewallRules, ANulInsideALineIsAnErrorNotTheEndOfTheLine) {
+  const std::string text("drop dst 10.0.0.1\0garbage/8\n", 29);
+  try {
+    parse_rules(text, "f.rules");
+    FAIL() << "a rule with a NUL in it was accepted";
+  } catch (const rule_error& e) {
+    EXPECT_STREQ(e.what(), "f.rules:1: a NUL byte (0x00) at column 18: rules are plain ASCII text");
+  }
+  const std::string in_comment("pass\n# a NUL \0 in a comment\n", 29);
+  try {
+    parse_rules(in_comment, "f.rules");
+    FAIL() << "a NUL in a comment was accepted";
+  } catch (const rule_error& e) {
+    EXPECT_EQ(e.line(), 2) << e.what();
+  }
+}
+
+TEST(FirewallRules, WindowsLineEndsAreLineEnds) {
+  const auto set = parse_rules("drop proto udp\r\ndefault drop\r\n", "f.rules");
+  ASSERT_EQ(set.rules.size(), 1u);
+  EXPECT_EQ(set.default_action, XDPKIT_FW_DROP);
+}
 
 TEST(FirewallCompile, GroupsByDestinationWithParents) {
   const auto set = parse_rules(
@@ -121,12 +147,14 @@ TEST(FirewallCompile, GroupsByDestinationWithParents) {
 TEST(FirewallCompile, RefusesMoreRulesOnOnePrefixThanTheProgramHolds) {
   std::string text;
   for (int i = 0; i < XDPKIT_FW_GROUP_RULES + 1; ++i) text += "drop proto udp dport " + std::to_string(i) + "\n";
-  const auto set = parse_rules(text);
+  const auto set = parse_rules(text, "many.rules");
   try {
     compile(set);
     FAIL() << "33 rules on 0.0.0.0/0 must not fit";
   } catch (const rule_error& e) {
     EXPECT_EQ(e.line(), XDPKIT_FW_GROUP_RULES + 1);
+    EXPECT_EQ(std::string(e.what()).rfind("many.rules:" + std::to_string(XDPKIT_FW_GROUP_RULES + 1) + ": ", 0), 0u)
+        << "compile errors name the rule's own source: " << e.what();
     EXPECT_NE(std::string(e.what()).find("share destination 0.0.0.0/0"), std::string::npos) << e.what();
   }
 }
@@ -139,6 +167,40 @@ TEST(FirewallCompile, RefusesNestingDeeperThanTheProgramWalks) {
     FAIL() << "17 nested prefixes must not fit";
   } catch (const rule_error& e) {
     EXPECT_NE(std::string(e.what()).find("sits inside"), std::string::npos) << e.what();
+  }
+}
+
+// Issue 12: "rules:0: IPv4 destinations need more than 16384 ..." named no
+// file and no line. The rule whose destination did not fit is named.
+TEST(FirewallCompile, AFullIpv4TableNamesTheRuleThatDidNotFit) {
+  // A /32 in a /16 of its own takes two chunks (one for the /16, one for its
+  // /24): XDPKIT_FW_V4_CHUNKS / 2 + 1 of them cannot fit.
+  std::string text;
+  for (int i = 0; i <= XDPKIT_FW_V4_CHUNKS / 2; ++i)
+    text += "drop dst " + std::to_string(1 + i / 256) + "." + std::to_string(i % 256) + ".7.1/32\n";
+  const auto set = parse_rules(text, "wide.rules");
+  try {
+    compile(set);
+    FAIL() << "more /16s with longer prefixes than chunks must not fit";
+  } catch (const rule_error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("wide.rules:", 0), 0u) << what;
+    EXPECT_GT(e.line(), 0) << what;
+    EXPECT_NE(what.find("256-address tables"), std::string::npos) << what;
+  }
+}
+
+TEST(FirewallCompile, RulesFromTwoSourcesKeepTheirOwnNames) {
+  auto set = parse_rules("drop dst 10.0.0.0/8\n", "a.rules");
+  std::string cli;
+  for (int i = 0; i < XDPKIT_FW_GROUP_RULES; ++i) cli += "pass dst 10.0.0.0/8 dport " + std::to_string(i) + "\n";
+  const auto extra = parse_rules(cli, "--rule");
+  set.rules.insert(set.rules.end(), extra.rules.begin(), extra.rules.end());
+  try {
+    compile(set);
+    FAIL() << "33 rules on 10.0.0.0/8";
+  } catch (const rule_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("--rule:" + std::to_string(XDPKIT_FW_GROUP_RULES) + ": ", 0), 0u) << e.what();
   }
 }
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/regular_file.hpp"
 #include "engine_options.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace xdpkit::cli {
@@ -91,15 +90,19 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
   c.xsk.busy_poll_budget = o.busy_poll_budget;
   if (!o.rules_file.empty() || !o.inline_rules.empty()) {
     firewall::rule_set set;
-    if (!o.rules_file.empty()) {
-      std::ifstream in(o.rules_file);
-      std::stringstream text;
-      text << in.rdbuf();
-      set = firewall::parse_rules(text.str(), o.rules_file);  // rule_error names FILE:LINE
-    }
+    // A rule source that cannot be read whole is an error before anything is
+    // attached: a firewall must never start with fewer rules than it was given.
+    if (!o.rules_file.empty())
+      set = firewall::parse_rules(read_regular_file(o.rules_file, "rules file"), o.rules_file);  // FILE:LINE
     // Command-line rules are numbered as lines of "--rule": errors say which one.
     std::string cli;
-    for (const auto& r : o.inline_rules) cli += r + "\n";
+    for (std::size_t i = 0; i < o.inline_rules.size(); ++i) {
+      const auto& r = o.inline_rules[i];
+      if (r.find_first_of("\n\r") != std::string::npos)
+        throw std::invalid_argument("--rule " + std::to_string(i + 1) +
+                                    " holds a line break: give each rule its own --rule (or use --rules FILE)");
+      cli += r + "\n";
+    }
     firewall::rule_set extra = firewall::parse_rules(cli, "--rule");
     set.rules.insert(set.rules.end(), extra.rules.begin(), extra.rules.end());
     if (extra.default_given) set.default_action = extra.default_action;

@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/regular_file.hpp"
 #include "commands.hpp"
 #include "xdpkit/firewall/rules.hpp"
 
@@ -29,16 +29,23 @@ const char* action_name(std::uint32_t a) {
   return "?";
 }
 
+// --json always prints JSON: bytes of a path or a message that are not UTF-8
+// come out as U+FFFD instead of stopping the dump.
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
 int check(const std::string& path, bool json) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "xdpkit: cannot read rule file " << path << ": " << std::strerror(errno) << "\n";
+  std::string text;
+  try {
+    text = read_regular_file(path, "rules file");
+  } catch (const os_error& e) {
+    if (json)
+      std::cout << dump({{"file", path}, {"ok", false}, {"error", e.what()}}) << "\n";
+    else
+      std::cerr << "xdpkit: " << e.what() << "\n";
     return 2;
   }
-  std::stringstream text;
-  text << in.rdbuf();
   try {
-    const auto set = firewall::parse_rules(text.str(), path);
+    const auto set = firewall::parse_rules(text, path);
     const auto compiled = firewall::compile(set);
     unsigned deepest = 0;
     for (std::uint32_t g = 0; g < compiled.groups.size(); ++g) {
@@ -47,7 +54,7 @@ int check(const std::string& path, bool json) {
       deepest = std::max(deepest, d);
     }
     if (json) {
-      std::cout << nlohmann::json{{"file", path},
+      std::cout << dump({{"file", path},
                                   {"ok", true},
                                   {"rules", set.rules.size()},
                                   {"ipv4_prefixes", compiled.dst4.size()},
@@ -56,8 +63,7 @@ int check(const std::string& path, bool json) {
                                   {"ipv4_table_chunks_max", XDPKIT_FW_V4_CHUNKS},
                                   {"deepest_nesting", deepest},
                                   {"default", action_name(compiled.default_action)},
-                                  {"non_ip", action_name(compiled.not_ip_action)}}
-                       .dump()
+                                  {"non_ip", action_name(compiled.not_ip_action)}})
                 << "\n";
     } else {
       std::cout << fmt::format(
@@ -70,7 +76,7 @@ int check(const std::string& path, bool json) {
     return 0;
   } catch (const firewall::rule_error& e) {
     if (json)
-      std::cout << nlohmann::json{{"file", path}, {"ok", false}, {"line", e.line()}, {"error", e.what()}}.dump() << "\n";
+      std::cout << dump({{"file", path}, {"ok", false}, {"line", e.line()}, {"error", e.what()}}) << "\n";
     else
       std::cerr << e.what() << "\n";
     return 1;
@@ -87,7 +93,8 @@ void add_rules_command(CLI::App& app, int& exit_code) {
   CLI::App* chk = rules->add_subcommand(
       "check",
       "Parse and compile a rule file as loading it would, without loading: prints what it holds,\n"
-      "or FILE:LINE: what is wrong (exit 1). One rule a line, e.g.\n"
+      "or FILE:LINE: what is wrong (exit 1); a file that cannot be read whole is exit 2.\n"
+      "One rule a line, e.g.\n"
       "  drop proto udp dst 10.0.0.0/8 dport 53\n"
       "  pass src 192.168.0.0/16\n"
       "  redirect-xsk proto tcp dport 8000-8099\n"

@@ -105,7 +105,7 @@ void print_topology(const topo::host_snapshot& h, const topology_options& o) {
 
   const auto& c = h.cmdline;
   std::printf("\nKernel command line: isolcpus=%s nohz_full=%s rcu_nocbs=%s irqaffinity=%s\n",
-              c.isolcpus ? c.value("isolcpus")->c_str() : "-", c.nohz_full ? or_dash(c.nohz_full->to_list()).c_str() : "-",
+              c.isolcpus ? c.isolcpus->text.c_str() : "-", c.nohz_full ? or_dash(c.nohz_full->to_list()).c_str() : "-",
               c.rcu_nocbs ? or_dash(c.rcu_nocbs->to_list()).c_str() : "-",
               c.irqaffinity ? or_dash(c.irqaffinity->to_list()).c_str() : "-");
 

@@ -17,7 +17,7 @@ bool isolcpus_setting::has_flag(std::string_view f) const {
 std::optional<std::string> kernel_cmdline::value(std::string_view key) const {
   std::optional<std::string> v;
   for (const auto& [k, val] : params)
-    if (k == key) v = val;
+    if (k == key && val) v = val;
   return v;
 }
 
@@ -84,6 +84,7 @@ kernel_cmdline parse_cmdline(std::string_view input, std::string_view source) {
     };
     if (key == "isolcpus" && val) {
       isolcpus_setting s;
+      s.text = *val;
       // Flags come first; the first element starting with a digit begins the list.
       std::string_view v = *val;
       while (!v.empty() && !(v[0] >= '0' && v[0] <= '9')) {

@@ -72,6 +72,13 @@ numa_topology read_numa(const host_root& root, const cpu_topology& cpus) {
   }
   t.possible = read_set(root, node_dir + "/possible");
   t.online = read_set(root, node_dir + "/online");
+  // Linux has at most 1 << NODES_SHIFT (at most 10) nodes. A list beyond that
+  // is not the kernel's, and every pairwise check on it would be quadratic.
+  for (const auto& [set, file] : {std::pair{&t.possible, "/possible"}, std::pair{&t.online, "/online"}})
+    if (set->count() > max_numa_nodes)
+      throw parse_error("node list", node_dir + file,
+                        "names " + std::to_string(set->count()) + " nodes; Linux has at most " +
+                            std::to_string(max_numa_nodes));
   t.with_cpu = read_set(root, node_dir + "/has_cpu");
   t.with_memory = read_set(root, node_dir + "/has_memory");
   // Fixtures (and very old kernels) may lack the summary files; the directories
@@ -115,22 +122,32 @@ std::vector<std::string> check_numa(const numa_topology& numa, const cpu_topolog
   std::vector<std::string> problems;
   const std::vector<unsigned> online = numa.online.ids();
   const std::size_t n = online.size();
-  for (unsigned id : online) {
-    const numa_node* node = numa.find(id);
-    if (!node) {
-      problems.push_back("node " + std::to_string(id) + " is online but has no directory");
+  // Row i of the matrix is node online[i]'s distance file; column j is node
+  // online[j]. Looked up once, so the checks are O(n^2), not O(n^3).
+  std::vector<const numa_node*> row(n, nullptr);
+  cpu_set without_dir;
+  for (std::size_t i = 0; i < n; ++i) {
+    row[i] = numa.find(online[i]);
+    if (!row[i]) {
+      without_dir.add(online[i]);
       continue;
     }
-    if (node->distances.size() != n) {
-      problems.push_back("node " + std::to_string(id) + " has " + std::to_string(node->distances.size()) +
+    if (row[i]->distances.size() != n)
+      problems.push_back("node " + std::to_string(online[i]) + " has " + std::to_string(row[i]->distances.size()) +
                          " distances for " + std::to_string(n) + " online nodes (matrix not square)");
-    }
   }
+  if (!without_dir.empty())
+    problems.push_back("node(s) " + without_dir.to_list() + " are online but have no directory");
+  auto at = [&](std::size_t i, std::size_t j) -> std::optional<int> {
+    if (!row[i] || j >= row[i]->distances.size()) return std::nullopt;
+    return row[i]->distances[j];
+  };
   for (std::size_t i = 0; i < n; ++i) {
+    if (!row[i]) continue;
     for (std::size_t j = 0; j < n; ++j) {
-      auto dij = numa.distance(online[i], online[j]);
-      auto dji = numa.distance(online[j], online[i]);
+      const auto dij = at(i, j);
       if (!dij) continue;
+      const auto dji = at(j, i);
       const std::string pair = std::to_string(online[i]) + "->" + std::to_string(online[j]);
       if (i == j && *dij != 10)
         problems.push_back("distance " + pair + " is " + std::to_string(*dij) + ", the diagonal must be 10");

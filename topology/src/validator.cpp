@@ -94,7 +94,7 @@ check_result check_isolation(const host_snapshot& h) {
   auto show = [](const std::optional<cpu_set>& s) { return s ? (s->empty() ? std::string("(empty)") : s->to_list()) : std::string("(not set)"); };
   std::optional<cpu_set> iso;
   if (c.isolcpus) iso = c.isolcpus->cpus;
-  ev.push_back({"/proc/cmdline isolcpus", c.isolcpus ? *c.value("isolcpus") : "(not set)"});
+  ev.push_back({"/proc/cmdline isolcpus", c.isolcpus ? c.isolcpus->text : "(not set)"});
   ev.push_back({"/proc/cmdline nohz_full", show(c.nohz_full)});
   ev.push_back({"/proc/cmdline rcu_nocbs", show(c.rcu_nocbs)});
   ev.push_back({"/sys/devices/system/cpu/isolated", h.cpus.isolated.empty() ? "(empty)" : h.cpus.isolated.to_list()});

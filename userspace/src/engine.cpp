@@ -182,7 +182,7 @@ engine engine::start(const engine_config& config, engine_host host) {
     }
     for (const auto& r : config.firewall->rules)
       if (r.action == XDPKIT_FW_REDIRECT_DEV && !ports.count(r.redirect_slot))
-        throw firewall::rule_error("rules", r.line,
+        throw firewall::rule_error(r,
                                    "redirect-dev " + std::to_string(r.redirect_slot) +
                                        " names a slot no port fills; give --port " +
                                        std::to_string(r.redirect_slot) + "=IFNAME");

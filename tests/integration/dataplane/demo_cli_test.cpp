@@ -15,6 +15,8 @@
 #include <exception>
 #include <thread>
 #include <cstdio>
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "lab_fixture.hpp"
+#include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns.hpp"
 
 extern char** environ;
@@ -237,6 +240,37 @@ TEST_F(RunCli, CountsWhatItReceivesAndSaysHowItAttached) {
   EXPECT_EQ((*summary)["xdp"]["rx"], n) << summary->dump();
   EXPECT_EQ((*summary)["xdp"]["redirected"], n) << summary->dump();
   EXPECT_EQ((*summary)["rx_packets"], n) << summary->dump();
+}
+
+// Issue 12: a rules file that could not be read (a directory, /proc/self/mem,
+// a FIFO) attached a firewall of 0 rules and default pass, exit 0. It must
+// fail, name the file, and leave the interface without a program.
+TEST_F(RunCli, ARuleSourceThatCannotBeReadWholeAttachesNothing) {
+  const std::string dir = ::testing::TempDir() + "xk-rules-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string fifo = dir + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& bad : {dir, fifo, std::string("/proc/self/mem"), std::string("/dev/zero")}) {
+    child run({"run", "--iface", lab_->dut_if(), "--duration", "2", "--pages", "normal", "--rules", bad},
+              {"ip", "netns", "exec", lab_->dut_ns()});
+    while (run.line(std::chrono::seconds(10))) {
+    }
+    EXPECT_NE(run.wait_exit(), 0) << bad << ": " << run.output();
+    EXPECT_NE(run.output().find(bad), std::string::npos) << run.output();  // CLI11 refuses a directory itself
+    const std::string link = lab::run_checked({"ip", "-n", lab_->dut_ns(), "link", "show", "dev", lab_->dut_if()});
+    EXPECT_EQ(link.find("xdp"), std::string::npos) << bad << " left a program attached: " << link;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(RunCli, ARuleWithALineBreakIsRefusedNotSplit) {
+  child run({"run", "--iface", lab_->dut_if(), "--duration", "2", "--pages", "normal", "--rule",
+             "drop proto udp\npass dst 10.0.0.0/8"},
+            {"ip", "netns", "exec", lab_->dut_ns()});
+  while (run.line(std::chrono::seconds(10))) {
+  }
+  EXPECT_EQ(run.wait_exit(), 2) << run.output();
+  EXPECT_NE(run.output().find("--rule 1 holds a line break"), std::string::npos) << run.output();
 }
 
 TEST_F(DemoCli, InlineRulesReplaceTheDemosOwn) {

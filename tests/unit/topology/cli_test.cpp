@@ -76,6 +76,21 @@ TEST(Cli, ValidateExitCodes) {
   EXPECT_NE(missing.err.find("eth9"), std::string::npos) << missing.err;
 }
 
+// Issue 12: a long isolcpus= and a bare isolcpus later made validate free a
+// string twice and topology print garbage. Both must show the assignment.
+TEST(Cli, ABareIsolcpusAfterALongAssignmentIsShownNotDereferenced) {
+  test::temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  std::filesystem::remove(t.path() / "proc/cmdline");
+  t.write("/proc/cmdline", "BOOT_IMAGE=/vmlinuz isolcpus=managed_irq,domain,4-7,12-15 quiet isolcpus\n");
+  auto v = run({"validate", "--root", t.path().string()});
+  EXPECT_TRUE(v.exit_code == 0 || v.exit_code == 1) << v.exit_code << v.err;
+  EXPECT_NE(v.out.find("managed_irq,domain,4-7,12-15"), std::string::npos) << v.out;
+  auto topo = run({"topology", "--root", t.path().string()});
+  ASSERT_EQ(topo.exit_code, 0) << topo.err;
+  EXPECT_NE(topo.out.find("isolcpus=managed_irq,domain,4-7,12-15 "), std::string::npos) << topo.out;
+}
+
 TEST(Cli, RootThatIsNoSysfsIsASetupError) {
   test::temp_tree empty;
   auto r = run({"topology", "--root", empty.path().string()});

@@ -35,6 +35,21 @@ TEST(Cmdline, IsolcpusWithoutFlagsAndBareRcuNocbs) {
   EXPECT_FALSE(c.nohz_full);
 }
 
+// A bare word is not the parameter (the kernel hands it to init): it must
+// neither hide the assignment before it nor leave value() empty while the
+// setting is there (issue 12: validate aborted with a double free).
+TEST(Cmdline, ABareIsolcpusAfterAnAssignmentKeepsTheAssignment) {
+  auto c = parse_cmdline("isolcpus=managed_irq,domain,2-3,5-7,9-11 quiet isolcpus");
+  ASSERT_TRUE(c.isolcpus);
+  EXPECT_EQ(c.isolcpus->text, "managed_irq,domain,2-3,5-7,9-11");
+  EXPECT_EQ(c.value("isolcpus"), "managed_irq,domain,2-3,5-7,9-11");
+  EXPECT_TRUE(c.has("isolcpus"));
+  auto bare_only = parse_cmdline("quiet isolcpus");
+  EXPECT_FALSE(bare_only.isolcpus);
+  EXPECT_EQ(bare_only.value("isolcpus"), std::nullopt);
+  EXPECT_TRUE(bare_only.has("isolcpus"));
+}
+
 TEST(Cmdline, HugePagesFollowTheirSize) {
   auto c = parse_cmdline("default_hugepagesz=1G hugepagesz=1G hugepages=0:2,1:4 hugepagesz=2M hugepages=512 hugepages=8");
   EXPECT_EQ(c.default_hugepagesz_kb, 1048576u);

@@ -4,11 +4,15 @@
 // never a crash. The fuzz targets push the same parsers much further.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+
 #include "temp_tree.hpp"
 #include "xdpkit/topology/error.hpp"
 #include "xdpkit/topology/host.hpp"
 #include "xdpkit/topology/interrupts.hpp"
 #include "xdpkit/topology/json.hpp"
+#include "xdpkit/topology/numa.hpp"
 #include "xdpkit/topology/validator.hpp"
 
 namespace xdpkit::topology {
@@ -110,6 +114,43 @@ TEST(HostileExtra, OversizedFileIsRefused) {
   } catch (const os_error& e) {
     EXPECT_EQ(e.err(), EFBIG);
   }
+}
+
+// Issue 12: online "0-65535" beside two node directories ran for minutes
+// (a cubic distance check). Now a parse error naming the file, at once.
+TEST(HostileExtra, AnOnlineNodeListBeyondLinuxsLimitIsRefusedAtOnce) {
+  temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  std::filesystem::remove(t.path() / "sys/devices/system/node/online");
+  t.write("/sys/devices/system/node/online", "0-65535\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    read_host(host_root(t.path()));
+    FAIL() << "65536 online nodes accepted";
+  } catch (const parse_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/sys/devices/system/node/online"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at most 1024"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+}
+
+// The most the kernel allows, with two directories: one line for the missing
+// ones, and quickly.
+TEST(HostileExtra, AThousandOnlineNodesWithTwoDirectoriesIsOneProblemQuickly) {
+  temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  std::filesystem::remove(t.path() / "sys/devices/system/node/online");
+  t.write("/sys/devices/system/node/online", "0-1023\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto h = read_host(host_root(t.path()));
+  const auto problems = check_numa(h.numa, h.cpus);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  std::size_t no_dir = 0;
+  for (const auto& p : problems) no_dir += p.find("have no directory") != std::string::npos;
+  EXPECT_EQ(no_dir, 1u);
+  bool named = false;
+  for (const auto& p : problems) named |= p.find("node(s) 2-1023 are online but have no directory") != std::string::npos;
+  EXPECT_TRUE(named) << ::testing::PrintToString(problems);
 }
 
 }  // namespace

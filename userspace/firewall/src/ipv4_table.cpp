@@ -14,10 +14,10 @@ constexpr std::uint32_t kChunkEntries = XDPKIT_FW_V4_CHUNK_ENTRIES;
 
 // The chunk an entry points to, creating it (filled with what the entry
 // meant so far: the covering prefix's group, or nothing) when it doesn't.
-std::uint32_t chunk_of(ipv4_table& t, std::vector<std::uint32_t>& table, std::size_t entry) {
+std::uint32_t chunk_of(ipv4_table& t, std::vector<std::uint32_t>& table, std::size_t entry, const ipv4_route& r) {
   if (table[entry] & kChunk) return table[entry] & ~kChunk;
   if (t.chunk_count() >= XDPKIT_FW_V4_CHUNKS)
-    throw std::length_error("IPv4 destinations need more than " + std::to_string(XDPKIT_FW_V4_CHUNKS) +
+    throw ipv4_table_full(r, "IPv4 destinations need more than " + std::to_string(XDPKIT_FW_V4_CHUNKS) +
                             " 256-address tables (one per /16 that holds longer prefixes, one per /24 that "
                             "holds longer prefixes)");
   const auto c = static_cast<std::uint32_t>(t.chunk_count());
@@ -50,13 +50,13 @@ ipv4_table build_ipv4_table(std::vector<ipv4_route> routes) {
       paint(t.top, hi, std::size_t{1} << (16 - r.len), value);
       continue;
     }
-    const std::uint32_t c2 = chunk_of(t, t.top, hi);
+    const std::uint32_t c2 = chunk_of(t, t.top, hi, r);
     const std::size_t mid = std::size_t{c2} * kChunkEntries + ((r.addr >> 8) & 0xff);
     if (r.len <= 24) {
       paint(t.chunks, mid, std::size_t{1} << (24 - r.len), value);
       continue;
     }
-    const std::uint32_t c3 = chunk_of(t, t.chunks, mid);
+    const std::uint32_t c3 = chunk_of(t, t.chunks, mid, r);
     paint(t.chunks, std::size_t{c3} * kChunkEntries + (r.addr & 0xff), std::size_t{1} << (32 - r.len), value);
   }
   return t;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <sstream>
@@ -12,6 +13,20 @@
 namespace xdpkit::firewall {
 
 namespace {
+
+// Rules are ASCII text. The first byte that is not (a control character
+// other than tab, DEL, anything above 0x7f), described without echoing it.
+std::optional<std::string> first_non_text(std::string_view line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if ((c >= 0x20 && c < 0x7f) || c == '\t') continue;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", c);
+    return std::string(c == 0 ? "a NUL byte" : c < 0x20 || c == 0x7f ? "a control character" : "a byte that is not ASCII") +
+           " (" + hex + ") at column " + std::to_string(i + 1) + ": rules are plain ASCII text";
+  }
+  return std::nullopt;
+}
 
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> out;
@@ -115,9 +130,11 @@ rule_error::rule_error(std::string source, int line, const std::string& what)
 rule parse_rule(std::string_view line, std::string_view source, int line_no) {
   const std::string src(source);
   auto fail = [&](const std::string& what) -> rule_error { return rule_error(src, line_no, what); };
+  if (auto bad = first_non_text(line)) throw fail(*bad);
   auto w = words(line);
   if (w.empty()) throw fail("empty rule");
   rule r;
+  r.source = src;
   r.line = line_no;
   r.text = std::string(line);
   auto action = parse_action(w[0]);
@@ -187,6 +204,10 @@ rule_set parse_rules(std::string_view text, std::string_view source) {
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // a file written on Windows
+    // Before the comment is cut: a NUL inside a comment still means the file
+    // is not the text it looks like.
+    if (auto bad = first_non_text(line)) throw rule_error(std::string(source), line_no, *bad);
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     auto w = words(line);
     if (w.empty()) continue;
@@ -238,7 +259,7 @@ compiled_rules compile(const rule_set& set) {
   out.default_action = set.default_action;
   out.not_ip_action = set.not_ip_action;
   if (set.rules.size() > XDPKIT_FW_MAX_RULES)
-    throw rule_error("rules", 0, "more than " + std::to_string(XDPKIT_FW_MAX_RULES) + " rules");
+    throw rule_error(set.rules[XDPKIT_FW_MAX_RULES], "more than " + std::to_string(XDPKIT_FW_MAX_RULES) + " rules");
 
   std::map<group_key, std::vector<std::uint32_t>> members;
   for (std::uint32_t i = 0; i < set.rules.size(); ++i) {
@@ -273,12 +294,12 @@ compiled_rules compile(const rule_set& set) {
   for (const auto& [key, rules] : members) {
     if (rules.size() > XDPKIT_FW_GROUP_RULES) {
       prefix p{key.family, key.addr, key.len};
-      throw rule_error("rules", set.rules[rules[XDPKIT_FW_GROUP_RULES]].line,
+      throw rule_error(set.rules[rules[XDPKIT_FW_GROUP_RULES]],
                        "more than " + std::to_string(XDPKIT_FW_GROUP_RULES) + " rules share destination " +
                            p.str() + " (a rule without dst counts as /0)");
     }
     if (out.groups.size() >= XDPKIT_FW_MAX_GROUPS)
-      throw rule_error("rules", set.rules[rules[0]].line,
+      throw rule_error(set.rules[rules[0]],
                        "more than " + std::to_string(XDPKIT_FW_MAX_GROUPS) + " distinct destination prefixes");
     xdpkit_fw_group g{};
     g.count = static_cast<std::uint32_t>(rules.size());
@@ -303,7 +324,7 @@ compiled_rules compile(const rule_set& set) {
     for (std::uint32_t g = gid; g != XDPKIT_FW_NO_GROUP; g = out.groups[g].parent) ++depth;
     if (depth > XDPKIT_FW_MAX_NESTING) {
       prefix p{key.family, key.addr, key.len};
-      throw rule_error("rules", set.rules[members.at(key)[0]].line,
+      throw rule_error(set.rules[members.at(key)[0]],
                        "destination " + p.str() + " sits inside " + std::to_string(depth - 1) +
                            " shorter prefixes; the program walks at most " +
                            std::to_string(XDPKIT_FW_MAX_NESTING));
@@ -321,8 +342,9 @@ compiled_rules compile(const rule_set& set) {
   }
   try {
     out.v4 = build_ipv4_table(out.dst4);
-  } catch (const std::length_error& e) {
-    throw rule_error("rules", 0, e.what());
+  } catch (const ipv4_table_full& e) {
+    // The first rule of the destination that did not fit.
+    throw rule_error(set.rules[out.groups[e.route.group].rule[0]], e.what());
   }
   return out;
 }

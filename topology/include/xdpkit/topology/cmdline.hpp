@@ -16,6 +16,7 @@
 namespace xdpkit::topology {
 
 struct isolcpus_setting {
+  std::string text;  // the value as written: "managed_irq,domain,2-3"
   cpu_set cpus;
   // Flags before the list, in order: "domain", "managed_irq", "nohz". With no
   // flag the kernel means "domain".
@@ -44,8 +45,10 @@ struct kernel_cmdline {
   std::vector<hugepages_setting> hugepages;
   std::optional<std::string> numa_balancing;  // "enable" / "disable"
 
-  // Value of the last occurrence of `key` (the kernel's rule); nullopt when absent
-  // or bare. has() is true for bare words too.
+  // Value of the last `key=value` (the kernel's rule); nullopt when there is
+  // none. A bare word is not the parameter: the kernel hands `isolcpus`
+  // without '=' to init, so it neither sets nor clears isolcpus=. has() is
+  // true for bare words too.
   std::optional<std::string> value(std::string_view key) const;
   bool has(std::string_view key) const;
 };

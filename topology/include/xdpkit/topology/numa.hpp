@@ -24,6 +24,9 @@ struct numa_node {
   std::uint64_t mem_free_kb = 0;
 };
 
+// 1 << CONFIG_NODES_SHIFT, whose largest value is 10.
+inline constexpr std::size_t max_numa_nodes = 1024;
+
 struct numa_topology {
   node_set possible;
   node_set online;
@@ -44,7 +47,8 @@ struct numa_topology {
 
 // Reads /sys/devices/system/node. Throws os_error for unreadable files (not for
 // missing ones: a host without NUMA gets one synthesized node) and parse_error
-// for malformed lists or distance rows.
+// for malformed lists or distance rows, and for an online or possible list of
+// more than max_numa_nodes nodes.
 numa_topology read_numa(const host_root& root, const cpu_topology& cpus);
 
 // What is wrong with the matrix and the CPU-to-node map, one sentence each;

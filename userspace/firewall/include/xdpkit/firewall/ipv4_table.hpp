@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "xdpkit/bpf/firewall_abi.h"
@@ -25,7 +27,14 @@ struct ipv4_table {
   std::size_t chunk_count() const noexcept { return chunks.size() / XDPKIT_FW_V4_CHUNK_ENTRIES; }
 };
 
-// Throws std::length_error when the routes need more than XDPKIT_FW_V4_CHUNKS
+// The route that needed one more 256-address table than there are.
+class ipv4_table_full : public std::length_error {
+ public:
+  ipv4_table_full(const ipv4_route& r, const std::string& what) : std::length_error(what), route(r) {}
+  ipv4_route route;
+};
+
+// Throws ipv4_table_full when the routes need more than XDPKIT_FW_V4_CHUNKS
 // chunks (each /16 holding prefixes longer than /16 takes one, each /24
 // holding prefixes longer than /24 another). Duplicate (addr, len): the last wins.
 ipv4_table build_ipv4_table(std::vector<ipv4_route> routes);

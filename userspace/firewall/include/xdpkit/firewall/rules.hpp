@@ -53,7 +53,8 @@ struct rule {
   std::optional<prefix> src, dst;
   port_range sport, dport;
   std::optional<std::uint16_t> vlan;
-  int line = 0;  // where it came from, for errors and hit counts
+  std::string source;  // the file (or "--rule") it came from, for errors
+  int line = 0;        // where in it, for errors and hit counts
   std::string text;
 };
 
@@ -69,20 +70,23 @@ struct rule_set {
 class rule_error : public std::runtime_error {
  public:
   rule_error(std::string source, int line, const std::string& what);
+  rule_error(const rule& r, const std::string& what) : rule_error(r.source, r.line, what) {}
   int line() const noexcept { return line_; }
 
  private:
   int line_;
 };
 
-// Parses a whole file's text. Throws rule_error at the first bad line.
+// Parses a whole file's text. Throws rule_error at the first bad line; a line
+// holding a control character (NUL among them) or a byte that is not ASCII is
+// a bad line, so nothing after a NUL can be read as part of the rule.
 rule_set parse_rules(std::string_view text, std::string_view source = "rules");
 // One rule line (no default/non-ip), e.g. from the CLI. Throws rule_error.
 rule parse_rule(std::string_view line, std::string_view source = "rule", int line_no = 1);
 std::optional<prefix> parse_prefix(std::string_view text);
 
 // What the program's maps get for one rule set. Throws rule_error naming the
-// line for what the program can't hold: more than XDPKIT_FW_GROUP_RULES rules
+// rule's source and line for what the program can't hold: more than XDPKIT_FW_GROUP_RULES rules
 // on one destination prefix, prefixes nested deeper than XDPKIT_FW_MAX_NESTING,
 // more than XDPKIT_FW_MAX_RULES rules.
 struct compiled_rules {

@@ -6,9 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
 #include "xdpkit/base/os_error.hpp"
 
@@ -37,9 +36,15 @@ void fsync_dir(const std::filesystem::path& dir) {
 }
 
 void check_ifname(const std::string& ifname) {
-  // Interface names cannot hold '/', but a caller's string could.
-  if (ifname.empty() || ifname.find('/') != std::string::npos || ifname == "." || ifname == "..")
-    throw os_error(EINVAL, "journal", ifname, "not an interface name");
+  // The kernel's dev_valid_name(): 1-15 bytes, not "." or "..", no '/',
+  // ':' or whitespace. Anything else cannot name an interface, and must not
+  // name a file beside the journals.
+  bool valid = !ifname.empty() && ifname.size() < 16 && ifname != "." && ifname != "..";
+  for (const char ch : ifname)
+    if (ch == '/' || ch == ':' || ch == '\0' || std::isspace(static_cast<unsigned char>(ch))) valid = false;
+  if (!valid)
+    throw os_error(EINVAL, "journal", ifname.substr(0, 64),
+                   "not an interface name (1-15 bytes without '/', ':' or white space)");
 }
 
 }  // namespace
@@ -74,48 +79,84 @@ bool journal::exists(const std::filesystem::path& dir, const std::string& ifname
   return std::filesystem::exists(path_for(dir, ifname), ec);
 }
 
-journal journal::open(const std::filesystem::path& dir, const std::string& ifname) {
-  const auto p = path_for(dir, ifname);
-  if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) fail("mkdir", dir, errno, "run as root");
-  unique_fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
-  if (!fd) fail("open", p, errno, "run as root");
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0)
-    fail("flock", p, errno, "another xdpkit tune or revert is working on this interface");
-  std::string text;
-  {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-  }
-  std::vector<nlohmann::json> entries;
-  std::vector<std::size_t> offsets;
+journal_text parse_journal_text(std::string_view text) {
+  journal_text out;
   std::size_t at = 0, lineno = 0;
   while (at < text.size()) {
     const std::size_t nl = text.find('\n', at);
     ++lineno;
-    if (nl == std::string::npos) {
-      // A torn last line (no newline): the change it announced never started,
-      // because the line is complete before the change is made. Cut it off so
-      // the next append starts on a clean line.
-      if (::ftruncate(fd.get(), static_cast<off_t>(at)) < 0 || ::fsync(fd.get()) < 0) fail("ftruncate", p, errno);
+    if (nl == std::string_view::npos) {
+      // The writer fsyncs a whole line before its change, so a line without
+      // its newline is a crash mid-write (its change never started) or a
+      // damaged file: which one, only the user can tell.
+      out.damaged.push_back({lineno, "torn: no newline at its end"});
       break;
     }
+    const std::string_view line = text.substr(at, nl - at);
     try {
-      entries.push_back(nlohmann::json::parse(text.substr(at, nl - at)));
-      offsets.push_back(at);
-    } catch (const nlohmann::json::exception& e) {
-      fail("parse", p, EPROTO, "line " + std::to_string(lineno) + " is not JSON: " + e.what());
+      auto j = nlohmann::json::parse(line);
+      if (!j.is_object() || !j.contains("step") || !j["step"].is_string())
+        out.damaged.push_back({lineno, "not a step (a JSON object with a \"step\" string)"});
+      else {
+        out.entries.push_back(std::move(j));
+        out.offsets.push_back(at);
+        out.lines.push_back(lineno);
+      }
+    } catch (const nlohmann::json::exception&) {
+      out.damaged.push_back({lineno, "not JSON"});
     }
     at = nl + 1;
   }
-  fsync_dir(dir);
-  return journal(p, std::move(fd), std::move(entries), std::move(offsets));
+  return out;
 }
 
-journal::journal(std::filesystem::path path, unique_fd fd, std::vector<nlohmann::json> entries,
-                 std::vector<std::size_t> offsets) noexcept
-    : path_(std::move(path)), fd_(std::move(fd)), entries_(std::move(entries)), offsets_(std::move(offsets)) {}
+journal journal::open(const std::filesystem::path& dir, const std::string& ifname, damage_policy on_damage) {
+  const auto p = path_for(dir, ifname);
+  if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) fail("mkdir", dir, errno, "run as root");
+  // O_NOFOLLOW: a symlink in the journal's place would have its target
+  // written (and truncated by revert). O_NONBLOCK: a FIFO there must not hang.
+  unique_fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600));
+  if (!fd) {
+    const int err = errno;
+    fail("open", p, err, err == ELOOP ? "a symlink stands where the journal should be; remove it" : "run as root");
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0) fail("stat", p, errno);
+  if (!S_ISREG(st.st_mode)) fail("open", p, EINVAL, "not a regular file; remove it");
+  if (static_cast<std::uint64_t>(st.st_size) > (16u << 20)) fail("read", p, EFBIG, "larger than any journal xdpkit writes");
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0)
+    fail("flock", p, errno, "another xdpkit tune or revert is working on this interface");
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::pread(fd.get(), text.data() + got, text.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("read", p, errno);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  text.resize(got);
+  journal_text parsed = parse_journal_text(text);
+  if (!parsed.damaged.empty() && on_damage == damage_policy::refuse) {
+    std::string lines;
+    for (const auto& d : parsed.damaged)
+      lines += (lines.empty() ? "" : "; ") + ("line " + std::to_string(d.line) + " is " + d.why);
+    fail("replay journal", p, EPROTO,
+         lines + ". The file is kept and blocks tune and revert: `xdpkit revert " + ifname +
+             " --force` restores what the other lines record and keeps a copy as " + p.string() +
+             ".damaged; or remove the journal once the device is as you want it");
+  }
+  fsync_dir(dir);
+  return journal(p, std::move(fd), std::move(parsed));
+}
+
+journal::journal(std::filesystem::path path, unique_fd fd, journal_text text) noexcept
+    : path_(std::move(path)),
+      fd_(std::move(fd)),
+      entries_(std::move(text.entries)),
+      offsets_(std::move(text.offsets)),
+      lines_(std::move(text.lines)),
+      damaged_(std::move(text.damaged)) {}
 
 void journal::append(const nlohmann::json& entry) {
   const off_t end = ::lseek(fd_.get(), 0, SEEK_END);
@@ -124,6 +165,7 @@ void journal::append(const nlohmann::json& entry) {
   if (::fsync(fd_.get()) < 0) fail("fsync", path_, errno);
   entries_.push_back(entry);
   offsets_.push_back(static_cast<std::size_t>(end));
+  lines_.push_back(lines_.empty() ? 1 : lines_.back() + 1);
 }
 
 void journal::truncate(std::size_t n) {
@@ -134,6 +176,7 @@ void journal::truncate(std::size_t n) {
   if (::fsync(fd_.get()) < 0) fail("fsync", path_, errno);
   entries_.resize(n);
   offsets_.resize(n);
+  lines_.resize(n);
 }
 
 void journal::remove() {

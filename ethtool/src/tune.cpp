@@ -228,6 +228,12 @@ std::vector<step_report> revert(const tune_context& ctx, journal& log, std::size
         detail::write_step(ctx, kind, e.at("old"));
         done.push_back({label, "restored: " + detail::describe(e.at("new"), e.at("old")), true});
       }
+    } catch (const nlohmann::json::exception& ex) {
+      // A step whose fields are not what xdpkit writes: say where it is.
+      throw tune_error("revert " + label,
+                       log.path().string() + ":" + std::to_string(log.line_of(log.size() - 1)) +
+                           ": the journal line is not a step xdpkit can replay (" + ex.what() + ")",
+                       0, 0, {});
     } catch (const std::exception& ex) {
       throw tune_error("revert " + label, ex.what(), 0, 0, {});
     }

@@ -34,6 +34,7 @@ struct common_args {
   bool stats = false;  // probe only
   std::string root = "/";
   std::string journal_dir = et::kDefaultJournalDir;
+  bool force = false;  // revert only: replay a damaged journal's good lines
 };
 
 void add_common(CLI::App* cmd, common_args& a, bool journal) {
@@ -201,13 +202,32 @@ int revert_cmd(const common_args& a) {
   auto io = et::make_kernel_transport();
   const et::device dev(*io, a.ifname);
   const et::tune_context ctx{dev, topology::host_root(a.root)};
-  auto log = et::journal::open(a.journal_dir, a.ifname);
+  auto log = et::journal::open(a.journal_dir, a.ifname,
+                               a.force ? et::damage_policy::skip : et::damage_policy::refuse);
+  // What --force cannot replay stays readable: a copy before the replay
+  // shortens (and at the end removes) the journal.
+  std::string kept;
+  if (!log.damaged().empty()) {
+    kept = log.path().string() + ".damaged";
+    std::filesystem::copy_file(log.path(), kept, std::filesystem::copy_options::overwrite_existing);
+  }
   try {
     const auto done = et::revert(ctx, log);
+    json skipped = json::array();
+    for (const auto& d : log.damaged()) skipped.push_back({{"line", d.line}, {"why", d.why}});
     if (a.json_out)
-      print(json{{"interface", a.ifname}, {"steps", steps_json(done)}}.dump(2) + "\n");
+      print(json{{"interface", a.ifname}, {"steps", steps_json(done)}, {"not_replayed", skipped}}.dump(2) + "\n");
     else
       print_steps(done, "reverted");
+    if (!log.damaged().empty()) {
+      for (const auto& d : log.damaged())
+        std::fprintf(stderr, "xdpkit revert %s: not replayed: line %zu (%s)\n", a.ifname.c_str(), d.line, d.why.c_str());
+      std::fprintf(stderr,
+                   "xdpkit revert %s: what those lines changed, if anything, is not restored; the journal as it was "
+                   "is kept in %s (check the device with `xdpkit probe %s`)\n",
+                   a.ifname.c_str(), kept.c_str(), a.ifname.c_str());
+      return 1;
+    }
     return 0;
   } catch (const et::tune_error& e) {
     std::fprintf(stderr, "xdpkit revert %s: %s (the journal %s keeps what is left)\n", a.ifname.c_str(), e.what(),
@@ -268,6 +288,10 @@ void add_ethtool_commands(CLI::App& app, int& exit_code) {
   auto revert_a = std::make_shared<common_args>();
   auto* revert = app.add_subcommand("revert", "Undo every journaled tune of IF, newest first");
   add_common(revert, *revert_a, true);
+  revert->add_flag("--force", revert_a->force,
+                   "Replay a damaged journal anyway: restore what its good lines record, say which lines were "
+                   "not replayed, keep the journal as it was in JOURNAL.damaged, and exit 1. Without it a damaged "
+                   "journal (a torn line, a line that is not a step) blocks tune and revert alike");
   revert->callback([revert_a, &exit_code] { exit_code = guarded([&] { return revert_cmd(*revert_a); }); });
 }
 

@@ -16,6 +16,8 @@
 // Every test also checks it leaked no file descriptor.
 #include <dirent.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <unistd.h>
 
 #include <filesystem>
@@ -190,6 +192,37 @@ void revert_in(const lab::netns_veth& veth) {
   auto log = journal::open(kDefaultJournalDir, veth.b());
   ASSERT_EQ(log.size(), 1u) << "this namespace's journal holds this namespace's change only";
   revert(ctx, log);
+}
+
+// Issue 12: a torn last line was cut away and revert said nothing while a
+// setting stayed tuned. Now the journal blocks tune and revert until a skip
+// (revert --force) replays the good lines, which restores the device.
+TEST_F(VethTest, ATornJournalBlocksUntilForcedAndTheForcedRevertRestores) {
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
+  lab::namespace_sysfs sys;
+  auto io = make_kernel_transport();
+  const device dev(*io, veth.b());
+  const tune_context ctx{dev, topology::host_root(sys.root())};
+  const auto before = get_channels(dev).value();
+  tune_request req;
+  req.channels = parse_channels_request("2");
+  std::filesystem::path path;
+  {
+    auto log = journal::open(kDefaultJournalDir, veth.b());
+    path = log.path();
+    tune(ctx, req, log);
+  }
+  { std::ofstream(path, std::ios::app) << R"({"step":"rings","old":{"rx)"; }
+  EXPECT_THROW(journal::open(kDefaultJournalDir, veth.b()), os_error) << "tune and revert must both be blocked";
+  EXPECT_EQ(get_channels(dev).value().rx, 2u) << "nothing may change while blocked";
+  {
+    auto log = journal::open(kDefaultJournalDir, veth.b(), damage_policy::skip);
+    ASSERT_EQ(log.damaged().size(), 1u);
+    revert(ctx, log);
+  }
+  EXPECT_EQ(get_channels(dev).value(), before);
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 }
 
 TEST_F(VethTest, SameNamedInterfacesInTwoNamespacesKeepTheirOwnJournals) {

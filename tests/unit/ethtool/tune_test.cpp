@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -633,26 +634,102 @@ TEST(Journal, NamedByNetworkNamespace) {
   EXPECT_THROW(journal::path_for(dir, here, "a/b"), os_error);
 }
 
-TEST(Journal, TornLastLineIsDroppedCorruptLineIsAnErrorLockIsExclusive) {
+// Issue 12: a torn line was cut away without a word. It now blocks the
+// journal, names its path and line, and only a skip (revert --force) opens it.
+TEST(Journal, ATornLineBlocksTheJournalUntilSkippedAndIsNeverCut) {
   temp_dir tmp;
   const auto dir = tmp.path() / "run";
   {
     auto log = journal::open(dir, "eth9");
     log.append({{"step", "channels"}, {"old", 1}});
   }
+  const auto path = journal::path_for(dir, "eth9");
   {
-    std::ofstream out(journal::path_for(dir, "eth9"), std::ios::app);
+    std::ofstream out(path, std::ios::app);
     out << R"({"step":"rings","ol)";  // a crash in the middle of a write
   }
+  const auto size = fs::file_size(path);
+  try {
+    (void)journal::open(dir, "eth9");
+    FAIL() << "a torn journal opened";
+  } catch (const os_error& e) {
+    EXPECT_EQ(e.err(), EPROTO);
+    const std::string what = e.what();
+    EXPECT_NE(what.find(path.string()), std::string::npos) << what;
+    EXPECT_NE(what.find("line 2 is torn"), std::string::npos) << what;
+    EXPECT_NE(what.find("revert eth9 --force"), std::string::npos) << what;
+  }
+  EXPECT_EQ(fs::file_size(path), size) << "the file must be kept as it was";
+  auto log = journal::open(dir, "eth9", damage_policy::skip);
+  ASSERT_EQ(log.size(), 1u);
+  ASSERT_EQ(log.damaged().size(), 1u);
+  EXPECT_EQ(log.damaged()[0].line, 2u);
+  EXPECT_EQ(log.line_of(0), 1u);
+}
+
+TEST(Journal, ALineThatIsJsonButNotAStepBlocksTuneAndRevertAlike) {
+  temp_dir tmp;
+  const auto dir = tmp.path() / "run";
+  { auto log = journal::open(dir, "eth9"); }
+  {
+    std::ofstream out(journal::path_for(dir, "eth9"), std::ios::app);
+    out << R"({"step":"channels","old":1,"new":2})" << "\n" << "[1,2,3]\n";
+  }
+  try {
+    (void)journal::open(dir, "eth9");
+    FAIL() << "a journal with a non-step line opened";
+  } catch (const os_error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 2 is not a step"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Journal, ASymlinkOrAFifoInTheJournalsPlaceIsRefusedAndItsTargetUntouched) {
+  temp_dir tmp;
+  const auto dir = tmp.path() / "run";
+  fs::create_directories(dir);
+  const auto target = tmp.path() / "precious";
+  { std::ofstream(target) << "keep me\n"; }
+  fs::create_symlink(target, journal::path_for(dir, "eth9"));
+  try {
+    (void)journal::open(dir, "eth9");
+    FAIL() << "a symlink was opened";
+  } catch (const os_error& e) {
+    EXPECT_EQ(e.err(), ELOOP) << e.what();
+  }
+  EXPECT_EQ(fs::file_size(target), 8u);
+  ASSERT_EQ(::mkfifo(journal::path_for(dir, "eth8").c_str(), 0600), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW((void)journal::open(dir, "eth8"), os_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+  EXPECT_THROW(journal::path_for(dir, "eth 0"), os_error);
+  EXPECT_THROW(journal::path_for(dir, "sixteen-bytes-xx"), os_error);
+}
+
+TEST(JournalText, SortsEveryLineIntoStepsOrDamage) {
+  const auto t = parse_journal_text("{\"step\":\"rss\"}\nnope\n{\"x\":1}\n\n{\"step\":\"rings\"}\n{\"step\":");
+  ASSERT_EQ(t.entries.size(), 2u);
+  EXPECT_EQ(t.lines, (std::vector<std::size_t>{1, 5}));
+  EXPECT_EQ(t.offsets[1], 29u);
+  ASSERT_EQ(t.damaged.size(), 4u);
+  EXPECT_EQ(t.damaged[0].line, 2u);
+  EXPECT_EQ(t.damaged[1].line, 3u);
+  EXPECT_EQ(t.damaged[2].line, 4u);  // an empty line is not JSON either
+  EXPECT_EQ(t.damaged[3].line, 6u);
+  EXPECT_EQ(t.damaged[3].why, "torn: no newline at its end");
+}
+
+TEST(Journal, LockIsExclusiveAndTruncateKeepsTheFirstEntries) {
+  temp_dir tmp;
+  const auto dir = tmp.path() / "run";
   {
     auto log = journal::open(dir, "eth9");
-    ASSERT_EQ(log.size(), 1u);
+    log.append({{"step", "channels"}, {"old", 1}});
     log.append({{"step", "rss"}});
     EXPECT_THROW(journal::open(dir, "eth9"), os_error) << "a second holder must be refused";
   }
   {
     auto log = journal::open(dir, "eth9");
-    ASSERT_EQ(log.size(), 2u);  // the torn line did not glue onto the next one
+    ASSERT_EQ(log.size(), 2u);
     EXPECT_EQ(log.entries()[1]["step"], "rss");
     log.truncate(1);
   }

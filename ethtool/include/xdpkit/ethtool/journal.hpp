@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "xdpkit/base/unique_fd.hpp"
@@ -21,14 +22,41 @@ namespace xdpkit::ethtool {
 
 inline constexpr const char* kDefaultJournalDir = "/run/xdpkit";
 
+// A line of a journal that cannot be replayed, and why.
+struct damaged_line {
+  std::size_t line = 0;  // 1-based
+  std::string why;       // "torn: no newline at its end", "not JSON: ...", "not a step: ..."
+};
+
+// What a journal's text holds: the lines that are steps (an object with a
+// "step" string), where each starts, and the lines that are not. Never throws.
+struct journal_text {
+  std::vector<nlohmann::json> entries;
+  std::vector<std::size_t> offsets;  // byte offset of each entry's line
+  std::vector<std::size_t> lines;    // 1-based line number of each entry
+  std::vector<damaged_line> damaged;
+};
+journal_text parse_journal_text(std::string_view text);
+
+// What open() does with a journal that has damaged lines.
+enum class damage_policy {
+  refuse,  // throw os_error (EPROTO) naming the path and every damaged line; the file stays
+  skip,    // open with the good lines only (`xdpkit revert --force`); damaged() lists the rest
+};
+
 class journal {
  public:
   // Opens (creating the directory, mode 0700, and the file) the interface's
   // journal and takes an exclusive lock on it, so two tunes of one interface
   // cannot interleave. Throws os_error naming the path: EWOULDBLOCK when
-  // another xdpkit holds it, EPROTO for a line that is not JSON.
+  // another xdpkit holds it, ELOOP for a symlink in its place, EINVAL for
+  // anything but a regular file, EPROTO (refuse) for a damaged line: a torn
+  // line, a line that is not JSON or not a step. Nothing is cut or dropped:
+  // a journal that cannot be replayed whole blocks tune and revert alike
+  // until the user decides (revert --force).
   // The interface is `ifname` in the calling thread's network namespace.
-  static journal open(const std::filesystem::path& dir, const std::string& ifname);
+  static journal open(const std::filesystem::path& dir, const std::string& ifname,
+                      damage_policy on_damage = damage_policy::refuse);
   // The path open() would use in the calling thread's namespace, and in the
   // namespace whose inode is `netns`. Throw os_error (EINVAL) for a name
   // that is not an interface name.
@@ -53,6 +81,10 @@ class journal {
   const std::vector<nlohmann::json>& entries() const noexcept { return entries_; }
   std::size_t size() const noexcept { return entries_.size(); }
   const std::filesystem::path& path() const noexcept { return path_; }
+  // The file's line number of entry `i`, for messages.
+  std::size_t line_of(std::size_t i) const noexcept { return i < lines_.size() ? lines_[i] : 0; }
+  // With damage_policy::skip: the lines left out.
+  const std::vector<damaged_line>& damaged() const noexcept { return damaged_; }
 
   // Appends one line and fsyncs it. Throws os_error.
   void append(const nlohmann::json& entry);
@@ -63,13 +95,14 @@ class journal {
   void remove();
 
  private:
-  journal(std::filesystem::path path, unique_fd fd, std::vector<nlohmann::json> entries,
-          std::vector<std::size_t> offsets) noexcept;
+  journal(std::filesystem::path path, unique_fd fd, journal_text text) noexcept;
 
   std::filesystem::path path_;
   unique_fd fd_;  // holds the flock
   std::vector<nlohmann::json> entries_;
   std::vector<std::size_t> offsets_;  // byte offset of each entry's line
+  std::vector<std::size_t> lines_;
+  std::vector<damaged_line> damaged_;
 };
 
 }  // namespace xdpkit::ethtool

@@ -59,6 +59,7 @@ std::vector<numa_maps_entry> parse_numa_maps(std::string_view input, std::string
         continue;
       }
       std::string_view key = t.substr(0, eq), value = t.substr(eq + 1);
+      if (key.empty()) throw bad("a value without a name (" + text::quote(t) + ")");
       if (key == "file") {
         e.file = std::string(value);
         continue;

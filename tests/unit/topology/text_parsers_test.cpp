@@ -102,6 +102,8 @@ TEST(NumaMaps, RejectsMalformedLines) {
   EXPECT_THROW(parse_numa_maps("7f00 default N0=x\n"), parse_error);
   EXPECT_THROW(parse_numa_maps("7f00 default N=1\n"), parse_error);
   EXPECT_THROW(parse_numa_maps("7f00 default N99999999=1\n"), parse_error);
+  // Found by the fuzzer under _GLIBCXX_ASSERTIONS: "=6" read key[0] of an empty key.
+  EXPECT_THROW(parse_numa_maps("7f00 default anon=3 =6\n"), parse_error);
   EXPECT_NO_THROW(parse_numa_maps("7f00 default futureflag N0=1\n\n"));
 }
 

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "xdpkit/ethtool/device.hpp"
+#include "xdpkit/base/privilege_hint.hpp"
 #include "xdpkit/base/result.hpp"
 
 namespace xdpkit::ethtool::detail {
@@ -32,7 +33,7 @@ int call(const device& d, T& request) {
 // A "get" answered with EOPNOTSUPP is a fact about the driver; other errors
 // (EPERM, ENODEV, EFAULT) are not and throw.
 inline std::string advice(int err) {
-  if (err == EPERM) return "run as root (CAP_NET_ADMIN)";
+  if (err == EPERM) return privilege_hint("CAP_NET_ADMIN");
   if (err == ENODEV) return "no such interface in this network namespace (`ip -br link` lists them)";
   return {};
 }

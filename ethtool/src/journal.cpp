@@ -10,6 +10,8 @@
 #include <cerrno>
 
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/privilege_hint.hpp"
+#include "xdpkit/base/read_all.hpp"
 
 namespace xdpkit::ethtool {
 namespace {
@@ -112,30 +114,29 @@ journal_text parse_journal_text(std::string_view text) {
 
 journal journal::open(const std::filesystem::path& dir, const std::string& ifname, damage_policy on_damage) {
   const auto p = path_for(dir, ifname);
-  if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) fail("mkdir", dir, errno, "run as root");
+  if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) {
+    const int err = errno;
+    fail("mkdir", dir, err, err == EACCES || err == EPERM ? privilege_hint() : "");
+  };
   // O_NOFOLLOW: a symlink in the journal's place would have its target
   // written (and truncated by revert). O_NONBLOCK: a FIFO there must not hang.
   unique_fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600));
   if (!fd) {
     const int err = errno;
-    fail("open", p, err, err == ELOOP ? "a symlink stands where the journal should be; remove it" : "run as root");
+    fail("open", p, err,
+         err == ELOOP ? "a symlink stands where the journal should be; remove it"
+         : err == EACCES || err == EPERM ? privilege_hint()
+                                         : "");
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) < 0) fail("stat", p, errno);
-  if (!S_ISREG(st.st_mode)) fail("open", p, EINVAL, "not a regular file; remove it");
-  if (static_cast<std::uint64_t>(st.st_size) > (16u << 20)) fail("read", p, EFBIG, "larger than any journal xdpkit writes");
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0)
     fail("flock", p, errno, "another xdpkit tune or revert is working on this interface");
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t n = ::pread(fd.get(), text.data() + got, text.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("read", p, errno);
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
+  // Read from the locked fd (offset 0: O_APPEND moves only writes), so what
+  // is parsed is what the lock protects.
+  std::string text;
+  if (const auto failed = read_all(fd.get(), 16u << 20, text)) {
+    if (!failed->kind.empty()) fail("open", p, failed->err, "it is " + std::string(failed->kind) + ", not a regular file; remove it");
+    fail("read", p, failed->err, failed->err == EFBIG ? "larger than any journal xdpkit writes" : "");
   }
-  text.resize(got);
   journal_text parsed = parse_journal_text(text);
   if (!parsed.damaged.empty() && on_damage == damage_policy::refuse) {
     std::string lines;

@@ -13,6 +13,7 @@
 
 #include "xdpkit/base/not_supported.hpp"
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/privilege_hint.hpp"
 #include "xdpkit/base/regular_file.hpp"
 #include "xdpkit/base/result.hpp"
 #include "xdpkit/base/scope_exit.hpp"
@@ -169,6 +170,18 @@ TEST_F(ReadRegularFile, ASymlinkIsRefusedWhenAskedNotToFollow) {
   read_options o;
   o.follow_symlinks = false;
   expect_refused(dir_ / "link", ELOOP, o);
+}
+
+// Issue 12: "run as root" was printed to root. Root is told what refuses root.
+TEST(PrivilegeHint, TellsRootSomethingOtherThanRunAsRoot) {
+  const std::string h = privilege_hint("CAP_BPF");
+  if (::geteuid() == 0) {
+    EXPECT_EQ(h.find("run as root"), std::string::npos) << h;
+    EXPECT_NE(h.find("already runs as root"), std::string::npos) << h;
+  } else {
+    EXPECT_EQ(h, "run as root (CAP_BPF)");
+  }
+  EXPECT_NE(h.find("CAP_BPF"), std::string::npos) << h;
 }
 
 }  // namespace

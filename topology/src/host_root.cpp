@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "xdpkit/base/privilege_hint.hpp"
+#include "xdpkit/base/read_all.hpp"
 #include "xdpkit/base/unique_fd.hpp"
 #include "xdpkit/topology/error.hpp"
 
@@ -25,31 +27,31 @@ bool absent_errno(int err) {
          err == EOPNOTSUPP;
 }
 
-// Returns errno on failure, 0 on success. Kept errno-based so try_read() can tell
-// "absent" from "broken" without exceptions on the common path.
-int read_all(const fs::path& p, std::string& out) {
-  unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+// 0 on success, else the errno; `kind` says what the file was when it was not
+// a regular file. Kept errno-based so try_read() can tell "absent" from
+// "broken" without exceptions on the common path. O_NONBLOCK: under --root a
+// FIFO can stand where an attribute should be, and its open must not hang.
+int read_file(const fs::path& p, std::string& out, std::string_view& kind) {
+  unique_fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd) return errno;
-  out.clear();
-  // sysfs reports st_size 4096 for every attribute and procfs 0, so read to EOF.
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > max_file_size) return EFBIG;
-    out.append(buf, static_cast<std::size_t>(n));
+  if (const auto failed = read_all(fd.get(), max_file_size, out)) {
+    kind = failed->kind;
+    return failed->err;
   }
   return 0;
 }
 
 std::string hint_for(int err) {
-  if (err == EACCES || err == EPERM) return "run as root";
+  if (err == EACCES || err == EPERM) return privilege_hint();
   if (err == EFBIG) return "the file is larger than any sysfs/procfs file xdpkit reads; is --root right?";
   return {};
+}
+
+[[noreturn]] void fail_read(int err, std::string_view kind, const fs::path& p) {
+  if (!kind.empty())
+    throw os_error(err, "read", p.string(),
+                   "it is " + std::string(kind) + ", where the kernel has a regular file; is --root right?");
+  throw os_error(err, "read", p.string(), hint_for(err));
 }
 
 }  // namespace
@@ -68,16 +70,20 @@ fs::path host_root::resolve(std::string_view host_path) const {
 std::string host_root::read(std::string_view host_path) const {
   fs::path p = resolve(host_path);
   std::string out;
-  if (int err = read_all(p, out)) throw os_error(err, "read", p.string(), hint_for(err));
+  std::string_view kind;
+  if (int err = read_file(p, out, kind)) fail_read(err, kind, p);
   return out;
 }
 
 std::optional<std::string> host_root::try_read(std::string_view host_path) const {
   fs::path p = resolve(host_path);
   std::string out;
-  if (int err = read_all(p, out)) {
-    if (absent_errno(err)) return std::nullopt;
-    throw os_error(err, "read", p.string(), hint_for(err));
+  std::string_view kind;
+  if (int err = read_file(p, out, kind)) {
+    // A FIFO or a directory in a file's place is a broken tree, not a value
+    // the kernel does not report, even though the errno (EINVAL) is the same.
+    if (kind.empty() && absent_errno(err)) return std::nullopt;
+    fail_read(err, kind, p);
   }
   return out;
 }

@@ -127,7 +127,8 @@ umem umem::create(const umem_config& config) {
   populate(st->area.data(), st->area.size(), st->huge);
   if (mlock(st->area.data(), st->area.size()))
     throw_os_error(errno, "mlock UMEM", std::to_string(st->area.size() >> 10) + " KiB",
-                   "raise RLIMIT_MEMLOCK (`ulimit -l unlimited`) or run as root");
+                   ::geteuid() != 0 ? "raise RLIMIT_MEMLOCK (`ulimit -l unlimited`) or run as root"
+                                    : "root may lock memory, so memory itself is short: fewer --frames, or free some");
 
   xsk_umem_config ucfg{};
   ucfg.fill_size = config.fill_size;

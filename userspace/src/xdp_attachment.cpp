@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/privilege_hint.hpp"
 
 namespace xdpkit {
 
@@ -67,7 +68,7 @@ std::string attach_hint(int err, const std::string& ifname) {
     case EEXIST:
       return "another XDP program is attached; see `ip link show " + ifname + "` and remove it (`ip link set dev " +
              ifname + " xdp off`, or `xdp-loader unload " + ifname + " --all`)";
-    case EPERM: return "needs CAP_NET_ADMIN and CAP_BPF (run as root)";
+    case EPERM: return privilege_hint("CAP_NET_ADMIN and CAP_BPF");
     case EOPNOTSUPP: return "the driver has no XDP in this mode; try --xdp-mode generic";
     default: return {};
   }

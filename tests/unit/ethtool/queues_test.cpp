@@ -10,6 +10,7 @@
 
 #include "nlattr.hpp"
 #include "scripted_transport.hpp"
+#include "xdpkit/base/privilege_hint.hpp"
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/info.hpp"
 #include "xdpkit/ethtool/rings.hpp"
@@ -46,8 +47,8 @@ TEST(DriverInfo, PermissionErrorThrowsWithAdvice) {
     (void)get_driver_info(device(io, "eth0"));
     FAIL() << "EPERM must throw";
   } catch (const os_error& e) {
-    EXPECT_STREQ(e.what(),
-                 "ETHTOOL_GDRVINFO on eth0: Operation not permitted — run as root (CAP_NET_ADMIN)");
+    EXPECT_EQ(std::string(e.what()),
+                 "ETHTOOL_GDRVINFO on eth0: Operation not permitted — " + privilege_hint("CAP_NET_ADMIN"));
     EXPECT_EQ(e.code().value(), EPERM);
   }
 }

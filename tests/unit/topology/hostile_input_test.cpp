@@ -4,6 +4,9 @@
 // never a crash. The fuzz targets push the same parsers much further.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 
@@ -151,6 +154,32 @@ TEST(HostileExtra, AThousandOnlineNodesWithTwoDirectoriesIsOneProblemQuickly) {
   bool named = false;
   for (const auto& p : problems) named |= p.find("node(s) 2-1023 are online but have no directory") != std::string::npos;
   EXPECT_TRUE(named) << ::testing::PrintToString(problems);
+}
+
+// Issue 12: a FIFO in a fixture tree hung `xdpkit topology --root` in open().
+// Now it is refused at once, and try_read() does not mistake it for a value
+// the kernel does not report (both are EINVAL).
+TEST(HostileExtra, AFifoOrADirectoryWhereAFileShouldBeIsRefusedAtOnce) {
+  temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  const auto cmdline = t.path() / "proc/cmdline";
+  std::filesystem::remove(cmdline);
+  ASSERT_EQ(::mkfifo(cmdline.c_str(), 0600), 0);
+  std::filesystem::remove(t.path() / "sys/devices/system/node/online");
+  std::filesystem::create_directories(t.path() / "sys/devices/system/node/online");
+  const host_root root(t.path());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const char* p : {"/proc/cmdline", "/sys/devices/system/node/online"}) {
+    try {
+      (void)root.try_read(p);
+      ADD_FAILURE() << p << " read as a value or as absent";
+    } catch (const os_error& e) {
+      EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+      EXPECT_NE(e.hint().find("is --root right?"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(read_host(root), os_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
 }
 
 }  // namespace

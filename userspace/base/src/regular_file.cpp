@@ -2,25 +2,16 @@
 #include "xdpkit/base/regular_file.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/privilege_hint.hpp"
+#include "xdpkit/base/read_all.hpp"
 #include "xdpkit/base/unique_fd.hpp"
 
 namespace xdpkit {
-
-namespace {
-const char* kind_of(mode_t m) {
-  if (S_ISFIFO(m)) return "a FIFO";
-  if (S_ISSOCK(m)) return "a socket";
-  if (S_ISCHR(m)) return "a character device";
-  if (S_ISBLK(m)) return "a block device";
-  return "not a regular file";
-}
-}  // namespace
 
 std::string read_regular_file(const std::filesystem::path& path, std::string_view what, read_options options) {
   const std::string op = "read " + std::string(what);
@@ -32,26 +23,19 @@ std::string read_regular_file(const std::filesystem::path& path, std::string_vie
     throw os_error(err, op, path.string(),
                    err == ELOOP && !options.follow_symlinks ? "a symlink stands where the file should be; xdpkit "
                                                               "does not follow it"
-                                                            : "");
+                   : err == EACCES || err == EPERM                ? privilege_hint()
+                                                                  : "");
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) throw_os_error(errno, op, path.string());
-  if (S_ISDIR(st.st_mode)) throw os_error(EISDIR, op, path.string(), "give a file, not a directory");
-  if (!S_ISREG(st.st_mode))
-    throw os_error(EINVAL, op, path.string(), std::string("it is ") + kind_of(st.st_mode) + ", not a regular file");
   std::string out;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_os_error(errno, op, path.string());
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > options.max_bytes)
+  if (const auto failed = read_all(fd.get(), options.max_bytes, out)) {
+    if (failed->err == EISDIR) throw os_error(EISDIR, op, path.string(), "give a file, not a directory");
+    if (!failed->kind.empty())
+      throw os_error(failed->err, op, path.string(), "it is " + std::string(failed->kind) + ", not a regular file");
+    if (failed->err == EFBIG)
       throw os_error(EFBIG, op, path.string(),
                      "larger than " + std::to_string(options.max_bytes >> 10) + " KiB, more than such a file holds");
-    out.append(buf, static_cast<std::size_t>(n));
+    throw_os_error(failed->err, op, path.string(),
+                   failed->err == EACCES || failed->err == EPERM ? privilege_hint() : std::string());
   }
   return out;
 }

@@ -37,6 +37,9 @@
  * packet's outcome to `last` for the differential tests; production loads
  * leave it 0 and the verifier removes the store. */
 const volatile __u32 record_last = 0;
+/* What redirect-xsk does on a queue that has no socket: XDP_DROP or
+ * XDP_PASS, as `run --no-socket` says (the steering program's rule too). */
+const volatile __u32 no_socket_action = XDP_DROP;
 
 
 #define RULE_ARRAY(name)                                              \
@@ -545,6 +548,10 @@ int xdpkit_firewall(struct xdp_md *ctx)
 		break;
 	case XDPKIT_FW_REDIRECT_XSK:
 		xdp = bpf_redirect_map(&fw_xsks, ctx->rx_queue_index, 0);
+		if (xdp != XDP_REDIRECT) {
+			xdp = no_socket_action == XDP_PASS ? XDP_PASS : XDP_DROP;
+			reason = XDPKIT_FW_R_NO_SOCKET;
+		}
 		break;
 	case XDPKIT_FW_REDIRECT_DEV:
 		xdp = bpf_redirect_map(&fw_ports, redirect_slot, 0);
@@ -552,7 +559,7 @@ int xdpkit_firewall(struct xdp_md *ctx)
 	default:
 		xdp = XDP_DROP;
 	}
-	if ((action == XDPKIT_FW_REDIRECT_XSK || action == XDPKIT_FW_REDIRECT_DEV) && xdp != XDP_REDIRECT) {
+	if (action == XDPKIT_FW_REDIRECT_DEV && xdp != XDP_REDIRECT) {
 		xdp = XDP_DROP;
 		reason = XDPKIT_FW_R_REDIRECT_FAILED;
 	}

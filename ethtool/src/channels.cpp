@@ -28,6 +28,7 @@ channels_request parse_channels_request(std::string_view text) {
   channels_request r;
   if (text.find('=') == std::string_view::npos) {
     r.combined = parse_count(text, text);  // resolved against the driver in apply_request
+    r.bare = true;
     return r;
   }
   std::size_t at = 0;
@@ -51,15 +52,32 @@ channels_request parse_channels_request(std::string_view text) {
   return r;
 }
 
+namespace {
+// A count past the driver's maximum is refused here, before anything is
+// journaled or changed, so `tune --dry-run` refuses it too.
+void check_limit(const char* kind, std::optional<std::uint32_t> asked, std::uint32_t max, const char* what) {
+  if (!asked || *asked <= max) return;
+  throw std::invalid_argument(std::string(what) + ": " + kind + "=" + std::to_string(*asked) + " asked, the driver allows at most " +
+                              std::to_string(max) +
+                              (max == 0 ? std::string(" (it has no ") + kind + " " + what + ")" : std::string()));
+}
+}  // namespace
+
 channels apply_request(const channels& now, const channels_request& want) {
   channels c = now;
   // A bare N on a device without combined channels (veth, some virtual
-  // drivers) means N rx and N tx queues.
-  const bool bare = want.combined && !want.rx && !want.tx && !want.other;
-  if (bare && now.max_combined == 0) {
+  // drivers) means N rx and N tx queues. An explicit combined=N does not:
+  // on such a device it is refused, not quietly turned into rx and tx.
+  if (want.bare && now.max_combined == 0) {
+    check_limit("rx", want.combined, now.max_rx, "channels");
+    check_limit("tx", want.combined, now.max_tx, "channels");
     c.rx = c.tx = *want.combined;
     return c;
   }
+  check_limit("rx", want.rx, now.max_rx, "channels");
+  check_limit("tx", want.tx, now.max_tx, "channels");
+  check_limit("other", want.other, now.max_other, "channels");
+  check_limit("combined", want.combined, now.max_combined, "channels");
   if (want.rx) c.rx = *want.rx;
   if (want.tx) c.tx = *want.tx;
   if (want.other) c.other = *want.other;

@@ -36,7 +36,22 @@ rings_request parse_rings_request(std::string_view text) {
   return r;
 }
 
+namespace {
+// The kernel refuses a size past the driver's maximum (EINVAL, no number);
+// refusing it here names the maximum, and `tune --dry-run` refuses it too.
+void check_limit(const char* ring, std::optional<std::uint32_t> asked, std::uint32_t max) {
+  if (!asked || *asked <= max) return;
+  throw std::invalid_argument(std::string("rings: ") + ring + "=" + std::to_string(*asked) +
+                              " asked, the driver allows at most " + std::to_string(max) +
+                              (max == 0 ? std::string(" (its ") + ring + " ring size cannot be set)" : std::string()));
+}
+}  // namespace
+
 rings apply_request(const rings& now, const rings_request& want) {
+  check_limit("rx", want.rx, now.max_rx);
+  check_limit("tx", want.tx, now.max_tx);
+  check_limit("rx-mini", want.rx_mini, now.max_rx_mini);
+  check_limit("rx-jumbo", want.rx_jumbo, now.max_rx_jumbo);
   rings r = now;
   if (want.rx) r.rx = *want.rx;
   if (want.tx) r.tx = *want.tx;

@@ -75,19 +75,20 @@ const tx_queue* find_tx(const queue_report& q, unsigned i) {
 }
 
 std::vector<step> plan_irqs(const tune_context& ctx, const std::string& spec) {
+  // The list is checked before the device is: `7-2` is wrong on every device,
+  // including one with no queue IRQs to place.
+  cpu_set cpus;
+  if (spec != "local") cpus = cpu_set::parse_list(spec, "--irq-affinity");
   const queue_report q = read_queues(ctx.root, ctx.dev.name());
   const bool any = std::any_of(q.irqs.begin(), q.irqs.end(), [](const queue_irq& i) { return i.role.queue >= 0; });
   if (!any)  // veth, lo, tun: nothing to place, and nothing wrong with asking
     return {step{"irq", "irq affinity", json(), json(), [](const tune_context&) { return json(); },
                  "no per-queue IRQs on this device"}};
-  cpu_set cpus;
   if (spec == "local") {
     if (!q.nic.pci)
       throw os_error(ENODEV, "irq affinity", ctx.dev.name(),
                   "the interface has no PCI device, so no local CPUs; give a CPU list instead of 'local'");
     cpus = q.nic.pci->local_cpus;
-  } else {
-    cpus = cpu_set::parse_list(spec, "--irq-affinity");
   }
   if (cpus.empty()) throw os_error(EINVAL, "irq affinity", ctx.dev.name(), "the CPU set is empty");
   const auto ids = cpus.ids();

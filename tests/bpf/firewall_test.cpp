@@ -178,10 +178,38 @@ TEST_F(Firewall, RuleConditionsAndPrecedence) {
   expect(frame_builder().eth().vlan(7).ipv4("1.1.1.1", "8.8.8.8", 17).udp(1, 2).finish(),
          {XDP_DROP_, XDPKIT_FW_R_RULE, 3}, "VLAN 7");
   expect(frame_builder().eth().ipv4("1.1.1.1", "8.8.8.8", 132).sctp(1, 2).finish(),
-         {XDP_DROP_, XDPKIT_FW_R_REDIRECT_FAILED, 4}, "redirect-xsk without a socket fails, counted");
+         {XDP_DROP_, XDPKIT_FW_R_NO_SOCKET, 4}, "redirect-xsk without a socket: the no-socket action (drop), counted");
   expect(frame_builder().eth().ipv6("::1", "::2", 58).icmp(128).finish(), {XDP_DROP_, XDPKIT_FW_R_RULE, 5}, "ICMPv6");
   expect(frame_builder().eth().ethertype(0x88cc).payload(40).finish(), {XDP_DROP_, XDPKIT_FW_R_NOT_IP, none},
          "non-ip drop");
+}
+
+// Issue 12: what redirect-xsk does without a socket follows --no-socket in
+// the firewall as in the steering program; the model agrees.
+TEST(FirewallNoSocket, PassWhenThePolicyIsPass) {
+  auto prog = firewall_program::load({.record_last = true, .no_socket_pass = true});
+  const auto rules = parse_rules("redirect-xsk proto udp\n", "test");
+  prog.apply(compile(rules));
+  const auto f = frame_builder().eth().ipv4("10.0.0.1", "10.0.0.2", 17).udp(1, 2).finish();
+  std::vector<std::uint8_t> out(f.size() + 256);
+  LIBBPF_OPTS(bpf_test_run_opts, o);
+  o.data_in = f.data();
+  o.data_size_in = static_cast<__u32>(f.size());
+  o.data_out = out.data();
+  o.data_size_out = static_cast<__u32>(out.size());
+  o.repeat = 1;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(0, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // `last` is per CPU
+  ASSERT_EQ(bpf_prog_test_run_opts(prog.program_fd(), &o), 0) << strerror(errno);
+  EXPECT_EQ(o.retval, XDP_PASS_);
+  EXPECT_EQ(prog.last().reason, XDPKIT_FW_R_NO_SOCKET);
+  model_env env;
+  env.no_socket_pass = true;
+  const auto v = evaluate(rules, f, env);
+  EXPECT_EQ(v.xdp_action, XDP_PASS_);
+  EXPECT_EQ(v.reason, XDPKIT_FW_R_NO_SOCKET);
 }
 
 TEST_F(Firewall, TxSwapsMacs) {

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 namespace xdpkit::cli {
 
@@ -150,7 +151,9 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
   nlohmann::json fw = nullptr;
   if (s.firewall) {
     static const char* reasons[] = {"rule", "default", "not_ip", "short_eth", "bad_vlan", "bad_ipv4",
-                                    "bad_ipv6", "bad_ipv6_ext", "bad_l4", "redirect_failed"};
+                                    "bad_ipv6", "bad_ipv6_ext", "bad_l4", "redirect_failed",
+                                    "no_socket"};
+    static_assert(std::size(reasons) == XDPKIT_FW_NR_REASONS, "a name for every reason");
     nlohmann::json r = nlohmann::json::object();
     for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[reasons[i]] = s.firewall->reason[i];
     fw = {{"rx", s.firewall->rx},
@@ -197,13 +200,13 @@ std::string summary_text(const engine& e, const engine_stats& s, double seconds)
   if (s.firewall) {
     const auto& f = *s.firewall;
     out += fmt::format("  firewall      rx {}: pass {}  drop {}  tx {}  redirect {}  (by reason: rule {}, default {}, "
-                       "not IP {}, malformed {}, redirect failed {})\n",
+                       "not IP {}, malformed {}, redirect failed {}, no socket {})\n",
                        f.rx, f.verdict[XDPKIT_FW_V_PASS], f.verdict[XDPKIT_FW_V_DROP], f.verdict[XDPKIT_FW_V_TX], f.verdict[XDPKIT_FW_V_REDIRECT], f.reason[XDPKIT_FW_R_RULE],
                        f.reason[XDPKIT_FW_R_DEFAULT], f.reason[XDPKIT_FW_R_NOT_IP],
                        f.reason[XDPKIT_FW_R_SHORT_ETH] + f.reason[XDPKIT_FW_R_BAD_VLAN] + f.reason[XDPKIT_FW_R_BAD_IPV4] +
                            f.reason[XDPKIT_FW_R_BAD_IPV6] + f.reason[XDPKIT_FW_R_BAD_IPV6_EXT] +
                            f.reason[XDPKIT_FW_R_BAD_L4],
-                       f.reason[XDPKIT_FW_R_REDIRECT_FAILED]);
+                       f.reason[XDPKIT_FW_R_REDIRECT_FAILED], f.reason[XDPKIT_FW_R_NO_SOCKET]);
   }
   for (const auto& q : s.queues) {
     double cpu_s = std::chrono::duration<double>(q.cpu_time).count();

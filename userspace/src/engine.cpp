@@ -186,7 +186,9 @@ engine engine::start(const engine_config& config, engine_host host) {
                                    "redirect-dev " + std::to_string(r.redirect_slot) +
                                        " names a slot no port fills; give --port " +
                                        std::to_string(r.redirect_slot) + "=IFNAME");
-    st->fw.emplace(firewall::firewall_program::attach(config.ifname, config.steer.mode));
+    firewall::program_options fw_options;
+    fw_options.no_socket_pass = config.steer.no_socket == no_socket_policy::pass;
+    st->fw.emplace(firewall::firewall_program::attach(config.ifname, config.steer.mode, fw_options));
     for (const auto& [slot, ifindex] : ports) st->fw->set_port(slot, ifindex);
     st->fw->apply(compiled);
     st->info.program = "firewall";

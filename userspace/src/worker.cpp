@@ -88,6 +88,10 @@ void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
   const bool busy_poll = sock.busy_poll_usec() > 0;
   const std::uint32_t batch = config.batch;
   const std::uint32_t frame_size = area.config().frame_size;
+  // Refill in batches, but never wait for more free frames than can ever be
+  // free at once: with --batch 128 and 64 frames, "refill once 128 are free"
+  // stalled the queue after its first 64 packets (issue 12).
+  const std::uint32_t refill_at = std::max<std::uint32_t>(1, std::min(batch, area.config().frame_count / 2));
 
   frame_stack free_frames(area.config().frame_count);
   free_frames.seed(0, area.config().frame_count, frame_size);
@@ -155,7 +159,7 @@ void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
       complete();
       if (in_flight) kick_tx();  // copy mode: frames still queued need another push
     }
-    if (free_frames.size() >= batch) refill();
+    if (free_frames.size() >= refill_at) refill();
 
     std::uint32_t idx;
     std::uint32_t n = xsk_ring_cons__peek(&rx, batch, &idx);

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "lab_fixture.hpp"
+#include "xdpkit/firewall/rules.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/base/os_error.hpp"
 
@@ -36,6 +37,29 @@ TEST_F(AfXdpRx, ReceivesExactlyTheNPacketsSent) {
   EXPECT_EQ(s.total().dropped, n);
   EXPECT_EQ(s.total().rx_bytes, n * 60);
   EXPECT_EQ(s.kernel_drops(), 0u);
+}
+
+// Issue 12: a batch larger than the UMEM's frames (run --frames 64 --batch
+// 128) received 64 packets and then nothing: the fill ring waited for more
+// free frames than there are.
+TEST_F(AfXdpRx, ABatchLargerThanTheFramesStillReceivesEveryPacket) {
+  constexpr std::uint64_t n = 5000;
+  engine_config c = lab_config();
+  c.handler = handler_kind::rxdrop;
+  c.umem.frame_count = 64;
+  c.umem.fill_size = 64;
+  c.umem.completion_size = 32;
+  c.xsk.rx_size = 32;
+  c.xsk.tx_size = 32;
+  c.worker.batch = 128;
+  start(c);
+  ASSERT_EQ(send_paced(n, 16), n);
+  EXPECT_TRUE(wait_until([&] { return engine_->stats().total().rx_packets + engine_->stats().kernel_drops() >= n; },
+                         std::chrono::seconds(5)));
+  engine_->stop();
+  const engine_stats s = engine_->stats();
+  EXPECT_GT(s.total().rx_packets, 64u) << "the queue stalled once its 64 frames were used";
+  EXPECT_EQ(s.total().rx_packets + s.kernel_drops(), n) << "each packet is received or counted as a kernel drop";
 }
 
 // A worker in poll mode sleeps whenever its ring runs dry (between the paced
@@ -86,6 +110,25 @@ TEST_P(NoSocketPolicy, PacketsOfAQueueWithoutSocketFollowThePolicy) {
   EXPECT_EQ(s.program.redirected, 0u);
   EXPECT_EQ(s.program.passed, GetParam() == no_socket_policy::pass ? n : 0u);
   EXPECT_EQ(s.program.dropped, GetParam() == no_socket_policy::drop ? n : 0u);
+  EXPECT_EQ(s.total().rx_packets, 0u);
+}
+
+// Issue 12: `--no-socket pass` did nothing once firewall rules were given:
+// redirect-xsk on a queue without a socket dropped whatever the policy.
+TEST_P(NoSocketPolicy, ARedirectXskRuleOnAQueueWithoutSocketFollowsThePolicyToo) {
+  constexpr std::uint64_t n = 1000;
+  start_engine(handler_kind::rxdrop, page_policy::normal, GetParam(),
+               firewall::parse_rules("redirect-xsk proto udp\ndefault drop\n", "test rules"));
+  ASSERT_EQ(send_paced(n, 200, /*cpu=*/1), n);
+  const engine_stats s = engine_->stats();
+  ASSERT_TRUE(s.firewall);
+  const auto& f = *s.firewall;
+  const bool pass = GetParam() == no_socket_policy::pass;
+  EXPECT_EQ(f.rx, n);
+  EXPECT_EQ(f.reason[XDPKIT_FW_R_NO_SOCKET], n);
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_PASS], pass ? n : 0u) << "--no-socket pass hands them to the stack";
+  EXPECT_EQ(f.verdict[XDPKIT_FW_V_DROP], pass ? 0u : n) << "--no-socket drop drops them";
+  EXPECT_EQ(f.reason[XDPKIT_FW_R_REDIRECT_FAILED], 0u) << "a missing socket is not a missing port";
   EXPECT_EQ(s.total().rx_packets, 0u);
 }
 

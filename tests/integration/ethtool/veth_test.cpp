@@ -346,7 +346,11 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
   const device dev(*io, veth.b());
 
   const auto now = get_channels(dev).value();
-  const auto r = set_channels(dev, apply_request(now, parse_channels_request("9")));
+  // The driver's own refusal, past the planner's check (which refuses it first).
+  EXPECT_THROW(apply_request(now, parse_channels_request("9")), std::invalid_argument);
+  auto nine = now;
+  nine.rx = nine.tx = 9;
+  const auto r = set_channels(dev, nine);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.refused().err, EINVAL);
   EXPECT_NE(r.refused().message().find("at most rx 4, tx 4"), std::string::npos) << r.refused().message();
@@ -390,6 +394,46 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
   EXPECT_THROW((void)probe(device(*io, "xkenosuch0")), os_error);
   const auto x = get_xdp_features(dev).value();
   EXPECT_TRUE(x.has(xdp_basic));
+}
+
+// Issue 12: `combined=1` on veth became rx=1,tx=1 without a word; a count past
+// the driver's maximum was found only by the real tune, never by --dry-run; an
+// IRQ list that is no list passed on a device without queue IRQs.
+TEST_F(VethTest, WhatTheDriverCannotDoIsRefusedByThePlanAndTheDryRunAlike) {
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
+  lab::namespace_sysfs sys;
+  auto io = make_kernel_transport();
+  const device dev(*io, veth.b());
+  const tune_context ctx{dev, topology::host_root(sys.root())};
+  const auto before = get_channels(dev).value();
+  ASSERT_EQ(before.max_combined, 0u) << "veth has rx and tx channels, no combined ones";
+  auto refused_by_plan = [&](tune_request req, const std::string& needle) {
+    try {
+      (void)plan_tune(ctx, req);
+      ADD_FAILURE() << "the dry run accepted what the driver cannot do (" << needle << ")";
+    } catch (const tune_error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+    auto log = journal::open(kDefaultJournalDir, veth.b());
+    EXPECT_THROW(tune(ctx, req, log), tune_error) << needle;
+  };
+  tune_request combined;
+  combined.channels = parse_channels_request("combined=1");
+  refused_by_plan(combined, "combined=1 asked, the driver allows at most 0 (it has no combined channels)");
+  tune_request many;
+  many.channels = parse_channels_request("rx=" + std::to_string(before.max_rx + 1));
+  refused_by_plan(many, "the driver allows at most " + std::to_string(before.max_rx));
+  tune_request irq;
+  irq.irq_affinity = "7-2";
+  refused_by_plan(irq, "descending range");
+  EXPECT_EQ(get_channels(dev).value(), before) << "nothing may change";
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
+  tune_request bare;
+  bare.channels = parse_channels_request("1");
+  const auto plan = plan_tune(ctx, bare);
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].what.find("combined"), std::string::npos) << "a bare count is rx and tx on veth: " << plan[0].what;
 }
 
 }  // namespace

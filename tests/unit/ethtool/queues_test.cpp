@@ -98,6 +98,41 @@ TEST(Channels, RequestParsing) {
   EXPECT_THROW(parse_channels_request("rx=1,"), std::invalid_argument);
 }
 
+// Issue 12: "combined=1" on a device without combined channels was taken as
+// the bare "1" (rx=1,tx=1); a count past a maximum reached the driver.
+TEST(Channels, AnExplicitKindIsNeverSwappedAndMaximaAreNamed) {
+  const channels veth{4, 4, 0, 0, 1, 1, 0, 0};
+  const channels nic{0, 0, 1, 16, 0, 0, 1, 8};
+  auto refused = [](const channels& now, const char* text, const std::string& needle) {
+    try {
+      (void)apply_request(now, parse_channels_request(text));
+      ADD_FAILURE() << text << " accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  refused(veth, "combined=1", "combined=1 asked, the driver allows at most 0 (it has no combined channels)");
+  refused(veth, "5", "rx=5 asked, the driver allows at most 4");
+  refused(veth, "rx=2,tx=5", "tx=5 asked, the driver allows at most 4");
+  refused(nic, "17", "combined=17 asked, the driver allows at most 16");
+  refused(nic, "rx=1", "rx=1 asked, the driver allows at most 0");
+  EXPECT_EQ(apply_request(nic, parse_channels_request("combined=16")), (channels{0, 0, 1, 16, 0, 0, 1, 16}));
+}
+
+TEST(Rings, PastTheMaximumIsRefusedWithTheMaximum) {
+  rings now;
+  now.max_rx = 4096;
+  now.max_tx = 1024;
+  try {
+    (void)apply_request(now, parse_rings_request("tx=2048"));
+    FAIL() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "rings: tx=2048 asked, the driver allows at most 1024");
+  }
+  EXPECT_THROW((void)apply_request(now, parse_rings_request("rx-jumbo=1")), std::invalid_argument);
+  EXPECT_EQ(apply_request(now, parse_rings_request("rx=4096")).rx, 4096u);
+}
+
 TEST(Rings, UnsupportedIsAnAnswer) {
   scripted_transport io;
   auto req = zeroed<ethtool_ringparam>();
@@ -141,7 +176,11 @@ TEST(Rings, GetAndSetBytes) {
   auto big = set;
   big.rx_pending = 8192;
   io.expect_fail("eth0", big, EINVAL);
-  const auto r = set_rings(dev, apply_request(now, parse_rings_request("rx=8192,tx=512")));
+  EXPECT_THROW(apply_request(now, parse_rings_request("rx=8192,tx=512")), std::invalid_argument)
+      << "the planner refuses past the maximum before the driver is asked";
+  auto over = want;
+  over.rx = 8192;
+  const auto r = set_rings(dev, over);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.refused().message().find("at most rx 4096, tx 4096"), std::string::npos)
       << r.refused().message();

@@ -288,13 +288,15 @@ TEST_F(Tune, DefaultTableBeforeFewerChannelsIsRevertedAsTheDefaultAfterThem) {
   EXPECT_FALSE(journaled());
 }
 
+// A count within the driver's maximum that the driver still refuses (an RSS
+// table naming more queues, a driver rule): its EINVAL, the range, no change.
 TEST_F(Tune, RefusedValueChangesNothingAndSaysWhy) {
   tune_request req;
   req.channels = parse_channels_request("9");
-  expect_gchannels(io, combined(8, 4));
-  expect_gchannels(io, combined(8, 4));
-  expect_schannels(io, combined(8, 9), -EINVAL);
-  expect_gchannels(io, combined(8, 4));  // re-read: unchanged
+  expect_gchannels(io, combined(16, 4));
+  expect_gchannels(io, combined(16, 4));
+  expect_schannels(io, combined(16, 9), -EINVAL);
+  expect_gchannels(io, combined(16, 4));  // re-read: unchanged
   auto log = open_journal();
   try {
     tune(ctx, req, log);
@@ -303,9 +305,26 @@ TEST_F(Tune, RefusedValueChangesNothingAndSaysWhy) {
     EXPECT_EQ(e.step(), "channels");
     EXPECT_EQ(e.rolled_back(), 0u);
     const std::string what = e.what();
-    EXPECT_NE(what.find("at most rx 0, tx 0, other 0, combined 8"), std::string::npos) << what;
+    EXPECT_NE(what.find("at most rx 0, tx 0, other 0, combined 16"), std::string::npos) << what;
     EXPECT_NE(what.find("nothing was changed"), std::string::npos) << what;
   }
+}
+
+// Past the maximum the driver reports, the planner refuses before any set.
+TEST_F(Tune, PastTheDriversMaximumIsRefusedBeforeTheDriverIsAsked) {
+  tune_request req;
+  req.channels = parse_channels_request("9");
+  expect_gchannels(io, combined(8, 4));
+  auto log = open_journal();
+  try {
+    tune(ctx, req, log);
+    FAIL();
+  } catch (const tune_error& e) {
+    EXPECT_EQ(e.step(), "channels");
+    EXPECT_NE(std::string(e.what()).find("combined=9 asked, the driver allows at most 8"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(io.finished());
+  EXPECT_FALSE(journaled());
 }
 
 TEST_F(Tune, SecondTuneExtendsTheJournalAndRevertUndoesBoth) {

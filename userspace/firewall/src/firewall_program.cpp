@@ -44,6 +44,7 @@ firewall_program::~firewall_program() = default;
 std::unique_ptr<firewall_program::state> firewall_program::open_state(const program_options& o) {
   auto st = std::unique_ptr<state>(new state{fw_skeleton::open("firewall"), std::nullopt, {}, {}, {}, {}});
   st->skel->rodata->record_last = o.record_last ? 1 : 0;
+  st->skel->rodata->no_socket_action = o.no_socket_pass ? XDP_PASS : XDP_DROP;
   return st;
 }
 

@@ -43,8 +43,9 @@ enum xdpkit_fw_reason {
 	XDPKIT_FW_R_BAD_IPV6 = 6,      /* truncated, version != 6, payload longer than the frame */
 	XDPKIT_FW_R_BAD_IPV6_EXT = 7,  /* extension header truncated or chain too long */
 	XDPKIT_FW_R_BAD_L4 = 8,        /* TCP/UDP/SCTP/ICMP header truncated or TCP offset bad */
-	XDPKIT_FW_R_REDIRECT_FAILED = 9, /* the redirect target was missing: dropped */
-	XDPKIT_FW_NR_REASONS = 10,
+	XDPKIT_FW_R_REDIRECT_FAILED = 9, /* the redirect-dev slot held no device: dropped */
+	XDPKIT_FW_R_NO_SOCKET = 10,    /* redirect-xsk on a queue with no socket: the --no-socket action */
+	XDPKIT_FW_NR_REASONS = 11,
 };
 
 /* The index of each XDP action in xdpkit_fw_stats.verdict: the action's own
@@ -128,7 +129,7 @@ struct xdpkit_fw_config {
 };
 
 /* Size and offsets, checked by both compilers (abi_check.h). */
-XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_stats) == 128);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_stats) == 136);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, rx) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, verdict) == 8);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, reason) == 48);

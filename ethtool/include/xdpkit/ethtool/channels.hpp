@@ -22,6 +22,9 @@ struct channels {
 // What a user asks for; unset fields keep their current value.
 struct channels_request {
   std::optional<std::uint32_t> rx, tx, other, combined;
+  // A bare "N" (no key): combined where the driver has combined channels,
+  // else rx=N,tx=N. "combined=N" means combined and nothing else.
+  bool bare = false;
 };
 
 // "4" means 4 combined channels on drivers that have combined channels and

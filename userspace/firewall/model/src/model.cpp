@@ -181,16 +181,21 @@ model_verdict evaluate(const rule_set& set, std::span<const std::uint8_t> frame,
     case XDPKIT_FW_PASS: v.xdp_action = 2; break;  // XDP_PASS
     case XDPKIT_FW_TX: v.xdp_action = 3; break;    // XDP_TX
     case XDPKIT_FW_REDIRECT_XSK:
-    case XDPKIT_FW_REDIRECT_DEV: {
-      const bool ok = action == XDPKIT_FW_REDIRECT_XSK ? env.xsk_bound : env.devmap_slot_set;
-      if (ok) {
+      if (env.xsk_bound) {
+        v.xdp_action = 4;  // XDP_REDIRECT
+      } else {
+        v.xdp_action = env.no_socket_pass ? 2 : 1;  // the --no-socket action
+        v.reason = XDPKIT_FW_R_NO_SOCKET;
+      }
+      break;
+    case XDPKIT_FW_REDIRECT_DEV:
+      if (env.devmap_slot_set) {
         v.xdp_action = 4;  // XDP_REDIRECT
       } else {
         v.xdp_action = 1;  // XDP_DROP
         v.reason = XDPKIT_FW_R_REDIRECT_FAILED;
       }
       break;
-    }
     default: v.xdp_action = 1;  // XDP_DROP
   }
   return v;

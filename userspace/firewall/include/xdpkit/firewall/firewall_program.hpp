@@ -20,6 +20,9 @@ namespace xdpkit::firewall {
 
 struct program_options {
   bool record_last = false;  // tests: keep each packet's outcome in the `last` map
+  // redirect-xsk on a queue without a socket: pass to the stack (true) or
+  // drop; counted as XDPKIT_FW_R_NO_SOCKET either way.
+  bool no_socket_pass = false;
 };
 
 struct last_outcome {

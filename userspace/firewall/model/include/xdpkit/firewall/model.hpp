@@ -35,6 +35,7 @@ struct model_verdict {
 struct model_env {
   bool xsk_bound = false;       // a socket in the receiving queue's XSKMAP slot
   bool devmap_slot_set = false; // the redirect-dev slot holds a device
+  bool no_socket_pass = false;  // redirect-xsk without a socket passes (else drops)
 };
 
 model_verdict evaluate(const rule_set& set, std::span<const std::uint8_t> frame, const model_env& env = {});

@@ -482,7 +482,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--log-dir", a->log_dir, "Where each sink's output goes")->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object with every sink's median, CPU/packet and ratios");
   add_generator_option(*cmd, a->generator);
-  cmd->callback([a, &exit_code] { exit_code = bench(*a); });
+  cmd->callback([a, &exit_code] {
+    install_stop_signals();
+    exit_code = bench(*a);
+  });
 }
 
 }  // namespace xdpkit::cli

@@ -199,7 +199,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
       "traffic from the other, print rx/forwarded/dropped each second and a summary, then remove\n"
       "everything it created (also on Ctrl-C). Needs root. Example: xdpkit demo --handler l2fwd");
   cmd->add_option("--duration,-d", a->duration, "Seconds of traffic (at most)")
-      ->check(CLI::Range(0.5, 3600.0))
+      ->check(finite_seconds(0.5, 3600.0))
       ->capture_default_str();
   cmd->add_option("--packets,-n", a->packets, "Packets to send (at most)")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
@@ -207,7 +207,10 @@ void add_demo_command(CLI::App& app, int& exit_code) {
                 "Attach the plain steer program (every packet to the worker) instead of the firewall");
   add_generator_option(*cmd, a->generator);
   add_engine_options(*cmd, a->engine);
-  cmd->callback([a, &exit_code] { exit_code = demo(*a); });
+  cmd->callback([a, &exit_code] {
+    install_stop_signals();
+    exit_code = demo(*a);
+  });
 }
 
 }  // namespace xdpkit::cli

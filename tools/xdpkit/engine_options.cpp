@@ -2,6 +2,7 @@
 #include "xdpkit/base/regular_file.hpp"
 #include "engine_options.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace xdpkit::cli {
@@ -61,6 +62,23 @@ void add_engine_options(CLI::App& cmd, engine_options& o) {
       ->capture_default_str();
 }
 
+CLI::Validator finite_seconds(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        double v = 0;
+        std::size_t used = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          return "'" + text + "' is not a number of seconds";
+        }
+        if (used != text.size() || !std::isfinite(v)) return "'" + text + "' is not a number of seconds";
+        if (v < lo || v > hi) return "'" + text + "' is outside " + CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi) + " seconds";
+        return {};
+      },
+      "SECONDS in [" + CLI::detail::to_string(lo) + " - " + CLI::detail::to_string(hi) + "]");
+}
+
 engine_config to_engine_config(const engine_options& o, const std::string& ifname,
                                std::vector<std::uint32_t> queues, std::vector<int> cpus) {
   engine_config c;
@@ -109,6 +127,10 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
     if (extra.not_ip_given) set.not_ip_action = extra.not_ip_action;
     c.firewall = std::move(set);
   }
+  if (!o.ports.empty() && !c.firewall)
+    throw std::invalid_argument("--port " + o.ports.front() +
+                                ": ports are where firewall redirect-dev rules send packets, and no rules were given "
+                                "(--rules FILE or --rule 'redirect-dev SLOT ...')");
   for (const auto& p : o.ports) {
     const auto eq = p.find('=');
     unsigned long slot = 64;

@@ -29,6 +29,9 @@ struct engine_options {
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);
+// A number of seconds in [lo, hi]. CLI::Range lets "nan" through (every
+// comparison with NaN is false), and `--duration nan` ran 0 s with exit 0.
+CLI::Validator finite_seconds(double lo, double hi);
 // Throws std::invalid_argument for values CLI11's checks can't express.
 engine_config to_engine_config(const engine_options& o, const std::string& ifname,
                                std::vector<std::uint32_t> queues, std::vector<int> cpus);

@@ -20,7 +20,9 @@
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/ethtool/tune.hpp"
+#include "xdpkit/topology/cpu_set.hpp"
 #include "xdpkit/topology/error.hpp"
+#include "xdpkit/topology/host_root.hpp"
 
 namespace xdpkit::cli {
 namespace {
@@ -33,22 +35,30 @@ struct common_args {
   bool json_out = false;
   bool stats = false;  // probe only
   std::string root = "/";
-  std::string journal_dir = et::kDefaultJournalDir;
+  std::string journal_dir;  // empty: /run/xdpkit under --root (see journal_dir_of)
   bool force = false;  // revert only: replay a damaged journal's good lines
 };
 
-void add_common(CLI::App* cmd, common_args& a, bool journal) {
-  cmd->add_option("IF", a.ifname, "Network interface")->required();
+void add_common(CLI::App* cmd, common_args& a, bool journal, bool if_required = true) {
+  auto* ifopt = cmd->add_option("IF", a.ifname, "Network interface");
+  if (if_required) ifopt->required();
   cmd->add_flag("--json", a.json_out, "Print JSON instead of a table");
   cmd->add_option("--root", a.root, "Read /sys and /proc under this directory (a fixture tree)")
+      ->check(CLI::ExistingDirectory)
       ->capture_default_str();
   if (journal)
     cmd->add_option("--journal-dir", a.journal_dir,
-                    "Where the journals live (one per interface and network namespace: <netns-inode>-IF.journal)")
-        ->capture_default_str();
+                    "Where the journals live (one per interface and network namespace: <netns-inode>-IF.journal). "
+                    "Default /run/xdpkit, under --root when one is given: a fixture tree's old values must never "
+                    "reach the real device's journal");
 }
 
 void print(const std::string& s) { std::fputs(s.c_str(), stdout); }
+
+std::filesystem::path journal_dir_of(const common_args& a) {
+  if (!a.journal_dir.empty()) return a.journal_dir;
+  return topology::host_root(a.root).resolve(et::kDefaultJournalDir);
+}
 
 json steps_json(const std::vector<et::step_report>& steps) {
   json a = json::array();
@@ -119,6 +129,23 @@ struct tune_args : common_args {
   bool busy_poll = false, dry_run = false;
 };
 
+bool is_count(const std::string& w) {
+  return !w.empty() && w.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// `--rss` takes the words up to the next option, so `tune --rss equal 2 eth0`
+// would take eth0 as a word. IF is the only positional, and the rss words are
+// a keyword and counts: a last word that is neither is IF.
+void take_interface_from_rss_words(tune_args& a) {
+  if (!a.ifname.empty()) return;
+  if (!a.rss.empty() && a.rss.size() > 1 && !is_count(a.rss.back())) {
+    a.ifname = a.rss.back();
+    a.rss.pop_back();
+    return;
+  }
+  throw std::invalid_argument("tune: which interface? Give IF first: `xdpkit tune IF --channels 4 ...`");
+}
+
 et::tune_request build_request(const tune_args& a) {
   et::tune_request req;
   if (!a.channels.empty()) req.channels = et::parse_channels_request(a.channels);
@@ -132,7 +159,11 @@ et::tune_request build_request(const tune_args& a) {
   for (const auto& h : a.hash) req.hash.push_back(et::parse_hash_request(h));
   req.ntuple_delete = a.ntuple_delete;
   for (const auto& r : a.ntuple) req.ntuple.push_back(et::parse_rule(r));
-  if (!a.irq_affinity.empty()) req.irq_affinity = a.irq_affinity;
+  if (!a.irq_affinity.empty()) {
+    // Checked here, with the other syntax, before any step changes the device.
+    if (a.irq_affinity != "local") (void)topology::cpu_set::parse_list(a.irq_affinity, "--irq-affinity");
+    req.irq_affinity = a.irq_affinity;
+  }
   if (!a.rps.empty()) req.rps = topology::cpu_set::parse_list(a.rps, "--rps");
   if (!a.xps.empty()) req.xps = topology::cpu_set::parse_list(a.xps, "--xps");
   req.busy_poll = a.busy_poll;
@@ -154,7 +185,11 @@ int tune_cmd(const tune_args& a) {
       print_steps(plan, "would set");
     return 0;
   }
-  auto log = et::journal::open(a.journal_dir, a.ifname);
+  const auto dir = journal_dir_of(a);
+  // A fixture tree may have no /run: its journal directory's parent is made
+  // here, as the live host's /run always exists.
+  if (a.journal_dir.empty() && a.root != "/") std::filesystem::create_directories(dir.parent_path());
+  auto log = et::journal::open(dir, a.ifname);
   try {
     const auto done = et::tune(ctx, req, log);
     if (a.json_out)
@@ -180,29 +215,30 @@ int tune_cmd(const tune_args& a) {
 }
 
 int revert_cmd(const common_args& a) {
-  if (!et::journal::exists(a.journal_dir, a.ifname)) {
+  const auto dir = journal_dir_of(a);
+  if (!et::journal::exists(dir, a.ifname)) {
     // A journal named the old way (no namespace in its name) may be this
     // interface's or a same-named one's in another namespace; say so rather
     // than replay someone else's changes.
-    const auto legacy = et::journal::legacy_path_for(a.journal_dir, a.ifname);
+    const auto legacy = et::journal::legacy_path_for(dir, a.ifname);
     if (std::error_code ec; std::filesystem::exists(legacy, ec)) {
       std::fprintf(stderr,
                    "xdpkit revert %s: %s was written by an older xdpkit and does not say which network namespace "
                    "it belongs to; if it is this namespace's %s, rename it to %s and run revert again\n",
                    a.ifname.c_str(), legacy.c_str(), a.ifname.c_str(),
-                   et::journal::path_for(a.journal_dir, a.ifname).c_str());
+                   et::journal::path_for(dir, a.ifname).c_str());
       return 1;
     }
     if (a.json_out)
       print(json{{"interface", a.ifname}, {"steps", json::array()}}.dump(2) + "\n");
     else
-      print(fmt::format("{}: no journal in {}, nothing to revert\n", a.ifname, a.journal_dir));
+      print(fmt::format("{}: no journal in {}, nothing to revert\n", a.ifname, dir.string()));
     return 0;
   }
   auto io = et::make_kernel_transport();
   const et::device dev(*io, a.ifname);
   const et::tune_context ctx{dev, topology::host_root(a.root)};
-  auto log = et::journal::open(a.journal_dir, a.ifname,
+  auto log = et::journal::open(dir, a.ifname,
                                a.force ? et::damage_policy::skip : et::damage_policy::refuse);
   // What --force cannot replay stays readable: a copy before the replay
   // shortens (and at the end removes) the journal.
@@ -266,7 +302,7 @@ void add_ethtool_commands(CLI::App& app, int& exit_code) {
   auto tune_a = std::make_shared<tune_args>();
   auto* tune = app.add_subcommand(
       "tune", "Change the NIC for the data plane; every old value is journaled first (undo with `xdpkit revert`)");
-  add_common(tune, *tune_a, true);
+  add_common(tune, *tune_a, true, false);  // IF may come after --rss's words: take_interface_from_rss_words
   tune->add_option("--channels", tune_a->channels, "N, or rx=R,tx=T,combined=C,other=O");
   tune->add_option("--rings", tune_a->rings, "rx=R,tx=T");
   tune->add_option("--rss", tune_a->rss, "equal N | weight W0 W1 ... | default (the words up to the next option)")
@@ -283,7 +319,12 @@ void add_ethtool_commands(CLI::App& app, int& exit_code) {
   tune->add_option("--xps", tune_a->xps, "CPULIST: tx queue i gets its i-th CPU");
   tune->add_flag("--busy-poll", tune_a->busy_poll, "napi_defer_hard_irqs=2, gro_flush_timeout=200000");
   tune->add_flag("--dry-run", tune_a->dry_run, "Print the plan, change nothing");
-  tune->callback([tune_a, &exit_code] { exit_code = guarded([&] { return tune_cmd(*tune_a); }); });
+  tune->callback([tune_a, &exit_code] {
+    exit_code = guarded([&] {
+      take_interface_from_rss_words(*tune_a);
+      return tune_cmd(*tune_a);
+    });
+  });
 
   auto revert_a = std::make_shared<common_args>();
   auto* revert = app.add_subcommand("revert", "Undo every journaled tune of IF, newest first");

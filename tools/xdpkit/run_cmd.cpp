@@ -105,16 +105,21 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--queue,-q", a->queues, "Queue(s) to bind, one worker each")->capture_default_str();
   cmd->add_option("--cpu", a->cpus,
                   "CPU per worker, in --queue order (default: planned from the topology: on the NIC's node, "
-                  "one per core, isolated CPUs first, not CPU 0 when avoidable)");
-  cmd->add_option("--duration,-d", a->duration, "Seconds to run; 0 runs until Ctrl-C")->check(CLI::NonNegativeNumber);
+                  "one per core, isolated CPUs first, not CPU 0 when avoidable)")
+      ->check(CLI::Range(0, 4095));
+  cmd->add_option("--duration,-d", a->duration, "Seconds to run; 0 runs until Ctrl-C")->check(finite_seconds(0, 1e9));
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
   cmd->add_flag("--quiet", a->quiet, "No per-second lines, only the start line and the summary");
   cmd->add_option("--root", a->root,
                   "Read /sys and /proc for the CPU plan and the NIC's node under this directory (as `xdpkit "
                   "topology --root` does); the data plane itself always runs on this host")
+      ->check(CLI::ExistingDirectory)
       ->capture_default_str();
   add_engine_options(*cmd, a->engine);
-  cmd->callback([a, &exit_code] { exit_code = run(*a); });
+  cmd->callback([a, &exit_code] {
+    install_stop_signals();
+    exit_code = run(*a);
+  });
 }
 
 }  // namespace xdpkit::cli

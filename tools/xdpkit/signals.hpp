@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Ctrl-C and SIGTERM set a flag that every loop of the CLI checks; the RAII
-// owners then undo what was set up as the stack unwinds normally.
+// Ctrl-C and SIGTERM set a flag that the loops of run, demo and bench check;
+// the RAII owners then undo what was set up as the stack unwinds normally.
+// Only those verbs install it. Every other verb keeps the default action, so
+// the signal ends it at once wherever it is (a blocked write, a long parse):
+// they change nothing on the host that a kill could leave half done (tune
+// journals each step before making it).
 #pragma once
 
 #include <atomic>

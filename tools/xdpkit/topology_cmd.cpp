@@ -177,7 +177,8 @@ void add_topology_commands(CLI::App& app, int& exit_code) {
   t->add_flag("--json", to->json, "Print JSON (schema xdpkit.topology/1, fields in topology/README.md)");
   t->add_option("--root", to->root, "Read /sys and /proc under this directory (a captured fixture tree)")
       ->check(CLI::ExistingDirectory);
-  t->add_option("--workers", to->workers, "Plan this many workers per NIC (default: one per rx queue)");
+  t->add_option("--workers", to->workers, "Plan this many workers per NIC (default: one per rx queue)")
+      ->check(CLI::Range(1u, 4096u));
   t->callback([to, &exit_code] {
     exit_code = guarded([&] {
       topo::host_root root(to->root);
@@ -189,12 +190,16 @@ void add_topology_commands(CLI::App& app, int& exit_code) {
   });
 
   auto vo = std::make_shared<validate_options>();
-  CLI::App* v = app.add_subcommand("validate", "Check that this host is tuned for AF_XDP workers; exit 1 on any error");
+  CLI::App* v = app.add_subcommand(
+      "validate",
+      "Check that this host is tuned for AF_XDP workers. Exit 0: every check passed; 1: a check failed (each "
+      "error names its remedy); 2: the host (or --root) could not be read, or a bad option; 3: internal error");
   v->add_option("--iface", vo->iface, "Also check this NIC: its node, its IRQs, huge pages for its queues");
   v->add_flag("--json", vo->json, "Print JSON (schema xdpkit.validate/1, fields in topology/README.md)");
   v->add_option("--root", vo->root, "Read /sys and /proc under this directory (a captured fixture tree)")
       ->check(CLI::ExistingDirectory);
-  v->add_option("--workers", vo->workers, "Size huge pages for this many workers (default: the NIC's rx queues, else 1)");
+  v->add_option("--workers", vo->workers, "Size huge pages for this many workers (default: the NIC's rx queues, else 1)")
+      ->check(CLI::Range(1u, 4096u));
   v->callback([vo, &exit_code] {
     exit_code = guarded([&] {
       topo::host_root root(vo->root);

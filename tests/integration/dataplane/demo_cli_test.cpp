@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_child.hpp"
 #include "lab_fixture.hpp"
 #include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns.hpp"
@@ -32,76 +33,7 @@ extern char** environ;
 namespace xdpkit::testing {
 namespace {
 
-// The CLI as a child process with its stdout+stderr on a pipe, read by line.
-class child {
- public:
-  // `args` go to the xdpkit CLI; `prefix` (e.g. ip netns exec NS) runs it.
-  explicit child(std::vector<std::string> args, std::vector<std::string> prefix = {}) {
-    args.insert(args.begin(), XDPKIT_CLI);
-    args.insert(args.begin(), prefix.begin(), prefix.end());
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC)) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, argv[0], &fa, nullptr, argv.data(), environ)) throw std::runtime_error("spawn");
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    fd_ = fds[0];
-  }
-  ~child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(fd_);
-  }
-  pid_t pid() const { return pid_; }
-  // Next line, or nullopt at EOF or after `timeout`.
-  std::optional<std::string> line(std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      if (auto nl = buf_.find('\n'); nl != std::string::npos) {
-        std::string l = buf_.substr(0, nl);
-        buf_.erase(0, nl + 1);
-        output_ += l + "\n";
-        return l;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char b[4096];
-      ssize_t n = read(fd_, b, sizeof(b));
-      if (n <= 0) return std::nullopt;
-      buf_.append(b, static_cast<std::size_t>(n));
-    }
-  }
-  // Reads until a line contains `needle`.
-  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (auto l = line(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now())))
-      if (l->find(needle) != std::string::npos) return true;
-    return false;
-  }
-  int wait_exit() {
-    while (line(std::chrono::seconds(30))) {}
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  const std::string& output() const { return output_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string buf_, output_;
-};
+using cli_child = xdpkit::testing::cli_child;
 
 std::vector<std::string> demo_namespaces_of(pid_t pid) {
   std::vector<std::string> out;
@@ -132,7 +64,7 @@ class DemoCli : public ::testing::Test {
 
 TEST_F(DemoCli, RunsPrintsRisingCountersAndRemovesItsLab) {
   const std::string pool_before = nr_hugepages();
-  child demo({"demo", "--duration", "3", "--json"});
+  cli_child demo({"demo", "--duration", "3", "--json"});
   std::vector<nlohmann::json> intervals;
   std::optional<nlohmann::json> start, summary;
   while (auto l = demo.line(std::chrono::seconds(60))) {
@@ -165,7 +97,7 @@ TEST_F(DemoCli, RunsPrintsRisingCountersAndRemovesItsLab) {
 }
 
 TEST_F(DemoCli, CtrlCStillRemovesEverything) {
-  child demo({"demo", "--duration", "60"});
+  cli_child demo({"demo", "--duration", "60"});
   ASSERT_TRUE(demo.wait_for("t=", std::chrono::seconds(60))) << demo.output();
   const pid_t pid = demo.pid();
   EXPECT_FALSE(demo_namespaces_of(pid).empty()) << "the lab should exist while the demo runs";
@@ -179,14 +111,14 @@ TEST_F(DemoCli, TheNextStartRemovesWhatAKilledDemoLeft) {
   const std::string pool_before = nr_hugepages();
   pid_t killed_pid;
   {
-    child demo({"demo", "--duration", "60"});
+    cli_child demo({"demo", "--duration", "60"});
     ASSERT_TRUE(demo.wait_for("t=", std::chrono::seconds(60))) << demo.output();
     killed_pid = demo.pid();
     kill(killed_pid, SIGKILL);  // no chance to clean up
     demo.wait_exit();
   }
   ASSERT_FALSE(demo_namespaces_of(killed_pid).empty()) << "SIGKILL should have left the lab behind";
-  child next({"demo", "--duration", "1"});
+  cli_child next({"demo", "--duration", "1"});
   const pid_t next_pid = next.pid();
   EXPECT_EQ(next.wait_exit(), 0) << next.output();
   EXPECT_NE(next.output().find("removed a stale lab namespace"), std::string::npos) << next.output();
@@ -201,7 +133,7 @@ class RunCli : public LabTest {};
 
 TEST_F(RunCli, CountsWhatItReceivesAndSaysHowItAttached) {
   constexpr std::uint64_t n = 3000;
-  child run({"run", "--iface", lab_->dut_if(), "--duration", "4", "--json", "--wait", "poll", "--pages", "normal"},
+  cli_child run({"run", "--iface", lab_->dut_if(), "--duration", "4", "--json", "--wait", "poll", "--pages", "normal"},
             {"ip", "netns", "exec", lab_->dut_ns()});
   std::optional<nlohmann::json> start;
   while (auto l = run.line(std::chrono::seconds(10))) {
@@ -251,7 +183,7 @@ TEST_F(RunCli, ARuleSourceThatCannotBeReadWholeAttachesNothing) {
   const std::string fifo = dir + "/fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   for (const std::string& bad : {dir, fifo, std::string("/proc/self/mem"), std::string("/dev/zero")}) {
-    child run({"run", "--iface", lab_->dut_if(), "--duration", "2", "--pages", "normal", "--rules", bad},
+    cli_child run({"run", "--iface", lab_->dut_if(), "--duration", "2", "--pages", "normal", "--rules", bad},
               {"ip", "netns", "exec", lab_->dut_ns()});
     while (run.line(std::chrono::seconds(10))) {
     }
@@ -264,7 +196,7 @@ TEST_F(RunCli, ARuleSourceThatCannotBeReadWholeAttachesNothing) {
 }
 
 TEST_F(RunCli, ARuleWithALineBreakIsRefusedNotSplit) {
-  child run({"run", "--iface", lab_->dut_if(), "--duration", "2", "--pages", "normal", "--rule",
+  cli_child run({"run", "--iface", lab_->dut_if(), "--duration", "2", "--pages", "normal", "--rule",
              "drop proto udp\npass dst 10.0.0.0/8"},
             {"ip", "netns", "exec", lab_->dut_ns()});
   while (run.line(std::chrono::seconds(10))) {
@@ -274,7 +206,7 @@ TEST_F(RunCli, ARuleWithALineBreakIsRefusedNotSplit) {
 }
 
 TEST_F(DemoCli, InlineRulesReplaceTheDemosOwn) {
-  child demo({"demo", "--duration", "1", "--json", "--rule", "drop proto udp", "--rule", "default pass"});
+  cli_child demo({"demo", "--duration", "1", "--json", "--rule", "drop proto udp", "--rule", "default pass"});
   std::optional<nlohmann::json> summary;
   while (auto l = demo.line(std::chrono::seconds(60))) {
     if (l->empty() || (*l)[0] != '{') continue;
@@ -304,7 +236,7 @@ TEST(RunPlan, IsThePlanTopologyPrints) {
     std::ofstream(root / "proc/cmdline") << "ro quiet isolcpus=managed_irq,5-7,13-15 nohz_full=5-7,13-15\n";
     std::ofstream(root / "sys/devices/system/cpu/isolated") << "\n";
   }
-  child topo({"topology", "--root", root.string(), "--workers", "3", "--json"});
+  cli_child topo({"topology", "--root", root.string(), "--workers", "3", "--json"});
   ASSERT_EQ(topo.wait_exit(), 0) << topo.output();
   std::vector<unsigned> planned;
   const auto topology = nlohmann::json::parse(topo.output());
@@ -312,7 +244,7 @@ TEST(RunPlan, IsThePlanTopologyPrints) {
     if (n["name"] == "eth2") planned = n["plan"]["workers"].get<std::vector<unsigned>>();
   ASSERT_EQ(planned.size(), 3u) << topo.output();
   // The interface exists only in the tree, so the run stops at the start, after its plan.
-  child run({"run", "--iface", "eth2", "--queue", "0", "--queue", "1", "--queue", "2", "--root", root.string()});
+  cli_child run({"run", "--iface", "eth2", "--queue", "0", "--queue", "1", "--queue", "2", "--root", root.string()});
   EXPECT_EQ(run.wait_exit(), 1) << run.output();
   std::vector<unsigned> ran;
   std::istringstream out(run.output());
@@ -325,7 +257,7 @@ TEST(RunPlan, IsThePlanTopologyPrints) {
 }
 
 TEST_F(DemoCli, HelpTeaches) {
-  child help({"demo", "--help"});
+  cli_child help({"demo", "--help"});
   EXPECT_EQ(help.wait_exit(), 0);
   EXPECT_NE(help.output().find("--handler"), std::string::npos);
   EXPECT_NE(help.output().find("Ctrl-C"), std::string::npos);

@@ -64,10 +64,14 @@ int run(const run_args& a) {
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   engine_stats last = e.stats();
   double last_t = 0;
-  while (!stop_requested().load() && (a.duration <= 0 || elapsed() < a.duration)) {
+  // Issue 12: a deleted interface left run printing 0 pps until its end,
+  // exit 0. It is watched while run sleeps, and ends the run with an error.
+  std::optional<std::string> lost;
+  const auto watch = [&] { return (lost = e.interface_lost()).has_value(); };
+  while (!lost && !stop_requested().load() && (a.duration <= 0 || elapsed() < a.duration)) {
     double next = last_t + 1.0;
     if (a.duration > 0 && next > a.duration) next = a.duration;
-    sleep_unless_stopped(next - elapsed());
+    sleep_unless_stopped(next - elapsed(), watch);
     interval i;
     i.after = e.stats();
     i.before = last;
@@ -88,6 +92,12 @@ int run(const run_args& a) {
     std::cout << summary_json(e, final_stats, elapsed()).dump() << std::endl;
   else
     std::cout << summary_text(e, final_stats, elapsed());
+  if (lost) {
+    if (a.json)
+      std::cout << nlohmann::json{{"type", "error"}, {"interface", a.iface}, {"error", *lost}}.dump() << std::endl;
+    std::cerr << "xdpkit run: stopped after " << fmt::format("{:.1f}", elapsed()) << " s: " << *lost << "\n";
+    return 1;
+  }
   return 0;
 }
 

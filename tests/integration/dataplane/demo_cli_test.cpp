@@ -205,6 +205,30 @@ TEST_F(RunCli, ARuleWithALineBreakIsRefusedNotSplit) {
   EXPECT_NE(run.output().find("--rule 1 holds a line break"), std::string::npos) << run.output();
 }
 
+// Issue 12: the interface deleted under a running `run` left it printing
+// 0 pps until its end, exit 0. It must stop at once, name the interface,
+// exit 1 and leave nothing: no program (it went with the device), no socket,
+// no process.
+TEST_F(RunCli, AnInterfaceDeletedWhileRunningStopsItWithAnError) {
+  cli_child run({"run", "--iface", lab_->dut_if(), "--duration", "60", "--json", "--wait", "poll", "--pages", "normal"},
+                {"ip", "netns", "exec", lab_->dut_ns()});
+  ASSERT_TRUE(run.wait_for("\"type\":\"start\"", std::chrono::seconds(30))) << run.output();
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(lab::run_command({"ip", "-n", lab_->dut_ns(), "link", "del", lab_->dut_if()}).status, 0);
+  std::optional<nlohmann::json> error;
+  while (auto l = run.line(std::chrono::seconds(10))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "error") error = j;
+  }
+  EXPECT_EQ(run.wait_exit(), 1) << run.output();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "it must notice within a second or so";
+  ASSERT_TRUE(error) << run.output();
+  EXPECT_EQ((*error)["interface"], lab_->dut_if());
+  EXPECT_NE(run.output().find("xdpkit run: stopped after"), std::string::npos) << run.output();
+  EXPECT_NE(run.output().find(lab_->dut_if() + " (ifindex"), std::string::npos) << run.output();
+}
+
 TEST_F(DemoCli, InlineRulesReplaceTheDemosOwn) {
   cli_child demo({"demo", "--duration", "1", "--json", "--rule", "drop proto udp", "--rule", "default pass"});
   std::optional<nlohmann::json> summary;

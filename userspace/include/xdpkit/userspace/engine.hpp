@@ -107,6 +107,13 @@ class engine {
   // Stops the workers (they finish their batch and drain completions); the
   // sockets and program stay until destruction so final stats can be read.
   void stop() noexcept;
+  // Why the data plane has lost its interface, or nullopt while it has it:
+  // the ifindex attached to no longer exists in the namespace the engine was
+  // started in (the interface was deleted, or moved to another namespace).
+  // The kernel then unbinds the sockets and drops the program, so nothing
+  // more can arrive; a caller should stop and say so. A rename is not a loss.
+  // One ioctl on a socket made at start: cheap enough to ask every few ms.
+  std::optional<std::string> interface_lost() const;
 
  private:
   struct state;

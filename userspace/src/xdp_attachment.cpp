@@ -4,6 +4,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <linux/magic.h>
 #include <sys/statfs.h>
 #include <xdp/libxdp.h>
@@ -16,6 +19,7 @@
 
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/privilege_hint.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 namespace xdpkit {
 
@@ -62,6 +66,15 @@ std::string libxdp_error(int err) {
 // error that generic mode would only hide.
 bool native_refused(int err) { return err == EOPNOTSUPP || err == EINVAL; }
 
+std::string mtu_text(const std::string& ifname) {
+  const unique_fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  ifreq r{};
+  if (!fd || ifname.size() >= sizeof r.ifr_name) return "too large";
+  ifname.copy(r.ifr_name, ifname.size());
+  if (::ioctl(fd.get(), SIOCGIFMTU, &r) != 0) return "too large";
+  return std::to_string(r.ifr_mtu);
+}
+
 std::string attach_hint(int err, const std::string& ifname) {
   switch (err) {
     case EBUSY:
@@ -70,6 +83,13 @@ std::string attach_hint(int err, const std::string& ifname) {
              ifname + " xdp off`, or `xdp-loader unload " + ifname + " --all`)";
     case EPERM: return privilege_hint("CAP_NET_ADMIN and CAP_BPF");
     case EOPNOTSUPP: return "the driver has no XDP in this mode; try --xdp-mode generic";
+    case ERANGE:
+      // veth and most drivers refuse single-buffer XDP above one page per
+      // frame and say only ERANGE (the reason is in netlink's extack).
+      return ifname + "'s MTU is " + mtu_text(ifname) +
+             ": XDP without multi-buffer takes each frame in one page, which caps the MTU near 3500 bytes with "
+             "4 KiB pages (veth: 3506, and its peer's MTU counts too; drivers differ). Lower it, e.g. `ip link set "
+             "dev " + ifname + " mtu 3500`; xdpkit has no multi-buffer (xdp.frags) program yet";
     default: return {};
   }
 }

@@ -11,6 +11,7 @@
 
 #include "lab_fixture.hpp"
 #include "xdpkit/firewall/rules.hpp"
+#include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/base/os_error.hpp"
 
@@ -150,6 +151,23 @@ TEST_F(AfXdpRx, AQueueTheInterfaceLacksIsNamedInTheError) {
     EXPECT_NE(what.find(lab_->dut_if() + " queue 5"), std::string::npos) << what;
     EXPECT_NE(what.find("bind AF_XDP socket"), std::string::npos) << what;
   }
+}
+
+// Issue 12: a 9000-byte MTU gave only "Numerical result out of range". The
+// error says it is the MTU, what it is, and near what XDP without
+// multi-buffer caps it.
+TEST_F(AfXdpRx, AJumboMtuIsNamedAsTheReasonXdpIsRefused) {
+  for (const auto& [ns, ifname] : {std::pair{lab_->dut_ns(), lab_->dut_if()}, std::pair{lab_->gen_ns(), lab_->gen_if()}})
+    ASSERT_EQ(lab::run_command({"ip", "-n", ns, "link", "set", "dev", ifname, "mtu", "9000"}).status, 0);
+  try {
+    start_engine(handler_kind::rxdrop);
+    FAIL() << "veth refuses single-buffer XDP at MTU 9000";
+  } catch (const os_error& e) {
+    EXPECT_EQ(e.err(), ERANGE) << e.what();
+    EXPECT_NE(e.hint().find(lab_->dut_if() + "'s MTU is 9000"), std::string::npos) << e.what();
+    EXPECT_NE(e.hint().find("caps the MTU near 3500"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(engine_);
 }
 
 TEST_F(AfXdpRx, UnknownInterfaceIsNamedInTheError) {

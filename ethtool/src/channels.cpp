@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/channels.hpp"
 
 #include <linux/ethtool.h>
@@ -17,7 +18,7 @@ std::uint32_t parse_count(std::string_view s, std::string_view whole) {
   std::uint32_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || p != s.data() + s.size())
-    throw std::invalid_argument("bad channel count '" + std::string(s) + "' in '" +
+    throw std::invalid_argument("bad channel count " + xdpkit::quote(std::string(s)) + " in '" +
                                 std::string(whole) + "' (expected N or rx=R,tx=T,combined=C,other=O)");
   return v;
 }
@@ -37,7 +38,7 @@ channels_request parse_channels_request(std::string_view text) {
     const std::string_view item = text.substr(at, comma - at);
     const std::size_t eq = item.find('=');
     if (eq == std::string_view::npos)
-      throw std::invalid_argument("expected key=value in '" + std::string(text) + "'");
+      throw std::invalid_argument("expected key=value in " + xdpkit::quote(std::string(text)));
     const std::string_view key = item.substr(0, eq);
     const std::uint32_t v = parse_count(item.substr(eq + 1), text);
     if (key == "rx") r.rx = v;
@@ -45,8 +46,7 @@ channels_request parse_channels_request(std::string_view text) {
     else if (key == "other") r.other = v;
     else if (key == "combined") r.combined = v;
     else
-      throw std::invalid_argument("unknown channel kind '" + std::string(key) +
-                                  "' (rx, tx, other, combined)");
+      throw std::invalid_argument("unknown channel kind " + xdpkit::quote(std::string(key)) + " (rx, tx, other, combined)");
     at = comma + 1;
   }
   return r;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/hash_fields.hpp"
 
 #include <linux/ethtool.h>
@@ -105,21 +106,19 @@ result<applied> set_hash_fields(const device& dev, std::uint32_t flow_type, std:
   if (int rc = detail::call(dev, req); rc < 0)
     return detail::refuse_set_or_throw(
         dev, "ETHTOOL_SRXFH", rc, "the driver has no RSS hash-field control",
-        "the driver cannot hash " + flow_label(flow_type) + " on '" + fields_to_letters(fields) +
-            "' (many drivers accept only sd or sdfn)");
+        "the driver cannot hash " + flow_label(flow_type) + " on " + xdpkit::quote(fields_to_letters(fields)) + " (many drivers accept only sd or sdfn)");
   return applied{};
 }
 
 hash_request parse_hash_request(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos)
-    throw std::invalid_argument("expected FLOW=FIELDS such as udp4=sdfn, got '" + std::string(text) + "'");
+    throw std::invalid_argument("expected FLOW=FIELDS such as udp4=sdfn, got " + xdpkit::quote(std::string(text)));
   hash_request r;
   r.flow_name = std::string(text.substr(0, eq));
   const auto type = hash_flow_type(r.flow_name);
   if (!type)
-    throw std::invalid_argument("unknown hash flow type '" + r.flow_name +
-                                "' (tcp4 udp4 ah4 esp4 sctp4 tcp6 udp6 ah6 esp6 sctp6)");
+    throw std::invalid_argument("unknown hash flow type " + xdpkit::quote(r.flow_name) + " (tcp4 udp4 ah4 esp4 sctp4 tcp6 udp6 ah6 esp6 sctp6)");
   r.flow_type = *type;
   r.fields = letters_to_fields(text.substr(eq + 1));
   return r;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/queues.hpp"
 
 #include <algorithm>
@@ -52,7 +53,7 @@ std::optional<T> read_number(const topology::host_root& root, const std::string&
   T v{};
   auto [p, ec] = std::from_chars(line->data(), line->data() + line->size(), v);
   if (ec != std::errc{} || p != line->data() + line->size())
-    throw topology::parse_error("number", path, "'" + *line + "' is not a number");
+    throw topology::parse_error("number", path, xdpkit::quote(*line) + " is not a number");
   return v;
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/rings.hpp"
 
 #include <linux/ethtool.h>
@@ -23,14 +24,14 @@ rings_request parse_rings_request(std::string_view text) {
     const std::string_view num = eq == std::string_view::npos ? "" : item.substr(eq + 1);
     auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
     if (eq == std::string_view::npos || ec != std::errc{} || p != num.data() + num.size() || num.empty())
-      throw std::invalid_argument("bad ring size '" + std::string(item) + "' in '" +
+      throw std::invalid_argument("bad ring size " + xdpkit::quote(std::string(item)) + " in '" +
                                   std::string(text) + "' (expected rx=R,tx=T,rx-mini=M,rx-jumbo=J)");
     if (key == "rx") r.rx = v;
     else if (key == "tx") r.tx = v;
     else if (key == "rx-mini") r.rx_mini = v;
     else if (key == "rx-jumbo") r.rx_jumbo = v;
     else
-      throw std::invalid_argument("unknown ring '" + std::string(key) + "' (rx, tx, rx-mini, rx-jumbo)");
+      throw std::invalid_argument("unknown ring " + xdpkit::quote(std::string(key)) + " (rx, tx, rx-mini, rx-jumbo)");
     at = comma + 1;
   }
   return r;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/rss.hpp"
 
 #include <linux/ethtool.h>
@@ -182,8 +183,8 @@ std::vector<std::uint8_t> parse_rss_key(std::string_view text) {
       v = v * 16 + static_cast<unsigned>(d < 0 ? 0 : d);
     }
     if (!ok)
-      throw std::invalid_argument("bad byte '" + std::string(byte) + "' (number " + std::to_string(key.size() + 1) +
-                                  ") in RSS key '" + std::string(text) + "' (expected hex bytes such as 6d:5a:56:da)");
+      throw std::invalid_argument("bad byte " + xdpkit::quote(std::string(byte)) + " (number " + std::to_string(key.size() + 1) +
+                                  ") in RSS key " + xdpkit::quote(std::string(text)) + " (expected hex bytes such as 6d:5a:56:da)");
     key.push_back(static_cast<std::uint8_t>(v));
     at = colon + 1;
   }
@@ -273,7 +274,7 @@ rss_request parse_rss_request(std::string_view text) {
       used = 0;
     }
     if (used != tok.size() || tok.empty() || tok[0] == '-' || v > 0xffffffffUL)
-      throw std::invalid_argument("bad number '" + tok + "' in RSS spread '" + std::string(text) + "'");
+      throw std::invalid_argument("bad number " + xdpkit::quote(tok) + " in RSS spread '" + std::string(text) + "'");
     return static_cast<std::uint32_t>(v);
   };
   std::string tok;
@@ -291,9 +292,9 @@ rss_request parse_rss_request(std::string_view text) {
       throw std::invalid_argument("'weight' needs at least one non-zero weight: weight 1 1 0 0");
     return r;
   } else {
-    throw std::invalid_argument("unknown RSS spread '" + word + "' (equal N | weight W0 W1 ... | default)");
+    throw std::invalid_argument("unknown RSS spread " + xdpkit::quote(word) + " (equal N | weight W0 W1 ... | default)");
   }
-  if (in >> tok) throw std::invalid_argument("unexpected '" + tok + "' after RSS spread");
+  if (in >> tok) throw std::invalid_argument("unexpected " + xdpkit::quote(tok) + " after RSS spread");
   return r;
 }
 

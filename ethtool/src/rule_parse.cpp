@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rule_fields.hpp"
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/rule.hpp"
 
 namespace xdpkit::ethtool {
@@ -24,12 +25,12 @@ using detail::rule_field;
 // 0.. octal), with the whole word consumed and a range check.
 std::uint64_t parse_unsigned(const std::string& word, std::uint64_t max, std::string_view what) {
   if (word.empty() || word[0] == '-' || word[0] == '+' || std::isspace(static_cast<unsigned char>(word[0])))
-    fail("'" + word + "' is not a valid " + std::string(what));
+    fail(xdpkit::quote(word) + " is not a valid " + std::string(what));
   errno = 0;
   char* end = nullptr;
   const unsigned long long v = std::strtoull(word.c_str(), &end, 0);
   if (errno != 0 || end != word.c_str() + word.size() || v > max)
-    fail("'" + word + "' is not a valid " + std::string(what) + " (at most " + std::to_string(max) + ")");
+    fail(xdpkit::quote(word) + " is not a valid " + std::string(what) + " (at most " + std::to_string(max) + ")");
   return v;
 }
 
@@ -45,14 +46,14 @@ void parse_mac(const std::string& word, unsigned char* out) {
                                                                                      : (std::tolower(c) - 'a' + 10));
       ++n;
     }
-    if (n == 0) fail("'" + word + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+    if (n == 0) fail(xdpkit::quote(word) + " is not a MAC address (aa:bb:cc:dd:ee:ff)");
     mac[i] = static_cast<unsigned char>(v);
     if (i < 5) {
-      if (at >= word.size() || word[at] != ':') fail("'" + word + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+      if (at >= word.size() || word[at] != ':') fail(xdpkit::quote(word) + " is not a MAC address (aa:bb:cc:dd:ee:ff)");
       ++at;
     }
   }
-  if (at != word.size()) fail("'" + word + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+  if (at != word.size()) fail(xdpkit::quote(word) + " is not a MAC address (aa:bb:cc:dd:ee:ff)");
   std::memcpy(out, mac, 6);
 }
 
@@ -61,10 +62,10 @@ void parse_value(const rule_field& f, const std::string& word, unsigned char* ou
   switch (f.kind) {
     case field_kind::mac: parse_mac(word, out); return;
     case field_kind::ip4:
-      if (inet_pton(AF_INET, word.c_str(), out) != 1) fail("'" + word + "' is not an IPv4 address");
+      if (inet_pton(AF_INET, word.c_str(), out) != 1) fail(xdpkit::quote(word) + " is not an IPv4 address");
       return;
     case field_kind::ip6:
-      if (inet_pton(AF_INET6, word.c_str(), out) != 1) fail("'" + word + "' is not an IPv6 address");
+      if (inet_pton(AF_INET6, word.c_str(), out) != 1) fail(xdpkit::quote(word) + " is not an IPv6 address");
       return;
     case field_kind::u8: out[0] = static_cast<unsigned char>(parse_unsigned(word, 0xff, f.name)); return;
     case field_kind::be16: {
@@ -122,7 +123,7 @@ flow_rule parse_rule(std::span<const std::string> words) {
   if (words.size() < 2 || words[0] != "flow-type")
     fail("must start with 'flow-type TYPE' (ether ip4 tcp4 udp4 sctp4 ah4 esp4 ip6 tcp6 udp6 sctp6 ah6 esp6)");
   const detail::flow_kind* kind = detail::flow_kind_by_name(words[1]);
-  if (!kind) fail("unknown flow-type '" + words[1] + "'");
+  if (!kind) fail("unknown flow-type " + xdpkit::quote(words[1]));
 
   flow_rule r;
   auto* bytes = reinterpret_cast<unsigned char*>(&r.fs);
@@ -133,11 +134,11 @@ flow_rule parse_rule(std::span<const std::string> words) {
   std::set<std::string_view> seen;
   bool have_action = false, have_vf = false, have_queue = false;
   auto value_of = [&](std::size_t i, std::string_view what) -> const std::string& {
-    if (i + 1 >= words.size()) fail("'" + words[i] + "' needs a " + std::string(what));
+    if (i + 1 >= words.size()) fail(xdpkit::quote(words[i]) + " needs a " + std::string(what));
     return words[i + 1];
   };
   auto once = [&](std::string_view word) {
-    if (!seen.insert(word).second) fail("'" + std::string(word) + "' given twice");
+    if (!seen.insert(word).second) fail(xdpkit::quote(std::string(word)) + " given twice");
   };
 
   for (std::size_t i = 2; i < words.size();) {
@@ -199,7 +200,7 @@ flow_rule parse_rule(std::span<const std::string> words) {
       r.fs.location = static_cast<std::uint32_t>(parse_unsigned(value_of(i, "location"), RX_CLS_LOC_SPECIAL - 1, "loc"));
       i += 2;
     } else {
-      fail("'" + w + "' is not an option of flow-type " + std::string(kind->name));
+      fail(xdpkit::quote(w) + " is not an option of flow-type " + std::string(kind->name));
     }
   }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/features.hpp"
 #include "xdpkit/ethtool/ntuple.hpp"
 #include "xdpkit/ethtool/queues.hpp"
@@ -43,7 +44,7 @@ json feature_value(const device& dev, const std::string& name) {
   const auto features = get_features(dev);
   for (const auto& f : features.value())
     if (f.name == name) return {{"name", name}, {"on", f.requested}, {"changeable", f.changeable}};
-  throw os_error(EOPNOTSUPP, "ETHTOOL_GFEATURES", dev.name(), "this kernel has no feature '" + name + "'");
+  throw os_error(EOPNOTSUPP, "ETHTOOL_GFEATURES", dev.name(), "this kernel has no feature " + xdpkit::quote(name));
 }
 
 // virtio-net keeps new hash fields in the driver, unsent, while receive hashing
@@ -326,7 +327,7 @@ void write_step(const tune_context& ctx, const std::string& kind, const json& v)
   } else if (kind == "hash") {
     const std::string flow = v.at("flow");
     const auto type = hash_flow_type(flow);
-    if (!type) throw os_error(EPROTO, "journal", dev.name(), "unknown hash flow '" + flow + "'");
+    if (!type) throw os_error(EPROTO, "journal", dev.name(), "unknown hash flow " + xdpkit::quote(flow));
     set_hash_fields(dev, *type, letters_to_fields(v.at("fields").get<std::string>())).value();
     push_hash_fields(dev);
   } else if (kind == "feature") {
@@ -342,7 +343,7 @@ void write_step(const tune_context& ctx, const std::string& kind, const json& v)
   } else if (kind == "gro_flush_timeout") {
     write_gro_flush_timeout(ctx.root, dev.name(), v.at("value").get<std::uint64_t>());
   } else {
-    throw os_error(EPROTO, "journal", dev.name(), "unknown step '" + kind + "' (written by a newer xdpkit?)");
+    throw os_error(EPROTO, "journal", dev.name(), "unknown step " + xdpkit::quote(kind) + " (written by a newer xdpkit?)");
   }
 }
 

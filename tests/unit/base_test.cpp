@@ -14,6 +14,7 @@
 #include "xdpkit/base/not_supported.hpp"
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/privilege_hint.hpp"
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/base/regular_file.hpp"
 #include "xdpkit/base/result.hpp"
 #include "xdpkit/base/scope_exit.hpp"
@@ -182,6 +183,24 @@ TEST(PrivilegeHint, TellsRootSomethingOtherThanRunAsRoot) {
     EXPECT_EQ(h, "run as root (CAP_BPF)");
   }
   EXPECT_NE(h.find("CAP_BPF"), std::string::npos) << h;
+}
+
+// Issue 12: error text echoed control sequences and 10 MB words.
+TEST(Quote, EscapesWhatCouldDriveATerminalAndCutsWhatIsLong) {
+  EXPECT_EQ(quote("eth0"), "'eth0'");
+  EXPECT_EQ(quote(std::string("a\x1b[2J\nb\0c", 9)), "'a\\x1b[2J\\nb\\x00c'");
+  EXPECT_EQ(quote("it's \\"), "'it\\'s \\\\'");
+  EXPECT_EQ(quote("\xc2\x9b"), "'\\xc2\\x9b'") << "C1 controls arrive as UTF-8";
+  const std::string big(10u << 20, 'A');
+  const std::string q = quote(big);
+  EXPECT_EQ(q, "'" + std::string(60, 'A') + "...' (10485760 bytes)");
+  EXPECT_EQ(escape_controls("x\ty\x07", 2), "x\\t... (4 bytes)");
+}
+
+TEST(OsError, AnObjectFromOutsideIsEscaped) {
+  const os_error e(ENODEV, "find interface", "x\x1b[31my");
+  EXPECT_EQ(std::string(e.what()).find('\x1b'), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("x\\x1b[31my"), std::string::npos) << e.what();
 }
 
 }  // namespace

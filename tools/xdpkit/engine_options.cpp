@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/base/regular_file.hpp"
 #include "engine_options.hpp"
 
@@ -70,10 +71,10 @@ CLI::Validator finite_seconds(double lo, double hi) {
         try {
           v = std::stod(text, &used);
         } catch (const std::exception&) {
-          return "'" + text + "' is not a number of seconds";
+          return xdpkit::quote(text) + " is not a number of seconds";
         }
-        if (used != text.size() || !std::isfinite(v)) return "'" + text + "' is not a number of seconds";
-        if (v < lo || v > hi) return "'" + text + "' is outside " + CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi) + " seconds";
+        if (used != text.size() || !std::isfinite(v)) return xdpkit::quote(text) + " is not a number of seconds";
+        if (v < lo || v > hi) return xdpkit::quote(text) + " is outside " + CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi) + " seconds";
         return {};
       },
       "SECONDS in [" + CLI::detail::to_string(lo) + " - " + CLI::detail::to_string(hi) + "]");
@@ -139,7 +140,7 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
     } catch (const std::exception&) {
     }
     if (eq == std::string::npos || slot > 63 || eq + 1 >= p.size())
-      throw std::invalid_argument("--port takes SLOT=IFNAME with SLOT 0-63, not '" + p + "'");
+      throw std::invalid_argument("--port takes SLOT=IFNAME with SLOT 0-63, not " + xdpkit::quote(p));
     c.firewall_ports[static_cast<std::uint32_t>(slot)] = p.substr(eq + 1);
   }
   return c;

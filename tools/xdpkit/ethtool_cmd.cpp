@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/ethtool/info.hpp"
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/probe.hpp"
@@ -209,7 +210,7 @@ int tune_cmd(const tune_args& a) {
                  {"rollback_failures", e.rollback_failures()}}
                 .dump(2) +
             "\n");
-    std::fprintf(stderr, "xdpkit tune %s: %s\n", a.ifname.c_str(), e.what());
+    std::fprintf(stderr, "xdpkit tune %s: %s\n", a.ifname.c_str(), xdpkit::escape_controls(e.what()).c_str());
     return 1;
   }
 }
@@ -266,7 +267,7 @@ int revert_cmd(const common_args& a) {
     }
     return 0;
   } catch (const et::tune_error& e) {
-    std::fprintf(stderr, "xdpkit revert %s: %s (the journal %s keeps what is left)\n", a.ifname.c_str(), e.what(),
+    std::fprintf(stderr, "xdpkit revert %s: %s (the journal %s keeps what is left)\n", a.ifname.c_str(), xdpkit::escape_controls(e.what()).c_str(),
                  log.path().c_str());
     return 1;
   }
@@ -279,13 +280,13 @@ int guarded(F f) {
   try {
     return f();
   } catch (const xdpkit::os_error& e) {
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 2;
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 2;
   } catch (const topology::parse_error& e) {  // a bad --rps/--xps CPU list
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 2;
   }
 }

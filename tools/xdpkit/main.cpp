@@ -17,6 +17,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "xdpkit/base/quote.hpp"
 
 namespace {
 
@@ -30,8 +31,8 @@ bool unknown_command(CLI::App& app, int argc, char** argv) {
     if (sub->get_name() == word) return false;
     names += (names.empty() ? "" : ", ") + sub->get_name();
   }
-  std::fprintf(stderr, "xdpkit: unknown command '%s'; the commands are %s (`xdpkit --help` says what each does)\n",
-               word.c_str(), names.c_str());
+  std::fprintf(stderr, "xdpkit: unknown command %s; the commands are %s (`xdpkit --help` says what each does)\n",
+               xdpkit::quote(word).c_str(), names.c_str());
   return true;
 }
 
@@ -58,23 +59,25 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    (void)app.exit(e);  // prints the message and the --help pointer
+    // CLI11 repeats the offending argument: escaped, as every outside text.
+    std::fprintf(stderr, "xdpkit: %s\nRun with --help for more information.\n",
+                 xdpkit::escape_controls(e.what(), 512).c_str());
     return 2;
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 2;
   } catch (const std::length_error& e) {  // a rule set past a table's size
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 2;
   } catch (const std::system_error& e) {  // os_error
-    std::fprintf(stderr, "xdpkit: error: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: error: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 1;
   } catch (const std::runtime_error& e) {  // parse_error, rule_error, tune_error, a lab command
-    std::fprintf(stderr, "xdpkit: error: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: error: %s\n", xdpkit::escape_controls(e.what()).c_str());
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "xdpkit: internal error: %s (this is a bug in xdpkit; please report it with the command line)\n",
-                 e.what());
+                 xdpkit::escape_controls(e.what()).c_str());
     return 3;
   }
   return exit_code;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/regular_file.hpp"
 #include "commands.hpp"
@@ -41,7 +42,7 @@ int check(const std::string& path, bool json) {
     if (json)
       std::cout << dump({{"file", path}, {"ok", false}, {"error", e.what()}}) << "\n";
     else
-      std::cerr << "xdpkit: " << e.what() << "\n";
+      std::cerr << "xdpkit: " << xdpkit::escape_controls(e.what()) << "\n";
     return 2;
   }
   try {
@@ -78,7 +79,7 @@ int check(const std::string& path, bool json) {
     if (json)
       std::cout << dump({{"file", path}, {"ok", false}, {"line", e.line()}, {"error", e.what()}}) << "\n";
     else
-      std::cerr << e.what() << "\n";
+      std::cerr << xdpkit::escape_controls(e.what()) << "\n";
     return 1;
   }
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/topology/error.hpp"
 #include "xdpkit/topology/host.hpp"
 #include "xdpkit/topology/json.hpp"
@@ -160,11 +161,11 @@ int guarded(F&& f) {
   try {
     return f();
   } catch (const xdpkit::os_error& e) {
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
   } catch (const topo::parse_error& e) {
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "xdpkit: %s\n", e.what());
+    std::fprintf(stderr, "xdpkit: %s\n", xdpkit::escape_controls(e.what()).c_str());
   }
   return 2;
 }

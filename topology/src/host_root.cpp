@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/topology/host_root.hpp"
 
 #include <fcntl.h>
@@ -61,7 +62,7 @@ host_root::host_root(fs::path root) : root_(root.empty() ? fs::path("/") : std::
 fs::path host_root::resolve(std::string_view host_path) const {
   fs::path rel(host_path);
   for (const auto& part : rel) {
-    if (part == "..") throw std::invalid_argument("path '" + std::string(host_path) + "' leaves the root");
+    if (part == "..") throw std::invalid_argument("path " + xdpkit::quote(std::string(host_path)) + " leaves the root");
   }
   if (rel.is_absolute()) rel = rel.relative_path();
   return root_ / rel;
@@ -115,7 +116,7 @@ void host_root::write(std::string_view host_path, std::string_view value) const 
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     int err = errno;
-    throw os_error(err, "write '" + std::string(value) + "' to", p.string(),
+    throw os_error(err, "write " + xdpkit::quote(std::string(value)) + " to", p.string(),
                    err == EINVAL ? "the kernel refused this value" : hint_for(err));
   }
   if (static_cast<std::size_t>(n) != value.size()) throw os_error(EIO, "short write to", p.string());

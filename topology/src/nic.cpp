@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/topology/nic.hpp"
 
 #include <algorithm>
@@ -27,7 +28,7 @@ void check_ifname(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 15 && name != "." && name != "..";
   for (char c : name)
     if (c == '/' || c == ':' || c == '\0' || text::whitespace.find(c) != std::string_view::npos) ok = false;
-  if (!ok) throw std::invalid_argument("'" + std::string(name) + "' is not a valid interface name");
+  if (!ok) throw std::invalid_argument(xdpkit::quote(std::string(name)) + " is not a valid interface name");
 }
 
 std::string link_basename(const host_root& root, const std::string& path) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/topology/sysctl.hpp"
 
 #include <cerrno>
@@ -17,7 +18,7 @@ std::string sysctl_path(std::string_view name) {
   std::string path = "/proc/sys";
   for (auto part : text::split(name, sep)) {
     if (part.empty() || part == "." || part == ".." || part.find('\0') != std::string_view::npos)
-      throw std::invalid_argument("bad sysctl name '" + std::string(name) + "'");
+      throw std::invalid_argument("bad sysctl name " + xdpkit::quote(std::string(name)));
     path += '/';
     path += part;
   }

@@ -4,6 +4,7 @@
 // is not a number is a broken fixture or a kernel we do not know, not a zero.
 #pragma once
 
+#include "xdpkit/base/quote.hpp"
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -80,29 +81,7 @@ inline std::optional<std::int64_t> to_i64(std::string_view s) { return to_number
 inline std::optional<int> to_int(std::string_view s) { return to_number<int>(s); }
 inline std::optional<unsigned> to_uint(std::string_view s) { return to_number<unsigned>(s); }
 
-// Renders bytes that may be binary or multi-line for an error message: at most
-// 60 characters, control characters escaped, so a hostile file cannot forge lines.
-inline std::string quote(std::string_view s) {
-  std::string out = "'";
-  std::size_t n = 0;
-  for (unsigned char c : s) {
-    if (++n > 60) {
-      out += "...";
-      break;
-    }
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += "'";
-  return out;
-}
+// Bytes from a file in an error message: xdpkit::quoted (escaped, cut).
+inline std::string quote(std::string_view s) { return xdpkit::quote(s); }
 
 }  // namespace xdpkit::topology::text

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,32 @@ TEST_F(TuneCli, ATuneUnderARootJournalsUnderThatRoot) {
     EXPECT_EQ(ethtool::get_channels(ethtool::device(*io, veth_->b())).value().rx, before);
   }
   std::filesystem::remove_all(root);
+}
+
+// Issue 12: errors echoed control and escape sequences and 10 MB words.
+// Outside text in a message is escaped and cut, on every path to the terminal.
+TEST(OutsideText, NeverReachesTheTerminalRawOrWhole) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / ("xk-outside-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "big.rules") << "drop proto " << std::string(1u << 20, 'A') << "\n";
+  }
+  const std::vector<std::vector<std::string>> cases = {
+      {"rules", "check", (dir / "big.rules").string()},
+      {"run", "-i", "x\x1b[2Jy\x1b]0;owned\x07", "--pages", "normal"},
+      {"topology", "--bogus\x1b[31m"},
+      {"probe", "x\x1b[2Jy"},
+      {"tune", "--channels", "\x1b[2J", "xkenosuch0"},
+  };
+  for (const auto& args : cases) {
+    cli_child x(args);
+    const int rc = x.wait_exit();
+    EXPECT_NE(rc, 0) << args[0];
+    EXPECT_EQ(x.output().find('\x1b'), std::string::npos) << args[0] << ": " << x.output();
+    EXPECT_EQ(x.output().find('\x07'), std::string::npos) << args[0] << ": " << x.output();
+    EXPECT_LT(x.output().size(), 4096u) << args[0] << ": the output repeats the whole input";
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

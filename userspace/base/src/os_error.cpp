@@ -3,12 +3,16 @@
 
 #include <cstring>
 
+#include "xdpkit/base/quote.hpp"
+
 namespace xdpkit {
 
 std::string describe_failure(std::string_view operation, std::string_view object, int err,
                              std::string_view hint) {
   std::string m(operation);
-  if (!object.empty()) m.append(object.front() == '/' ? " " : " on ").append(object);
+  // The object is often outside text (an interface name typed by a user, a
+  // path under --root): escaped and cut so it cannot drive the terminal.
+  if (!object.empty()) m.append(object.front() == '/' ? " " : " on ").append(escape_controls(object, 512));
   m.append(": ").append(std::strerror(err));
   if (!hint.empty()) m.append(" — ").append(hint);
   return m;

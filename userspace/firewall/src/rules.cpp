@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/firewall/rules.hpp"
 
 #include <arpa/inet.h>
@@ -139,7 +140,7 @@ rule parse_rule(std::string_view line, std::string_view source, int line_no) {
   r.text = std::string(line);
   auto action = parse_action(w[0]);
   if (!action)
-    throw fail("unknown action '" + std::string(w[0]) + "' (expected drop, pass, tx, redirect-xsk, redirect-dev SLOT)");
+    throw fail("unknown action " + xdpkit::quote(std::string(w[0])) + " (expected drop, pass, tx, redirect-xsk, redirect-dev SLOT)");
   r.action = *action;
   std::size_t i = 1;
   if (r.action == XDPKIT_FW_REDIRECT_DEV) {
@@ -151,33 +152,32 @@ rule parse_rule(std::string_view line, std::string_view source, int line_no) {
   bool seen_family = false;
   for (; i < w.size(); i += 2) {
     const std::string_view key = w[i];
-    if (i + 1 >= w.size()) throw fail("'" + std::string(key) + "' needs a value");
+    if (i + 1 >= w.size()) throw fail(xdpkit::quote(std::string(key)) + " needs a value");
     const std::string_view val = w[i + 1];
     const std::string v(val);
     if (key == "family") {
       if (val == "ipv4") r.family = 4;
       else if (val == "ipv6") r.family = 6;
-      else throw fail("family must be ipv4 or ipv6, not '" + v + "'");
+      else throw fail("family must be ipv4 or ipv6, not " + xdpkit::quote(v));
       seen_family = true;
     } else if (key == "proto") {
       auto p = parse_proto(val);
-      if (!p) throw fail("unknown protocol '" + v + "' (tcp, udp, sctp, icmp, icmpv6 or 1-255)");
+      if (!p) throw fail("unknown protocol " + xdpkit::quote(v) + " (tcp, udp, sctp, icmp, icmpv6 or 1-255)");
       r.proto = *p;
     } else if (key == "src" || key == "dst") {
       auto p = parse_prefix(val);
-      if (!p) throw fail("'" + v + "' is not an IPv4 or IPv6 prefix (like 10.0.0.0/8 or 2001:db8::/32)");
+      if (!p) throw fail(xdpkit::quote(v) + " is not an IPv4 or IPv6 prefix (like 10.0.0.0/8 or 2001:db8::/32)");
       (key == "src" ? r.src : r.dst) = *p;
     } else if (key == "sport" || key == "dport") {
       auto p = parse_ports(val);
-      if (!p) throw fail("'" + v + "' is not a port or a range LO-HI within 0-65535");
+      if (!p) throw fail(xdpkit::quote(v) + " is not a port or a range LO-HI within 0-65535");
       (key == "sport" ? r.sport : r.dport) = *p;
     } else if (key == "vlan") {
       auto n = number<std::uint16_t>(val, 4095);
-      if (!n) throw fail("vlan must be 0-4095, not '" + v + "'");
+      if (!n) throw fail("vlan must be 0-4095, not " + xdpkit::quote(v));
       r.vlan = *n;
     } else {
-      throw fail("unknown condition '" + std::string(key) +
-                 "' (expected family, proto, src, dst, sport, dport, vlan)");
+      throw fail("unknown condition " + xdpkit::quote(std::string(key)) + " (expected family, proto, src, dst, sport, dport, vlan)");
     }
   }
   // The family follows from the prefixes; they must agree with each other and

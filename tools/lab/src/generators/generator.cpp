@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/lab/generator.hpp"
 
 #include <net/if.h>
@@ -28,8 +29,7 @@ std::optional<generator_kind> parse_generator_choice(std::string_view name) {
   if (name == "auto") return std::nullopt;
   for (generator_kind k : all_generator_kinds)
     if (name == to_string(k)) return k;
-  throw std::invalid_argument("unknown generator '" + std::string(name) +
-                              "': choose auto, live, tc-clone or af-packet");
+  throw std::invalid_argument("unknown generator " + xdpkit::quote(std::string(name)) + ": choose auto, live, tc-clone or af-packet");
 }
 
 std::optional<generator_kind> generator_choice_from_env() {

@@ -120,6 +120,7 @@ void print_topology(const topo::host_snapshot& h, const topology_options& o) {
               std::to_string(n.rx_queues) + "/" + std::to_string(n.tx_queues), or_dash(irqs)});
   }
   nics.print();
+  for (const auto& s : h.skipped_interfaces) std::printf("  skipped %s\n", xdpkit::escape_controls(s).c_str());
   for (const auto& n : h.nics) {
     if (!n.pci) continue;
     if (!n.irqs.empty()) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/quote.hpp"
 #include "xdpkit/topology/host.hpp"
 
 #include <algorithm>
@@ -26,8 +27,13 @@ host_snapshot read_host(const host_root& root) {
   h.hugepages = read_hugepage_pools(root);
   if (auto b = root.try_read("/proc/buddyinfo")) h.buddyinfo = parse_buddyinfo(*b, "/proc/buddyinfo");
   if (auto i = root.try_read("/proc/interrupts")) h.interrupts = parse_interrupts(*i, "/proc/interrupts");
-  for (const auto& name : list_interfaces(root))
-    h.nics.push_back(read_nic(root, name, h.interrupts ? &*h.interrupts : nullptr));
+  for (const auto& name : list_interfaces(root)) {
+    try {
+      h.nics.push_back(read_nic(root, name, h.interrupts ? &*h.interrupts : nullptr));
+    } catch (const std::exception& e) {  // parse_error, os_error, invalid_argument (a name no device has)
+      h.skipped_interfaces.push_back(xdpkit::quote(name) + ": " + e.what());
+    }
+  }
   return h;
 }
 

@@ -112,6 +112,7 @@ json topology_json(const host_snapshot& h, unsigned workers) {
     nics.push_back(o);
   }
   j["nics"] = nics;
+  j["skipped_interfaces"] = h.skipped_interfaces;
   return j;
 }
 

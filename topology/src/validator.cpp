@@ -2,6 +2,7 @@
 #include "xdpkit/topology/validator.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cerrno>
 #include <stdexcept>
 
@@ -203,6 +204,13 @@ check_result check_hugepages(const host_snapshot& h, int node, unsigned workers,
     return make("hugepages_free", severity::ok,
                 to_string(pool->free) + " free 2 MiB pages on node " + to_string(node) + " (" + why_node + "), " + need_s + " needed", ev);
   const std::uint64_t missing = need - pool->free;
+  // Counters no kernel reports (a pool of 2^64-1 pages, more free than
+  // there are) would make the remedy's sum wrap: say what is wrong instead.
+  if (pool->free > pool->total || pool->total > UINT64_MAX - missing)
+    return make("hugepages_free", severity::error,
+                "the 2 MiB pool of node " + to_string(node) + " reports " + to_string(pool->total) + " pages with " +
+                    to_string(pool->free) + " free, which no kernel reports; " + need_s + " needed",
+                ev, "read the pool again (`cat " + dir + "/nr_hugepages " + dir + "/free_hugepages`); under --root, is the tree right?");
   std::string remedy = "echo " + to_string(pool->total + missing) + " > " + dir + "/nr_hugepages";
   if (!h.buddyinfo.empty())
     remedy += avail >= missing ? " (buddyinfo shows room for it now)"

@@ -23,11 +23,18 @@ namespace {
 
 using test::temp_tree;
 
+// What the damage must lead to.
+enum class outcome {
+  defined,    // a snapshot, topology JSON and a validation report
+  fatal,      // parse_error naming the path: the host cannot be read
+  skips_nic,  // a snapshot without the interface the file belongs to, the path in skipped_interfaces
+};
+
 struct damage {
   const char* name;
   const char* path;
   std::string text;
-  bool must_throw;  // parse_error naming `path`
+  outcome want;
 };
 
 class Hostile : public ::testing::TestWithParam<damage> {};
@@ -39,7 +46,7 @@ TEST_P(Hostile, DefinedResult) {
   std::filesystem::remove(t.path() / std::filesystem::path(d.path).relative_path());
   t.write(d.path, d.text);
   host_root root(t.path());
-  if (d.must_throw) {
+  if (d.want == outcome::fatal) {
     try {
       read_host(root);
       FAIL() << "no throw for " << d.name;
@@ -49,6 +56,13 @@ TEST_P(Hostile, DefinedResult) {
     return;
   }
   auto h = read_host(root);
+  if (d.want == outcome::skips_nic) {
+    ASSERT_EQ(h.skipped_interfaces.size(), 1u) << d.name;
+    EXPECT_NE(h.skipped_interfaces[0].find("eth2"), std::string::npos) << h.skipped_interfaces[0];
+    EXPECT_EQ(h.find_nic("eth2"), nullptr);
+  } else {
+    EXPECT_TRUE(h.skipped_interfaces.empty()) << ::testing::PrintToString(h.skipped_interfaces);
+  }
   // The whole pipeline must still produce output.
   auto j = topology_json(h);
   auto r = validate_host(root, h, {});
@@ -63,33 +77,33 @@ const char* irq_list = "/proc/irq/125/smp_affinity_list";
 INSTANTIATE_TEST_SUITE_P(
     Files, Hostile,
     ::testing::Values(
-        damage{"empty_node_cpulist", "/sys/devices/system/node/node1/cpulist", "", false},
-        damage{"empty_online", "/sys/devices/system/cpu/online", "\n", false},
-        damage{"descending_online", "/sys/devices/system/cpu/online", "15-0\n", true},
-        damage{"huge_range", "/sys/devices/system/cpu/present", "0-4294967295\n", true},
-        damage{"binary_core_id", "/sys/devices/system/cpu/cpu3/topology/core_id", std::string("\x00\xff\x01", 3), true},
-        damage{"negative_numa_node", "/sys/devices/pci0000:81/0000:81:00.0/numa_node", "-5\n", true},
-        damage{"text_numa_node", "/sys/devices/pci0000:81/0000:81:00.0/numa_node", "one\n", true},
-        damage{"distance_garbage", "/sys/devices/system/node/node0/distance", "10 2x\n", true},
-        damage{"truncated_distance", "/sys/devices/system/node/node0/distance", "10", false},
+        damage{"empty_node_cpulist", "/sys/devices/system/node/node1/cpulist", "", outcome::defined},
+        damage{"empty_online", "/sys/devices/system/cpu/online", "\n", outcome::defined},
+        damage{"descending_online", "/sys/devices/system/cpu/online", "15-0\n", outcome::fatal},
+        damage{"huge_range", "/sys/devices/system/cpu/present", "0-4294967295\n", outcome::fatal},
+        damage{"binary_core_id", "/sys/devices/system/cpu/cpu3/topology/core_id", std::string("\x00\xff\x01", 3), outcome::fatal},
+        damage{"negative_numa_node", "/sys/devices/pci0000:81/0000:81:00.0/numa_node", "-5\n", outcome::skips_nic},
+        damage{"text_numa_node", "/sys/devices/pci0000:81/0000:81:00.0/numa_node", "one\n", outcome::skips_nic},
+        damage{"distance_garbage", "/sys/devices/system/node/node0/distance", "10 2x\n", outcome::fatal},
+        damage{"truncated_distance", "/sys/devices/system/node/node0/distance", "10", outcome::defined},
         damage{"meminfo_overflow", "/sys/devices/system/node/node0/meminfo",
-               "Node 0 MemTotal: 99999999999999999999999 kB\n", true},
+               "Node 0 MemTotal: 99999999999999999999999 kB\n", outcome::fatal},
         damage{"truncated_interrupts", "/proc/interrupts",
-               "       CPU0       CPU1\n 120:   3   0  IR-PCI-MSIX-0000:81:00.0 0-ed", false},
+               "       CPU0       CPU1\n 120:   3   0  IR-PCI-MSIX-0000:81:00.0 0-ed", outcome::defined},
         damage{"interrupt_name_with_newline", "/proc/interrupts",
-               "   CPU0 CPU1\n 121: 1 2 chip 1-edge ice-eth2-TxRx-0\nNMI: 5 6 injected\n", false},
-        damage{"interrupts_without_header", "/proc/interrupts", " 121: 1 2 chip 1-edge x\n", true},
-        damage{"affinity_4096_cpus", irq_list, cpu_set::range(0, 4095).to_list() + "\n", false},
-        damage{"affinity_garbage", irq_list, "0-3,\n", true},
-        damage{"cmdline_bad_isolcpus", "/proc/cmdline", "isolcpus=domain,7-2\n", true},
-        damage{"cmdline_newlines", "/proc/cmdline", "quiet\nisolcpus=1\n\n", false},
-        damage{"buddyinfo_truncated", "/proc/buddyinfo", "Node 0, zone   Normal    1201    9", false},
-        damage{"buddyinfo_garbage", "/proc/buddyinfo", "Node 0, zone\n", true},
+               "   CPU0 CPU1\n 121: 1 2 chip 1-edge ice-eth2-TxRx-0\nNMI: 5 6 injected\n", outcome::defined},
+        damage{"interrupts_without_header", "/proc/interrupts", " 121: 1 2 chip 1-edge x\n", outcome::fatal},
+        damage{"affinity_4096_cpus", irq_list, cpu_set::range(0, 4095).to_list() + "\n", outcome::defined},
+        damage{"affinity_garbage", irq_list, "0-3,\n", outcome::skips_nic},
+        damage{"cmdline_bad_isolcpus", "/proc/cmdline", "isolcpus=domain,7-2\n", outcome::fatal},
+        damage{"cmdline_newlines", "/proc/cmdline", "quiet\nisolcpus=1\n\n", outcome::defined},
+        damage{"buddyinfo_truncated", "/proc/buddyinfo", "Node 0, zone   Normal    1201    9", outcome::defined},
+        damage{"buddyinfo_garbage", "/proc/buddyinfo", "Node 0, zone\n", outcome::fatal},
         damage{"hugepage_count_text", "/sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages",
-               "lots\n", true},
-        damage{"sysctl_garbage", "/proc/sys/net/core/netdev_budget", "\xff\xfe", false},
-        damage{"stat_comm_unbalanced", "/proc/812/stat", "812 (irqbalance S 1 2 3", false},
-        damage{"empty_stat", "/proc/1/stat", "", false}),
+               "lots\n", outcome::fatal},
+        damage{"sysctl_garbage", "/proc/sys/net/core/netdev_budget", "\xff\xfe", outcome::defined},
+        damage{"stat_comm_unbalanced", "/proc/812/stat", "812 (irqbalance S 1 2 3", outcome::defined},
+        damage{"empty_stat", "/proc/1/stat", "", outcome::defined}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(HostileExtra, AffinityMaskOf4096CpusWithoutListFile) {
@@ -180,6 +194,23 @@ TEST(HostileExtra, AFifoOrADirectoryWhereAFileShouldBeIsRefusedAtOnce) {
   }
   EXPECT_THROW(read_host(root), os_error);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+}
+
+// Issue 12: one odd entry in /sys/class/net failed the whole topology. It is
+// skipped and said; every other interface is still read.
+TEST(HostileExtra, AnOddNetworkEntryIsSkippedAndNamedNotFatal) {
+  temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  const std::size_t before = read_host(host_root(t.path())).nics.size();
+  t.write("/sys/class/net/odd0/ifindex", "not a number\n");
+  t.write("/sys/class/net/a:b/ifindex", "7\n");
+  const auto h = read_host(host_root(t.path()));
+  EXPECT_EQ(h.nics.size(), before);
+  ASSERT_EQ(h.skipped_interfaces.size(), 2u) << ::testing::PrintToString(h.skipped_interfaces);
+  EXPECT_NE(h.skipped_interfaces[0].find("'a:b': "), std::string::npos) << h.skipped_interfaces[0];
+  EXPECT_NE(h.skipped_interfaces[1].find("'odd0': "), std::string::npos) << h.skipped_interfaces[1];
+  EXPECT_NE(h.skipped_interfaces[1].find("/sys/class/net/odd0/ifindex"), std::string::npos) << h.skipped_interfaces[1];
+  EXPECT_EQ(topology_json(h, 0)["skipped_interfaces"].size(), 2u);
 }
 
 }  // namespace

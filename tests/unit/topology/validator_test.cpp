@@ -3,6 +3,8 @@
 // fixture was built to show, with evidence and a remedy.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "temp_tree.hpp"
 #include "xdpkit/topology/error.hpp"
 #include "xdpkit/topology/validator.hpp"
@@ -63,6 +65,22 @@ TEST(Validator, UntunedTwoSocketHost) {
       EXPECT_FALSE(c.remedy.empty()) << c.id;
     }
   }
+}
+
+// Issue 12: a pool of 2^64-1 pages made the remedy wrap to `echo 127 >
+// nr_hugepages`. Counters no kernel reports get no arithmetic.
+TEST(Validator, AnImpossiblePoolGetsNoWrappedRemedy) {
+  temp_tree t;
+  t.copy_fixture("two-socket-ht");
+  const std::string dir = "/sys/devices/system/node/node1/hugepages/hugepages-2048kB";
+  std::filesystem::remove(t.path() / dir.substr(1) / "nr_hugepages");
+  t.write(dir + "/nr_hugepages", "18446744073709551615\n");
+  auto r = run(t.path(), "eth2");
+  const check_result* hp = r.find("hugepages_free");
+  ASSERT_NE(hp, nullptr);
+  EXPECT_EQ(hp->level, severity::error);
+  EXPECT_NE(hp->summary.find("which no kernel reports"), std::string::npos) << hp->summary;
+  EXPECT_EQ(hp->remedy.find("echo "), std::string::npos) << hp->remedy;
 }
 
 TEST(Validator, TunedHostPasses) {

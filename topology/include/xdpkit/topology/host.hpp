@@ -27,6 +27,10 @@ struct host_snapshot {
   std::vector<buddy_zone> buddyinfo;       // empty when /proc/buddyinfo is absent
   std::optional<interrupt_table> interrupts;
   std::vector<nic_info> nics;              // every interface, sorted by name
+  // Entries of /sys/class/net that could not be read as an interface (a bad
+  // name, a file that lies): skipped and said, so one odd entry does not
+  // hide the rest of the host. "NAME: why".
+  std::vector<std::string> skipped_interfaces;
 
   const nic_info* find_nic(std::string_view name) const noexcept;
   // CPUs isolated from the scheduler: isolcpus= (any flags) and the sysfs

@@ -85,6 +85,11 @@ tune_error::tune_error(std::string step, std::string reason, std::size_t changes
 
 std::vector<step_report> plan_tune(const tune_context& ctx, const tune_request& req) {
   std::vector<step_report> out;
+  // The real tune plans each phase after the earlier ones changed the device;
+  // a dry run changes nothing, so what comes after a channel change is planned
+  // from today's queues (RPS and XPS per queue, IRQs, the RSS table) and is
+  // marked as such rather than shown as what the tune will do.
+  std::string after_channels;
   for (const auto& ph : detail::phases(req)) {
     std::vector<detail::step> steps;
     try {
@@ -92,8 +97,13 @@ std::vector<step_report> plan_tune(const tune_context& ctx, const tune_request& 
     } catch (const std::exception& e) {
       throw tune_error(ph.name, e.what(), 0, 0, {});
     }
-    for (const auto& s : steps)
-      out.push_back({s.label, s.note.empty() ? detail::describe(s.old, s.next) : s.note, s.old != s.next});
+    for (const auto& s : steps) {
+      std::string what = s.note.empty() ? detail::describe(s.old, s.next) : s.note;
+      if (!after_channels.empty())
+        what += " (from today's queues: after " + after_channels + ", the tune plans this step again)";
+      out.push_back({s.label, what, s.old != s.next});
+      if (s.kind == "channels" && s.old != s.next) after_channels = "channels " + detail::describe(s.old, s.next);
+    }
   }
   return out;
 }

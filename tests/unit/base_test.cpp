@@ -191,6 +191,9 @@ TEST(Quote, EscapesWhatCouldDriveATerminalAndCutsWhatIsLong) {
   EXPECT_EQ(quote(std::string("a\x1b[2J\nb\0c", 9)), "'a\\x1b[2J\\nb\\x00c'");
   EXPECT_EQ(quote("it's \\"), "'it\\'s \\\\'");
   EXPECT_EQ(quote("\xc2\x9b"), "'\\xc2\\x9b'") << "C1 controls arrive as UTF-8";
+  EXPECT_EQ(quote("\xe2\x80\xae"), "'\\xe2\\x80\\xae'") << "a right-to-left override reorders the line";
+  EXPECT_EQ(quote("\xff\xc3("), "'\\xff\\xc3('") << "broken UTF-8";
+  EXPECT_EQ(escape_controls("a — b, Zürich"), "a — b, Zürich") << "text stays text";
   const std::string big(10u << 20, 'A');
   const std::string q = quote(big);
   EXPECT_EQ(q, "'" + std::string(60, 'A') + "...' (10485760 bytes)");

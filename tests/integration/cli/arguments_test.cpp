@@ -153,6 +153,8 @@ TEST(OutsideText, NeverReachesTheTerminalRawOrWhole) {
     EXPECT_EQ(x.output().find('\x1b'), std::string::npos) << args[0] << ": " << x.output();
     EXPECT_EQ(x.output().find('\x07'), std::string::npos) << args[0] << ": " << x.output();
     EXPECT_LT(x.output().size(), 4096u) << args[0] << ": the output repeats the whole input";
+    EXPECT_EQ(x.output().find("\\xe2\\x80\\x94"), std::string::npos) << args[0] << ": xdpkit's own text is escaped too: "
+                                                                       << x.output();
   }
   std::filesystem::remove_all(dir);
 }

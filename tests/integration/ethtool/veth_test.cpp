@@ -34,6 +34,7 @@
 #include "xdpkit/ethtool/tune.hpp"
 #include "xdpkit/ethtool/xdp.hpp"
 #include "xdpkit/lab/namespace_sysfs.hpp"
+#include "xdpkit/topology/cpu_set.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/lab/netns_veth.hpp"
 
@@ -434,6 +435,32 @@ TEST_F(VethTest, WhatTheDriverCannotDoIsRefusedByThePlanAndTheDryRunAlike) {
   const auto plan = plan_tune(ctx, bare);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(plan[0].what.find("combined"), std::string::npos) << "a bare count is rx and tx on veth: " << plan[0].what;
+}
+
+// Issue 12: --dry-run listed steps the real tune would not take: what comes
+// after a channel change is planned there from the new queue count. The
+// dry run says which of its steps are planned from today's queues.
+TEST_F(VethTest, ADryRunMarksWhatItPlansFromTodaysQueues) {
+  auto veth = lab::netns_veth::create();
+  lab::netns_scope inside(veth.ns());
+  lab::namespace_sysfs sys;
+  auto io = make_kernel_transport();
+  const device dev(*io, veth.b());
+  const tune_context ctx{dev, topology::host_root(sys.root())};
+  const auto now = get_channels(dev).value();
+  tune_request req;
+  req.channels = parse_channels_request(std::to_string(now.rx == 1 ? 2 : 1));
+  req.rps = topology::cpu_set::parse_list("0", "test");
+  const auto plan = plan_tune(ctx, req);
+  ASSERT_GE(plan.size(), 2u);
+  EXPECT_EQ(plan[0].step, "channels");
+  EXPECT_EQ(plan[0].what.find("from today's queues"), std::string::npos) << plan[0].what;
+  for (std::size_t i = 1; i < plan.size(); ++i)
+    EXPECT_NE(plan[i].what.find("from today's queues: after channels"), std::string::npos) << plan[i].what;
+  tune_request rps_only;
+  rps_only.rps = req.rps;
+  for (const auto& s : plan_tune(ctx, rps_only)) EXPECT_EQ(s.what.find("from today's queues"), std::string::npos) << s.what;
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
 }
 
 }  // namespace

@@ -13,8 +13,9 @@
 namespace xdpkit {
 
 // 'text' in single quotes, at most `max` bytes of it: control bytes, DEL,
-// bytes >= 0x80, backslash and the quote itself escaped (\n, \t, \xNN, \\, \'),
-// and, past `max`, "..." and the whole length: 'aaaa...' (10485760 bytes).
+// C1 controls, broken UTF-8, bidirectional overrides, backslash and the quote
+// itself escaped (\n, \t, \xNN, \\, \'); printable UTF-8 kept; past `max`,
+// "..." and the whole length: 'aaaa...' (10485760 bytes).
 std::string quote(std::string_view text, std::size_t max = 60);
 
 // The same escaping without quotes, for a message that is already built

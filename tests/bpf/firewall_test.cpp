@@ -45,6 +45,24 @@ std::ostream& operator<<(std::ostream& o, const outcome& v) {
   return o << "{xdp " << v.action << ", reason " << v.reason << ", rule " << static_cast<int>(v.rule) << "}";
 }
 
+// One BPF_PROG_RUN of `f` through `prog`, and what its `last` map recorded
+// (per CPU: the caller runs on one CPU).
+outcome run_once(const firewall_program& prog, const std::vector<std::uint8_t>& f) {
+  std::vector<std::uint8_t> out(f.size() + 256);
+  LIBBPF_OPTS(bpf_test_run_opts, o);
+  o.data_in = f.data();
+  o.data_size_in = static_cast<__u32>(f.size());
+  o.data_out = out.data();
+  o.data_size_out = static_cast<__u32>(out.size());
+  o.repeat = 1;
+  if (bpf_prog_test_run_opts(prog.program_fd(), &o)) {
+    ADD_FAILURE() << "BPF_PROG_RUN failed: " << strerror(errno) << " for " << hex(f);
+    return {};
+  }
+  const auto l = prog.last();
+  return {o.retval, l.reason, l.rule_id};
+}
+
 class Firewall : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -65,21 +83,7 @@ class Firewall : public ::testing::Test {
     prog_->apply(compile(rules_));
   }
 
-  outcome run_bpf(const std::vector<std::uint8_t>& f) {
-    std::vector<std::uint8_t> out(f.size() + 256);
-    LIBBPF_OPTS(bpf_test_run_opts, o);
-    o.data_in = f.data();
-    o.data_size_in = static_cast<__u32>(f.size());
-    o.data_out = out.data();
-    o.data_size_out = static_cast<__u32>(out.size());
-    o.repeat = 1;
-    if (bpf_prog_test_run_opts(prog_->program_fd(), &o)) {
-      ADD_FAILURE() << "BPF_PROG_RUN failed: " << strerror(errno) << " for " << hex(f);
-      return {};
-    }
-    const auto l = prog_->last();
-    return {o.retval, l.reason, l.rule_id};
-  }
+  outcome run_bpf(const std::vector<std::uint8_t>& f) { return run_once(*prog_, f); }
 
   outcome run_model(const std::vector<std::uint8_t>& f) {
     const auto v = evaluate(rules_, f);
@@ -191,20 +195,13 @@ TEST(FirewallNoSocket, PassWhenThePolicyIsPass) {
   const auto rules = parse_rules("redirect-xsk proto udp\n", "test");
   prog.apply(compile(rules));
   const auto f = frame_builder().eth().ipv4("10.0.0.1", "10.0.0.2", 17).udp(1, 2).finish();
-  std::vector<std::uint8_t> out(f.size() + 256);
-  LIBBPF_OPTS(bpf_test_run_opts, o);
-  o.data_in = f.data();
-  o.data_size_in = static_cast<__u32>(f.size());
-  o.data_out = out.data();
-  o.data_size_out = static_cast<__u32>(out.size());
-  o.repeat = 1;
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(0, &set);
   pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // `last` is per CPU
-  ASSERT_EQ(bpf_prog_test_run_opts(prog.program_fd(), &o), 0) << strerror(errno);
-  EXPECT_EQ(o.retval, XDP_PASS_);
-  EXPECT_EQ(prog.last().reason, XDPKIT_FW_R_NO_SOCKET);
+  const outcome got = run_once(prog, f);
+  EXPECT_EQ(got.action, XDP_PASS_);
+  EXPECT_EQ(got.reason, XDPKIT_FW_R_NO_SOCKET);
   model_env env;
   env.no_socket_pass = true;
   const auto v = evaluate(rules, f, env);

@@ -47,6 +47,18 @@ std::size_t open_fds() {
   return n;
 }
 
+// A veth pair in a namespace of its own, entered for the object's life, with
+// that namespace's sysfs mounted and a kernel transport for the b end: what
+// most tests here start from. Members are made in order and go in reverse.
+struct veth_device {
+  lab::netns_veth veth = lab::netns_veth::create();
+  lab::netns_scope inside{veth.ns()};
+  lab::namespace_sysfs sys;
+  std::unique_ptr<transport> io = make_kernel_transport();
+  device dev{*io, veth.b()};
+  tune_context ctx{dev, topology::host_root(sys.root())};
+};
+
 class VethTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -199,31 +211,26 @@ void revert_in(const lab::netns_veth& veth) {
 // setting stayed tuned. Now the journal blocks tune and revert until a skip
 // (revert --force) replays the good lines, which restores the device.
 TEST_F(VethTest, ATornJournalBlocksUntilForcedAndTheForcedRevertRestores) {
-  auto veth = lab::netns_veth::create();
-  lab::netns_scope inside(veth.ns());
-  lab::namespace_sysfs sys;
-  auto io = make_kernel_transport();
-  const device dev(*io, veth.b());
-  const tune_context ctx{dev, topology::host_root(sys.root())};
-  const auto before = get_channels(dev).value();
+  veth_device v;
+  const auto before = get_channels(v.dev).value();
   tune_request req;
   req.channels = parse_channels_request("2");
   std::filesystem::path path;
   {
-    auto log = journal::open(kDefaultJournalDir, veth.b());
+    auto log = journal::open(kDefaultJournalDir, v.veth.b());
     path = log.path();
-    tune(ctx, req, log);
+    tune(v.ctx, req, log);
   }
   { std::ofstream(path, std::ios::app) << R"({"step":"rings","old":{"rx)"; }
-  EXPECT_THROW(journal::open(kDefaultJournalDir, veth.b()), os_error) << "tune and revert must both be blocked";
-  EXPECT_EQ(get_channels(dev).value().rx, 2u) << "nothing may change while blocked";
+  EXPECT_THROW(journal::open(kDefaultJournalDir, v.veth.b()), os_error) << "tune and revert must both be blocked";
+  EXPECT_EQ(get_channels(v.dev).value().rx, 2u) << "nothing may change while blocked";
   {
-    auto log = journal::open(kDefaultJournalDir, veth.b(), damage_policy::skip);
+    auto log = journal::open(kDefaultJournalDir, v.veth.b(), damage_policy::skip);
     ASSERT_EQ(log.damaged().size(), 1u);
-    revert(ctx, log);
+    revert(v.ctx, log);
   }
-  EXPECT_EQ(get_channels(dev).value(), before);
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
+  EXPECT_EQ(get_channels(v.dev).value(), before);
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, v.veth.b()));
 }
 
 TEST_F(VethTest, SameNamedInterfacesInTwoNamespacesKeepTheirOwnJournals) {
@@ -297,46 +304,36 @@ TEST_F(VethTest, NetlinkChannelsAgreeWithTheIoctlAndSetsAreReadBack) {
 }
 
 TEST_F(VethTest, StepVethLacksRollsBackChannels) {
-  auto veth = lab::netns_veth::create();
-  lab::netns_scope inside(veth.ns());
-  lab::namespace_sysfs sys;
-  auto io = make_kernel_transport();
-  const device dev(*io, veth.b());
-  const tune_context ctx{dev, topology::host_root(sys.root())};
+  veth_device v;
   tune_request req;
   req.channels = parse_channels_request("2");
   req.rings = parse_rings_request("rx=256");
-  const auto before = get_channels(dev).value();
-  auto log = journal::open(kDefaultJournalDir, veth.b());
+  const auto before = get_channels(v.dev).value();
+  auto log = journal::open(kDefaultJournalDir, v.veth.b());
   try {
-    tune(ctx, req, log);
+    tune(v.ctx, req, log);
     FAIL() << "veth has no rings";
   } catch (const tune_error& e) {
     EXPECT_EQ(e.step(), "rings");
     EXPECT_EQ(e.rolled_back(), 1u);
-    EXPECT_NE(std::string(e.what()).find("ETHTOOL_GRINGPARAM on " + veth.b() + ": Operation not supported"),
+    EXPECT_NE(std::string(e.what()).find("ETHTOOL_GRINGPARAM on " + v.veth.b() + ": Operation not supported"),
               std::string::npos)
         << e.what();
   }
-  EXPECT_EQ(get_channels(dev).value(), before);
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
+  EXPECT_EQ(get_channels(v.dev).value(), before);
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, v.veth.b()));
 }
 
 TEST_F(VethTest, IrqLessDeviceIsHandled) {
-  auto veth = lab::netns_veth::create();
-  lab::netns_scope inside(veth.ns());
-  lab::namespace_sysfs sys;
-  auto io = make_kernel_transport();
-  const device dev(*io, veth.b());
-  const tune_context ctx{dev, topology::host_root(sys.root())};
+  veth_device v;
   tune_request req;
   req.irq_affinity = "local";
-  auto log = journal::open(kDefaultJournalDir, veth.b());
-  const auto done = tune(ctx, req, log);
+  auto log = journal::open(kDefaultJournalDir, v.veth.b());
+  const auto done = tune(v.ctx, req, log);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_FALSE(done[0].changed);
   EXPECT_EQ(done[0].what, "no per-queue IRQs on this device");
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, v.veth.b()));
 }
 
 TEST_F(VethTest, RefusalsComeBackAsAnswers) {
@@ -401,23 +398,18 @@ TEST_F(VethTest, RefusalsComeBackAsAnswers) {
 // the driver's maximum was found only by the real tune, never by --dry-run; an
 // IRQ list that is no list passed on a device without queue IRQs.
 TEST_F(VethTest, WhatTheDriverCannotDoIsRefusedByThePlanAndTheDryRunAlike) {
-  auto veth = lab::netns_veth::create();
-  lab::netns_scope inside(veth.ns());
-  lab::namespace_sysfs sys;
-  auto io = make_kernel_transport();
-  const device dev(*io, veth.b());
-  const tune_context ctx{dev, topology::host_root(sys.root())};
-  const auto before = get_channels(dev).value();
+  veth_device v;
+  const auto before = get_channels(v.dev).value();
   ASSERT_EQ(before.max_combined, 0u) << "veth has rx and tx channels, no combined ones";
   auto refused_by_plan = [&](tune_request req, const std::string& needle) {
     try {
-      (void)plan_tune(ctx, req);
+      (void)plan_tune(v.ctx, req);
       ADD_FAILURE() << "the dry run accepted what the driver cannot do (" << needle << ")";
     } catch (const tune_error& e) {
       EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
     }
-    auto log = journal::open(kDefaultJournalDir, veth.b());
-    EXPECT_THROW(tune(ctx, req, log), tune_error) << needle;
+    auto log = journal::open(kDefaultJournalDir, v.veth.b());
+    EXPECT_THROW(tune(v.ctx, req, log), tune_error) << needle;
   };
   tune_request combined;
   combined.channels = parse_channels_request("combined=1");
@@ -428,11 +420,11 @@ TEST_F(VethTest, WhatTheDriverCannotDoIsRefusedByThePlanAndTheDryRunAlike) {
   tune_request irq;
   irq.irq_affinity = "7-2";
   refused_by_plan(irq, "descending range");
-  EXPECT_EQ(get_channels(dev).value(), before) << "nothing may change";
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
+  EXPECT_EQ(get_channels(v.dev).value(), before) << "nothing may change";
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, v.veth.b()));
   tune_request bare;
   bare.channels = parse_channels_request("1");
-  const auto plan = plan_tune(ctx, bare);
+  const auto plan = plan_tune(v.ctx, bare);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(plan[0].what.find("combined"), std::string::npos) << "a bare count is rx and tx on veth: " << plan[0].what;
 }
@@ -441,17 +433,12 @@ TEST_F(VethTest, WhatTheDriverCannotDoIsRefusedByThePlanAndTheDryRunAlike) {
 // after a channel change is planned there from the new queue count. The
 // dry run says which of its steps are planned from today's queues.
 TEST_F(VethTest, ADryRunMarksWhatItPlansFromTodaysQueues) {
-  auto veth = lab::netns_veth::create();
-  lab::netns_scope inside(veth.ns());
-  lab::namespace_sysfs sys;
-  auto io = make_kernel_transport();
-  const device dev(*io, veth.b());
-  const tune_context ctx{dev, topology::host_root(sys.root())};
-  const auto now = get_channels(dev).value();
+  veth_device v;
+  const auto now = get_channels(v.dev).value();
   tune_request req;
   req.channels = parse_channels_request(std::to_string(now.rx == 1 ? 2 : 1));
   req.rps = topology::cpu_set::parse_list("0", "test");
-  const auto plan = plan_tune(ctx, req);
+  const auto plan = plan_tune(v.ctx, req);
   ASSERT_GE(plan.size(), 2u);
   EXPECT_EQ(plan[0].step, "channels");
   EXPECT_EQ(plan[0].what.find("from today's queues"), std::string::npos) << plan[0].what;
@@ -459,8 +446,8 @@ TEST_F(VethTest, ADryRunMarksWhatItPlansFromTodaysQueues) {
     EXPECT_NE(plan[i].what.find("from today's queues: after channels"), std::string::npos) << plan[i].what;
   tune_request rps_only;
   rps_only.rps = req.rps;
-  for (const auto& s : plan_tune(ctx, rps_only)) EXPECT_EQ(s.what.find("from today's queues"), std::string::npos) << s.what;
-  EXPECT_FALSE(journal::exists(kDefaultJournalDir, veth.b()));
+  for (const auto& s : plan_tune(v.ctx, rps_only)) EXPECT_EQ(s.what.find("from today's queues"), std::string::npos) << s.what;
+  EXPECT_FALSE(journal::exists(kDefaultJournalDir, v.veth.b()));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 
+#include "xdpkit/base/ifname.hpp"
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/privilege_hint.hpp"
 #include "xdpkit/base/read_all.hpp"
@@ -38,15 +39,9 @@ void fsync_dir(const std::filesystem::path& dir) {
 }
 
 void check_ifname(const std::string& ifname) {
-  // The kernel's dev_valid_name(): 1-15 bytes, not "." or "..", no '/',
-  // ':' or whitespace. Anything else cannot name an interface, and must not
-  // name a file beside the journals.
-  bool valid = !ifname.empty() && ifname.size() < 16 && ifname != "." && ifname != "..";
-  for (const char ch : ifname)
-    if (ch == '/' || ch == ':' || ch == '\0' || std::isspace(static_cast<unsigned char>(ch))) valid = false;
-  if (!valid)
-    throw os_error(EINVAL, "journal", ifname.substr(0, 64),
-                   "not an interface name (1-15 bytes without '/', ':' or white space)");
+  // A name that cannot be an interface must not name a file beside the journals.
+  if (!is_valid_ifname(ifname))
+    throw os_error(EINVAL, "journal", ifname.substr(0, 64), "not an interface name (" + std::string(ifname_rule) + ")");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// xdpkit: one CLI for the data plane (run, demo), the host (topology, validate)
+// xdpkit: one CLI for the data plane (run, forward, demo), the host (topology, validate)
 // and the NIC (probe, tune, revert). Thin: parse, call a library, print.
 //
 // Exit codes, the same for every verb (README "Exit codes"):
@@ -48,9 +48,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "xdpkit 0.1.0");
   int exit_code = 0;
   xdpkit::cli::add_run_command(app, exit_code);
+  xdpkit::cli::add_forward_command(app, exit_code);
   xdpkit::cli::add_demo_command(app, exit_code);
   xdpkit::cli::add_bench_command(app, exit_code);
   xdpkit::cli::add_rules_command(app, exit_code);
+  xdpkit::cli::add_config_command(app, exit_code);
   xdpkit::cli::add_topology_commands(app, exit_code);
   xdpkit::cli::add_ethtool_commands(app, exit_code);
   if (unknown_command(app, argc, argv)) return 2;

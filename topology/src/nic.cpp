@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/base/ifname.hpp"
 #include "xdpkit/base/quote.hpp"
 #include "xdpkit/topology/nic.hpp"
 
@@ -24,11 +25,9 @@ bool looks_like_pci_address(std::string_view s) {
 }
 
 void check_ifname(std::string_view name) {
-  // dev_valid_name(): 1..15 bytes, not "." or "..", no '/', ':' or whitespace.
-  bool ok = !name.empty() && name.size() <= 15 && name != "." && name != "..";
-  for (char c : name)
-    if (c == '/' || c == ':' || c == '\0' || text::whitespace.find(c) != std::string_view::npos) ok = false;
-  if (!ok) throw std::invalid_argument(xdpkit::quote(std::string(name)) + " is not a valid interface name");
+  if (!is_valid_ifname(name))
+    throw std::invalid_argument(xdpkit::quote(std::string(name)) + " is not a valid interface name (" +
+                                std::string(ifname_rule) + ")");
 }
 
 std::string link_basename(const host_root& root, const std::string& path) {

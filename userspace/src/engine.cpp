@@ -2,8 +2,6 @@
 #include "xdpkit/userspace/engine.hpp"
 
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include <cerrno>
 #include <optional>
@@ -14,8 +12,8 @@
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/topology/error.hpp"
 #include "xdpkit/base/os_error.hpp"
-#include "xdpkit/base/unique_fd.hpp"
 #include "xdpkit/firewall/firewall_program.hpp"
+#include "xdpkit/userspace/interface_watch.hpp"
 #include "xdpkit/topology/numa_maps.hpp"
 
 namespace xdpkit {
@@ -113,9 +111,7 @@ struct engine::state {
   std::optional<steer_program> steer;
   std::optional<firewall::firewall_program> fw;
   std::vector<std::unique_ptr<queue_path>> paths;  // after the programs: closed before detach
-  // An AF_INET socket of the namespace the engine started in: SIOCGIFNAME on
-  // it answers for that namespace, whatever the asking thread's is.
-  unique_fd netns_probe;
+  std::optional<interface_watch> watch;  // made in the namespace the engine starts in
 
   void bind(std::uint32_t queue, int fd) {
     if (fw) fw->bind_queue(queue, fd);
@@ -226,8 +222,7 @@ engine engine::start(const engine_config& config, engine_host host) {
     st->bind(q, path->sock.fd());
     st->paths.push_back(std::move(path));
   }
-  st->netns_probe = unique_fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!st->netns_probe) throw_os_error(errno, "open a socket to watch", config.ifname);
+  st->watch.emplace(config.ifname, st->attachment().ifindex());
   std::vector<const umem*> areas;
   for (const auto& p : st->paths) areas.push_back(&p->area);
   record_placement(st->info, areas, config.umem.numa_node, st->host.root);
@@ -262,15 +257,7 @@ engine_stats engine::stats() const {
   return out;
 }
 
-std::optional<std::string> engine::interface_lost() const {
-  const int ifindex = s_->attachment().ifindex();
-  ifreq r{};
-  r.ifr_ifindex = ifindex;
-  if (::ioctl(s_->netns_probe.get(), SIOCGIFNAME, &r) == 0 || errno != ENODEV) return std::nullopt;
-  return s_->config.ifname + " (ifindex " + std::to_string(ifindex) +
-         ") is gone from the network namespace xdpkit attached in: it was deleted or moved to another namespace, "
-         "and the kernel unbound its AF_XDP sockets and dropped the XDP program with it";
-}
+std::optional<std::string> engine::interface_lost() const { return s_->watch->lost(); }
 
 const engine_info& engine::info() const noexcept { return s_->info; }
 const engine_config& engine::config() const noexcept { return s_->config; }

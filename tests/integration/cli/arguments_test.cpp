@@ -43,7 +43,7 @@ TEST_P(Refused, BeforeAnythingIsTouchedWithExitTwo) {
 INSTANTIATE_TEST_SUITE_P(
     Options, Refused,
     ::testing::Values(
-        refused_case{"UnknownCommand", {"frob"}, "unknown command 'frob'; the commands are run, demo"},
+        refused_case{"UnknownCommand", {"frob"}, "unknown command 'frob'; the commands are run, forward, demo"},
         refused_case{"ProbeRootMissing", {"probe", "xkenosuch0", "--root", "/nonexistent"}, "--root"},
         refused_case{"RunRootMissing", {"run", "-i", "xkenosuch0", "--root", "/nonexistent"}, "--root"},
         refused_case{"DurationNan", {"run", "-i", "xkenosuch0", "--duration", "nan"}, "'nan' is not a number of seconds"},

@@ -111,8 +111,7 @@ class engine {
   // the ifindex attached to no longer exists in the namespace the engine was
   // started in (the interface was deleted, or moved to another namespace).
   // The kernel then unbinds the sockets and drops the program, so nothing
-  // more can arrive; a caller should stop and say so. A rename is not a loss.
-  // One ioctl on a socket made at start: cheap enough to ask every few ms.
+  // more can arrive; a caller should stop and say so (interface_watch).
   std::optional<std::string> interface_lost() const;
 
  private:

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
+/* forward.bpf.c — the XDP path of `xdpkit forward`: every frame that arrives
+ * on one interface leaves by another, unchanged, and never reaches userspace.
+ *
+ * One copy of the program per direction. Its egress is the one slot of a
+ * devmap, filled by the loader with the other interface's ifindex; when the
+ * two are the same interface the loader sets xmit_back and the frame goes
+ * back out with XDP_TX instead (a devmap redirect to oneself costs more).
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <xdpkit/bpf/forward_abi.h>
+
+/* Set by the loader between open and load (the skeleton's .rodata). */
+const volatile __u32 xmit_back = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} fwd_egress SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpkit_fwd_stats);
+} fwd_stats SEC(".maps");
+
+SEC("xdp")
+int xdpkit_forward(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	struct xdpkit_fwd_stats *st = bpf_map_lookup_elem(&fwd_stats, &zero);
+	long action;
+
+	if (xmit_back)
+		action = XDP_TX;
+	else /* an empty slot returns the flags' action: XDP_ABORTED, counted as failed */
+		action = bpf_redirect_map(&fwd_egress, 0, 0);
+	if (!st) /* cannot happen for a one-slot array; the verifier wants the check */
+		return action == XDP_REDIRECT || action == XDP_TX ? action : XDP_DROP;
+	st->rx_packets++;
+	st->rx_bytes += ctx->data_end - ctx->data;
+	if (action == XDP_REDIRECT || action == XDP_TX) {
+		st->forwarded++;
+		return action;
+	}
+	st->failed++;
+	return XDP_DROP;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+// The XDP forwarding path on a lab of three namespaces (left — forwarder —
+// right): N frames sent from the left end arrive at the right end, M sent from
+// the right arrive at the left, unchanged, and the forwarder's counters say
+// the same per direction. The far ends count with an XDP sink (lab_sink).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "cli_child.hpp"
+#include "lab_fixture.hpp"
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/forward/xdp_forwarder.hpp"
+#include "xdpkit/lab/command.hpp"
+#include "xdpkit/lab/forward_lab.hpp"
+#include "xdpkit/lab/netns.hpp"
+#include "xdpkit/lab/xdp_sink.hpp"
+
+namespace xdpkit::testing {
+namespace {
+
+class ForwardXdp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    require_root();
+    if (IsSkipped()) return;
+    require_generator(generator_);
+    if (IsSkipped()) return;
+    lab_.emplace(lab::forward_lab::create());
+    {
+      lab::netns_scope in(lab_->left_ns());
+      left_sink_.emplace(lab::xdp_sink::attach(lab_->left_if()));
+    }
+    lab::netns_scope in(lab_->right_ns());
+    right_sink_.emplace(lab::xdp_sink::attach(lab_->right_if()));
+  }
+  void TearDown() override {
+    forwarder_.reset();
+    left_sink_.reset();
+    right_sink_.reset();
+    lab_.reset();
+  }
+
+  void start_forwarder() {
+    lab::netns_scope in(lab_->fwd_ns());
+    forwarder_.emplace(forward::xdp_forwarder::start({lab_->fwd_a(), lab_->fwd_b(), xdp_mode_request::automatic}));
+  }
+
+  // Sends `count` copies of `frame` from `ifname` in `ns`, in chunks the veth
+  // ring takes whole, each chunk waiting until `arrived` has seen it.
+  std::uint64_t send(const std::string& ns, const std::string& ifname, const std::vector<std::uint8_t>& frame,
+                     std::uint64_t count, const lab::xdp_sink& far_end) {
+    lab::netns_scope in(ns);
+    auto gen = lab::make_generator(generator_, ifname, frame);
+    const std::uint64_t base = far_end.packets();
+    std::uint64_t sent = 0;
+    while (sent < count) {
+      const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(200, count - sent));
+      gen->send(n);
+      sent += n;
+      if (!wait_until([&] { return far_end.packets() - base >= sent; }, std::chrono::seconds(2))) break;
+    }
+    return far_end.packets() - base;
+  }
+
+  lab::generator_kind generator_ = lab::generator_kind::af_packet;
+  std::optional<lab::forward_lab> lab_;
+  std::optional<lab::xdp_sink> left_sink_, right_sink_;
+  std::optional<forward::xdp_forwarder> forwarder_;
+};
+
+TEST_F(ForwardXdp, EveryFrameArrivesAtTheFarEndBothWays) {
+  constexpr std::uint64_t n = 20000, m = 7000;
+  start_forwarder();
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n) << "left -> right";
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m) << "right -> left";
+  EXPECT_EQ(right_sink_->bytes(), n * 60) << "frames arrive unchanged in length";
+  EXPECT_EQ(left_sink_->packets(), m) << "nothing of left's crossed back";
+  const auto s = forwarder_->stats();
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].from, lab_->fwd_a());
+  EXPECT_EQ(s[0].to, lab_->fwd_b());
+  EXPECT_EQ(s[0].counters.rx_packets, n);
+  EXPECT_EQ(s[0].counters.forwarded, n);
+  EXPECT_EQ(s[0].counters.failed, 0u);
+  EXPECT_EQ(s[1].counters.rx_packets, m);
+  EXPECT_EQ(s[1].counters.forwarded, m);
+  EXPECT_EQ(s[1].counters.rx_bytes, m * 60);
+}
+
+// A == B: the frame goes back out where it came in (XDP_TX), to the sender.
+TEST_F(ForwardXdp, OneInterfaceSendsEveryFrameBackOut) {
+  {
+    lab::netns_scope in(lab_->fwd_ns());
+    forwarder_.emplace(forward::xdp_forwarder::start({lab_->fwd_a(), lab_->fwd_a(), xdp_mode_request::automatic}));
+  }
+  constexpr std::uint64_t n = 3000;
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *left_sink_), n);
+  const auto s = forwarder_->stats();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].counters.forwarded, n);
+  EXPECT_EQ(right_sink_->packets(), 0u);
+}
+
+TEST_F(ForwardXdp, AnUnknownInterfaceIsNamedAndNothingStaysAttached) {
+  lab::netns_scope in(lab_->fwd_ns());
+  try {
+    auto f = forward::xdp_forwarder::start({lab_->fwd_a(), "xknosuch9", xdp_mode_request::automatic});
+    FAIL() << "an unknown egress must fail";
+  } catch (const os_error& e) {
+    EXPECT_NE(std::string(e.what()).find("xknosuch9"), std::string::npos) << e.what();
+  }
+  const auto link = lab::run_command({"ip", "link", "show", "dev", lab_->fwd_a()});
+  EXPECT_EQ(link.output.find("xdp"), std::string::npos) << "no program may stay on " << lab_->fwd_a() << ": "
+                                                          << link.output;
+}
+
+// The verb as a user runs it: per-direction lines, a summary that matches
+// the far ends, Ctrl-C (here SIGINT) detaches.
+TEST_F(ForwardXdp, TheForwardVerbCountsWhatTheFarEndsReceive) {
+  cli_child fwd({"forward", lab_->fwd_a(), lab_->fwd_b(), "--duration", "60", "--json"},
+                {"ip", "netns", "exec", lab_->fwd_ns()});
+  ASSERT_TRUE(fwd.wait_for("\"type\":\"start\"", std::chrono::seconds(30))) << fwd.output();
+  constexpr std::uint64_t n = 5000, m = 3000;
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n);
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m);
+  ASSERT_TRUE(fwd.wait_for("\"type\":\"interval\"", std::chrono::seconds(5))) << fwd.output();
+  ::kill(fwd.pid(), SIGINT);
+  std::optional<nlohmann::json> summary;
+  while (auto l = fwd.line(std::chrono::seconds(10))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "summary") summary = j;
+  }
+  EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
+  ASSERT_TRUE(summary) << fwd.output();
+  ASSERT_EQ((*summary)["directions"].size(), 2u);
+  EXPECT_EQ((*summary)["directions"][0]["in"], n);
+  EXPECT_EQ((*summary)["directions"][0]["out"], n);
+  EXPECT_EQ((*summary)["directions"][1]["in"], m);
+  EXPECT_EQ((*summary)["directions"][1]["out"], m);
+  for (const auto& ifname : {lab_->fwd_a(), lab_->fwd_b()}) {
+    const auto link = lab::run_command({"ip", "-n", lab_->fwd_ns(), "link", "show", "dev", ifname});
+    EXPECT_EQ(link.output.find("xdp"), std::string::npos) << ifname << " still has a program: " << link.output;
+  }
+}
+
+}  // namespace
+}  // namespace xdpkit::testing

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// forward_program: one direction of the XDP forwarding path (bpf/forward.bpf.c)
+// attached to its ingress interface, sending every frame out of its egress:
+// through the one slot of a devmap, or with XDP_TX when both are the same.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "xdpkit/bpf/forward_abi.h"
+#include "xdpkit/userspace/xdp_attachment.hpp"
+
+namespace xdpkit::forward {
+
+// The direction's counters summed over CPUs.
+using forward_counters = xdpkit_fwd_stats;
+
+class forward_program {
+ public:
+  // Attaches to `ingress` in the calling thread's namespace and fills the
+  // egress slot with `egress`'s ifindex. Throws os_error naming the
+  // interface: unknown, attach refused, or a devmap that cannot take it
+  // (the egress driver has no ndo_xdp_xmit: EOPNOTSUPP).
+  static forward_program attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode);
+
+  forward_program(forward_program&&) noexcept;
+  forward_program& operator=(forward_program&&) noexcept;
+  ~forward_program();
+
+  forward_counters counters() const;
+  const xdp_attachment& attachment() const noexcept;
+  const std::string& egress() const noexcept;
+
+ private:
+  struct state;
+  explicit forward_program(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit::forward

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/forward/forward_program.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <optional>
+
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/bpf/forward.skel.h"
+#include "xdpkit/userspace/percpu.hpp"
+#include "xdpkit/userspace/skeleton.hpp"
+
+namespace xdpkit::forward {
+
+using forward_skeleton = skeleton<::forward, forward__open, forward__destroy>;
+
+// Member order is teardown order, reversed: the attachment goes first
+// (detach), then the skeleton (maps and program fds).
+struct forward_program::state {
+  forward_skeleton skel;
+  std::string egress;
+  std::optional<xdp_attachment> attachment;
+};
+
+forward_program::forward_program(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
+forward_program::forward_program(forward_program&&) noexcept = default;
+forward_program& forward_program::operator=(forward_program&&) noexcept = default;
+forward_program::~forward_program() = default;
+
+namespace {
+unsigned ifindex_of(const std::string& ifname, const char* role) {
+  const unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (!ifindex)
+    throw_os_error(errno, std::string("find ") + role + " interface", ifname,
+                   "check the name with `ip link`; inside a lab, run in its network namespace "
+                   "(`ip netns exec NS xdpkit ...`)");
+  return ifindex;
+}
+}  // namespace
+
+forward_program forward_program::attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode) {
+  const unsigned in = ifindex_of(ingress, "ingress");
+  const unsigned out = ifindex_of(egress, "egress");
+  auto st = std::make_unique<state>(state{forward_skeleton::open("forward"), egress, std::nullopt});
+  st->skel->rodata->xmit_back = in == out ? 1 : 0;
+  st->attachment.emplace(
+      xdp_attachment::attach(st->skel->obj, "xdpkit_forward", static_cast<int>(in), ingress, mode));
+  if (in != out) {
+    // The slot is filled after the attach: until then the program drops
+    // (counted as failed), it never sends anywhere else.
+    const std::uint32_t slot = 0;
+    if (bpf_map_update_elem(bpf_map__fd(st->skel->maps.fwd_egress), &slot, &out, BPF_ANY)) {
+      const int err = errno;
+      throw_os_error(err, "make " + egress + " the egress of " + ingress + " (devmap)", egress,
+                     err == EOPNOTSUPP || err == EINVAL
+                         ? "its driver cannot transmit XDP frames (no ndo_xdp_xmit); use another interface"
+                         : "");
+    }
+  }
+  return forward_program(std::move(st));
+}
+
+forward_counters forward_program::counters() const {
+  forward_counters out{};
+  for (const auto& c : read_percpu<xdpkit_fwd_stats>(bpf_map__fd(s_->skel->maps.fwd_stats), 0,
+                                                     "fwd_stats of " + s_->attachment->ifname())) {
+    out.rx_packets += c.rx_packets;
+    out.rx_bytes += c.rx_bytes;
+    out.forwarded += c.forwarded;
+    out.failed += c.failed;
+  }
+  return out;
+}
+
+const xdp_attachment& forward_program::attachment() const noexcept { return *s_->attachment; }
+const std::string& forward_program::egress() const noexcept { return s_->egress; }
+
+}  // namespace xdpkit::forward

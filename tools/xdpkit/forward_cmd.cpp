@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "engine_options.hpp"
+#include "interval_loop.hpp"
 #include "signals.hpp"
 #include "xdpkit/forward/xdp_forwarder.hpp"
 
@@ -84,42 +85,33 @@ int forward(const forward_args& a) {
   fw::xdp_forwarder f = fw::xdp_forwarder::start(config);
   std::cout << (a.json ? start_json(f).dump() : start_text(f)) << std::endl;
 
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   auto last = f.stats();
-  double last_t = 0;
-  std::optional<std::string> lost;
-  const auto watch = [&] { return (lost = f.interface_lost()).has_value(); };
-  while (!lost && !stop_requested().load() && (a.duration <= 0 || elapsed() < a.duration)) {
-    double next = last_t + 1.0;
-    if (a.duration > 0 && next > a.duration) next = a.duration;
-    sleep_unless_stopped(next - elapsed(), watch);
-    if (lost) break;
-    const auto now = f.stats();
-    const double t = elapsed(), dt = t - last_t;
-    if (!a.quiet) {
-      if (a.json) {
-        nlohmann::json dirs = nlohmann::json::array();
-        for (std::size_t k = 0; k < now.size(); ++k) dirs.push_back(direction_json(now[k], &last[k], dt));
-        std::cout << nlohmann::json{{"type", "interval"}, {"t", t}, {"directions", dirs}}.dump() << std::endl;
-      } else {
-        std::string line = fmt::format("t={:5.1f}s", t);
-        for (std::size_t k = 0; k < now.size(); ++k) {
-          const auto& c = now[k].counters;
-          const auto& p = last[k].counters;
-          line += fmt::format("{}  {} -> {}  in {}  out {}  dropped {}", k ? "  |" : "", now[k].from, now[k].to,
-                              rate(static_cast<double>(c.rx_packets - p.rx_packets) / dt),
-                              rate(static_cast<double>(c.forwarded - p.forwarded) / dt),
-                              rate(static_cast<double>(c.failed - p.failed) / dt));
+  const loop_end end = run_intervals(
+      a.duration, [&] { return f.interface_lost(); },
+      [&](double t, double dt) {
+        const auto now = f.stats();
+        if (!a.quiet) {
+          if (a.json) {
+            nlohmann::json dirs = nlohmann::json::array();
+            for (std::size_t k = 0; k < now.size(); ++k) dirs.push_back(direction_json(now[k], &last[k], dt));
+            std::cout << nlohmann::json{{"type", "interval"}, {"t", t}, {"directions", dirs}}.dump() << std::endl;
+          } else {
+            std::string line = fmt::format("t={:5.1f}s", t);
+            for (std::size_t k = 0; k < now.size(); ++k) {
+              const auto& c = now[k].counters;
+              const auto& p = last[k].counters;
+              line += fmt::format("{}  {} -> {}  in {}  out {}  dropped {}", k ? "  |" : "", now[k].from, now[k].to,
+                                  rate(static_cast<double>(c.rx_packets - p.rx_packets) / dt),
+                                  rate(static_cast<double>(c.forwarded - p.forwarded) / dt),
+                                  rate(static_cast<double>(c.failed - p.failed) / dt));
+            }
+            std::cout << line << std::endl;
+          }
         }
-        std::cout << line << std::endl;
-      }
-    }
-    last = now;
-    last_t = t;
-  }
+        last = now;
+      });
   const auto final_stats = f.stats();
-  const double seconds = elapsed();
+  const double seconds = end.seconds;
   if (a.json) {
     nlohmann::json dirs = nlohmann::json::array();
     for (const auto& d : final_stats) dirs.push_back(direction_json(d, nullptr, 0));
@@ -131,9 +123,9 @@ int forward(const forward_args& a) {
       std::cout << fmt::format("  {} -> {}  in {} ({} bytes)  out {}  dropped {}\n", d.from, d.to, d.counters.rx_packets,
                                d.counters.rx_bytes, d.counters.forwarded, d.counters.failed);
   }
-  if (lost) {
-    if (a.json) std::cout << nlohmann::json{{"type", "error"}, {"error", *lost}}.dump() << std::endl;
-    std::cerr << "xdpkit forward: stopped after " << fmt::format("{:.1f}", seconds) << " s: " << *lost << "\n";
+  if (end.lost) {
+    if (a.json) std::cout << nlohmann::json{{"type", "error"}, {"error", *end.lost}}.dump() << std::endl;
+    std::cerr << "xdpkit forward: stopped after " << fmt::format("{:.1f}", seconds) << " s: " << *end.lost << "\n";
     return 1;
   }
   return 0;

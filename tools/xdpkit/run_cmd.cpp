@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "engine_options.hpp"
+#include "interval_loop.hpp"
 #include "signals.hpp"
 #include "stats_report.hpp"
 #include "xdpkit/topology/host.hpp"
@@ -60,42 +61,30 @@ int run(const run_args& a) {
     std::cout << info_line(e) << std::endl;
   }
 
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   engine_stats last = e.stats();
-  double last_t = 0;
   // Issue 12: a deleted interface left run printing 0 pps until its end,
   // exit 0. It is watched while run sleeps, and ends the run with an error.
-  std::optional<std::string> lost;
-  const auto watch = [&] { return (lost = e.interface_lost()).has_value(); };
-  while (!lost && !stop_requested().load() && (a.duration <= 0 || elapsed() < a.duration)) {
-    double next = last_t + 1.0;
-    if (a.duration > 0 && next > a.duration) next = a.duration;
-    sleep_unless_stopped(next - elapsed(), watch);
-    interval i;
-    i.after = e.stats();
-    i.before = last;
-    i.t = elapsed();
-    i.seconds = i.t - last_t;
-    if (!a.quiet) {
-      if (a.json)
-        std::cout << interval_json(i).dump() << std::endl;
-      else
-        std::cout << interval_line(i) << std::endl;
-    }
-    last = i.after;
-    last_t = i.t;
-  }
+  const loop_end end = run_intervals(
+      a.duration, [&] { return e.interface_lost(); },
+      [&](double t, double seconds) {
+        interval i;
+        i.after = e.stats();
+        i.before = last;
+        i.t = t;
+        i.seconds = seconds;
+        if (!a.quiet) std::cout << (a.json ? interval_json(i).dump() : interval_line(i)) << std::endl;
+        last = i.after;
+      });
   e.stop();
   const engine_stats final_stats = e.stats();
   if (a.json)
-    std::cout << summary_json(e, final_stats, elapsed()).dump() << std::endl;
+    std::cout << summary_json(e, final_stats, end.seconds).dump() << std::endl;
   else
-    std::cout << summary_text(e, final_stats, elapsed());
-  if (lost) {
+    std::cout << summary_text(e, final_stats, end.seconds);
+  if (end.lost) {
     if (a.json)
-      std::cout << nlohmann::json{{"type", "error"}, {"interface", a.iface}, {"error", *lost}}.dump() << std::endl;
-    std::cerr << "xdpkit run: stopped after " << fmt::format("{:.1f}", elapsed()) << " s: " << *lost << "\n";
+      std::cout << nlohmann::json{{"type", "error"}, {"interface", a.iface}, {"error", *end.lost}}.dump() << std::endl;
+    std::cerr << "xdpkit run: stopped after " << fmt::format("{:.1f}", end.seconds) << " s: " << *end.lost << "\n";
     return 1;
   }
   return 0;

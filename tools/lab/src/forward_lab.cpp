@@ -50,24 +50,25 @@ forward_lab forward_lab::create(const std::string& prefix) {
   return lab;
 }
 
-std::vector<std::uint8_t> forward_lab::left_frame(std::uint16_t dport) const {
+namespace {
+std::vector<std::uint8_t> udp_between(const mac_address& src_mac, const mac_address& dst_mac, const std::string& src_ip,
+                                      const std::string& dst_ip, std::uint16_t dport) {
   udp4_frame_spec spec;
-  spec.src_mac = left_mac_;
-  spec.dst_mac = right_mac_;
-  spec.src_ip = left_ip_;
-  spec.dst_ip = right_ip_;
+  spec.src_mac = src_mac;
+  spec.dst_mac = dst_mac;
+  spec.src_ip = src_ip;
+  spec.dst_ip = dst_ip;
   spec.dst_port = dport;
   return build_udp4_frame(spec);
 }
+}  // namespace
+
+std::vector<std::uint8_t> forward_lab::left_frame(std::uint16_t dport) const {
+  return udp_between(left_mac_, right_mac_, left_ip_, right_ip_, dport);
+}
 
 std::vector<std::uint8_t> forward_lab::right_frame(std::uint16_t dport) const {
-  udp4_frame_spec spec;
-  spec.src_mac = right_mac_;
-  spec.dst_mac = left_mac_;
-  spec.src_ip = right_ip_;
-  spec.dst_ip = left_ip_;
-  spec.dst_port = dport;
-  return build_udp4_frame(spec);
+  return udp_between(right_mac_, left_mac_, right_ip_, left_ip_, dport);
 }
 
 }  // namespace xdpkit::lab

@@ -6,13 +6,20 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <map>
 #include <optional>
 #include <thread>
 
 #include "cli_child.hpp"
 #include "lab_fixture.hpp"
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/ethtool/stats.hpp"
+#include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/forward/xdp_forwarder.hpp"
 #include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/forward_lab.hpp"
@@ -89,6 +96,49 @@ TEST_F(ForwardXdp, EveryFrameArrivesAtTheFarEndBothWays) {
   EXPECT_EQ(s[1].counters.rx_packets, m);
   EXPECT_EQ(s[1].counters.forwarded, m);
   EXPECT_EQ(s[1].counters.rx_bytes, m * 60);
+}
+
+// Every rx queue forwards: the XDP path needs no per-queue setup. A sender
+// pinned to each CPU lands its frames on that CPU's rx queue of the
+// forwarder's veth (the driver's per-queue counters show both used), and
+// every frame still arrives at the far end.
+TEST_F(ForwardXdp, EveryRxQueueForwards) {
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs 2 CPUs to feed two rx queues";
+  // Measured: every tc-clone copy carries one queue mapping, so all land on
+  // one rx queue whatever CPU sends; af-packet and live frames follow the CPU.
+  if (generator_ == lab::generator_kind::tc_clone)
+    GTEST_SKIP() << "tc-clone's clones share one queue mapping: the spread over queues needs af-packet or live";
+  right_sink_.reset();
+  left_sink_.reset();
+  lab_.emplace(lab::forward_lab::create("xkfwq", 2));
+  {
+    lab::netns_scope in(lab_->right_ns());
+    right_sink_.emplace(lab::xdp_sink::attach(lab_->right_if()));
+  }
+  start_forwarder();
+  constexpr std::uint64_t per_cpu = 4000;
+  for (int cpu : {0, 1}) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    cpu_set_t saved;
+    pthread_getaffinity_np(pthread_self(), sizeof saved, &saved);
+    pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+    const auto got = send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), per_cpu, *right_sink_);
+    pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+    EXPECT_EQ(got, per_cpu) << "sent from CPU " << cpu;
+  }
+  EXPECT_EQ(right_sink_->packets(), 2 * per_cpu);
+  lab::netns_scope in(lab_->fwd_ns());
+  auto io = ethtool::make_kernel_transport();
+  const ethtool::device dev(*io, lab_->fwd_a());
+  const auto stats = ethtool::get_stats(dev);
+  ASSERT_TRUE(stats.ok()) << stats.refused().message();
+  std::map<std::string, std::uint64_t> per_queue;
+  for (const auto& [name, value] : stats.value()) per_queue[name] = value;
+  EXPECT_GT(per_queue["rx_queue_0_xdp_packets"], 0u) << "queue 0 carried none";
+  EXPECT_GT(per_queue["rx_queue_1_xdp_packets"], 0u) << "queue 1 carried none";
+  EXPECT_EQ(per_queue["rx_queue_0_xdp_packets"] + per_queue["rx_queue_1_xdp_packets"], 2 * per_cpu);
 }
 
 // A == B: the frame goes back out where it came in (XDP_TX), to the sender.

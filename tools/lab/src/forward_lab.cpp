@@ -10,7 +10,7 @@
 
 namespace xdpkit::lab {
 
-forward_lab forward_lab::create(const std::string& prefix) {
+forward_lab forward_lab::create(const std::string& prefix, unsigned queues) {
   static std::atomic<unsigned> sequence{0};
   const unsigned seq = sequence++;
   const std::string n = std::to_string(seq);
@@ -36,10 +36,11 @@ forward_lab forward_lab::create(const std::string& prefix) {
                  "net.ipv6.conf.default.disable_ipv6=1"});
     run_checked({"ip", "-n", ns, "link", "set", "dev", "lo", "up"});
   }
-  run_checked({"ip", "-n", lab.left_ns(), "link", "add", lab.left_if_, "type", "veth", "peer", "name", lab.fwd_a_,
-               "netns", lab.fwd_ns()});
-  run_checked({"ip", "-n", lab.right_ns(), "link", "add", lab.right_if_, "type", "veth", "peer", "name", lab.fwd_b_,
-               "netns", lab.fwd_ns()});
+  const std::string q = std::to_string(queues);
+  run_checked({"ip", "-n", lab.left_ns(), "link", "add", lab.left_if_, "numtxqueues", q, "numrxqueues", q, "type", "veth",
+               "peer", "name", lab.fwd_a_, "netns", lab.fwd_ns(), "numtxqueues", q, "numrxqueues", q});
+  run_checked({"ip", "-n", lab.right_ns(), "link", "add", lab.right_if_, "numtxqueues", q, "numrxqueues", q, "type",
+               "veth", "peer", "name", lab.fwd_b_, "netns", lab.fwd_ns(), "numtxqueues", q, "numrxqueues", q});
   run_checked({"ip", "-n", lab.left_ns(), "link", "set", "dev", lab.left_if_, "address", to_string(lab.left_mac_)});
   run_checked({"ip", "-n", lab.right_ns(), "link", "set", "dev", lab.right_if_, "address", to_string(lab.right_mac_)});
   run_checked({"ip", "-n", lab.left_ns(), "addr", "add", lab.left_ip_ + "/24", "dev", lab.left_if_});

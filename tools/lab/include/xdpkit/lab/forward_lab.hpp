@@ -25,7 +25,9 @@ class forward_lab {
  public:
   // Removes what a dead process's lab of the same prefix left first. Throws
   // std::runtime_error naming the failed `ip` command; what was made is removed.
-  static forward_lab create(const std::string& prefix = "xkfwd");
+  // `queues`: rx and tx queues of every veth end (veth delivers a frame to the
+  // rx queue of the sending CPU, modulo the count).
+  static forward_lab create(const std::string& prefix = "xkfwd", unsigned queues = 1);
 
   const std::string& left_ns() const noexcept { return left_.name(); }
   const std::string& fwd_ns() const noexcept { return fwd_.name(); }

@@ -34,8 +34,10 @@ inline const char* cli_path() {
 class cli_child {
  public:
   // `args` go to the xdpkit CLI; `prefix` (e.g. ip netns exec NS) runs it.
-  explicit cli_child(std::vector<std::string> args, std::vector<std::string> prefix = {}) {
-    args.insert(args.begin(), cli_path());
+  // With `of_cli` false, `args` are a whole command line of another program
+  // (a Prometheus server beside the service under test).
+  explicit cli_child(std::vector<std::string> args, std::vector<std::string> prefix = {}, bool of_cli = true) {
+    if (of_cli) args.insert(args.begin(), cli_path());
     args.insert(args.begin(), prefix.begin(), prefix.end());
     int fds[2];
     if (pipe2(fds, O_CLOEXEC)) throw std::runtime_error("pipe");

@@ -82,6 +82,18 @@ void PrintTo(const bad_case& c, std::ostream* os) { *os << c.name; }
 
 class BadConfig : public ::testing::TestWithParam<bad_case> {};
 
+TEST(Config, CpusTakeAnArrayAsQueuesDo) {
+  const auto c = parse_config("[[interface]]\nname = \"eth1\"\nqueues = [0, 1]\ncpus = [2, 3]\n", "x.toml");
+  EXPECT_EQ(c.interfaces[0].cpus, (std::vector<unsigned>{2, 3}));
+  try {
+    (void)parse_config("[[interface]]\nname = \"eth1\"\ncpus = [2, \"x\"]\n", "x.toml");
+    FAIL() << "accepted";
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("interface[0].cpus: CPU numbers are integers 0-4095"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_P(BadConfig, IsRefusedWhereItIsWrong) {
   const auto& c = GetParam();
   try {

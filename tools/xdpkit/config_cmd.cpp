@@ -13,8 +13,8 @@
 #include "commands.hpp"
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/quote.hpp"
-#include "xdpkit/base/regular_file.hpp"
 #include "xdpkit/config/config.hpp"
+#include "xdpkit/config/rule_files.hpp"
 #include "xdpkit/firewall/rules.hpp"
 
 namespace xdpkit::cli {
@@ -100,27 +100,15 @@ int check(const config_args& a) {
   std::vector<std::vector<std::size_t>> counts;
   for (const auto& c : cfg.interfaces) {
     std::vector<std::size_t> per_file;
-    firewall::rule_set all;
-    for (const auto& f : c.rules) {
-      try {
-        auto set = firewall::parse_rules(read_regular_file(f, "rules file"), f.string());
-        per_file.push_back(set.rules.size());
-        all.rules.insert(all.rules.end(), set.rules.begin(), set.rules.end());
-        if (set.default_given) all.default_action = set.default_action;
-        if (set.not_ip_given) all.not_ip_action = set.not_ip_action;
-      } catch (const os_error& e) {
-        return refuse(std::string(e.what()) + " (named by " + a.file + ", interface " + c.name + ")", 1,
-                      {{"interface", c.name}});
-      } catch (const firewall::rule_error& e) {
-        return refuse(e.what(), 1, {{"interface", c.name}, {"rules_file", f.string()}, {"line", e.line()}});
-      }
-    }
-    if (!c.rules.empty()) {
-      try {
-        (void)firewall::compile(all);
-      } catch (const std::exception& e) {
-        return refuse(std::string(e.what()) + " (interface " + c.name + ")", 1, {{"interface", c.name}});
-      }
+    try {
+      per_file = config::load_rule_files(c.rules).per_file;
+    } catch (const os_error& e) {
+      return refuse(std::string(e.what()) + " (named by " + a.file + ", interface " + c.name + ")", 1,
+                    {{"interface", c.name}});
+    } catch (const firewall::rule_error& e) {
+      return refuse(e.what(), 1, {{"interface", c.name}, {"rules_file", e.source()}, {"line", e.line()}});
+    } catch (const std::exception& e) {
+      return refuse(std::string(e.what()) + " (interface " + c.name + ")", 1, {{"interface", c.name}});
     }
     counts.push_back(per_file);
   }

@@ -82,31 +82,7 @@ CLI::Validator finite_seconds(double lo, double hi) {
 
 engine_config to_engine_config(const engine_options& o, const std::string& ifname,
                                std::vector<std::uint32_t> queues, std::vector<int> cpus) {
-  engine_config c;
-  c.ifname = ifname;
-  c.queues = std::move(queues);
-  c.cpus = std::move(cpus);
-  c.handler = *parse_handler_kind(o.handler);
-  c.steer.mode = o.xdp_mode == "native"    ? xdp_mode_request::native
-                 : o.xdp_mode == "generic" ? xdp_mode_request::generic
-                                           : xdp_mode_request::automatic;
-  c.steer.no_socket = o.no_socket == "drop" ? no_socket_policy::drop : no_socket_policy::pass;
-  c.xsk.mode = o.bind == "zero-copy" ? bind_mode::zero_copy : o.bind == "auto" ? bind_mode::automatic : bind_mode::copy;
-  c.xsk.with_tx = c.handler == handler_kind::l2fwd;
-  c.umem.pages = o.pages == "normal"           ? page_policy::normal
-                 : o.pages == "huge-or-normal" ? page_policy::huge_preferred
-                                               : page_policy::huge_required;
-  if (o.frames & (o.frames - 1)) throw std::invalid_argument("--frames must be a power of two");
-  c.umem.frame_count = o.frames;
-  c.umem.fill_size = o.frames;
-  c.umem.completion_size = o.frames / 2 ? o.frames / 2 : 1;
-  c.xsk.rx_size = o.frames / 2;
-  c.xsk.tx_size = o.frames / 2;
-  c.worker.batch = o.batch;
-  c.worker.wait = o.wait == "poll" ? wait_mode::poll : wait_mode::busy;
-  c.worker.fifo_priority = o.fifo_priority;
-  c.xsk.busy_poll_usec = o.busy_poll_usec;
-  c.xsk.busy_poll_budget = o.busy_poll_budget;
+  engine_config c = engine_config_from(o, ifname, std::move(queues), std::move(cpus));
   if (!o.rules_file.empty() || !o.inline_rules.empty()) {
     firewall::rule_set set;
     // A rule source that cannot be read whole is an error before anything is

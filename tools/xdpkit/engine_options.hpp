@@ -8,24 +8,16 @@
 #include <string>
 
 #include "xdpkit/userspace/engine.hpp"
+#include "xdpkit/userspace/engine_words.hpp"
 
 namespace xdpkit::cli {
 
-struct engine_options {
-  std::string handler = "rxdrop";
-  std::string xdp_mode = "auto";
-  std::string bind = "copy";
-  std::string pages = "huge";
-  std::string wait = "busy";
-  std::uint32_t batch = 64;
-  std::uint32_t frames = 4096;
-  std::string no_socket = "pass";
+// The words are the engine's (engine_words, shared with the service config);
+// the rules and ports are how the command line gives them.
+struct engine_options : engine_words {
   std::string rules_file;  // --rules: the firewall instead of the steer program
   std::vector<std::string> inline_rules;  // --rule, after the file's rules
   std::vector<std::string> ports;         // --port SLOT=IFNAME for redirect-dev
-  int busy_poll_usec = 0;
-  int busy_poll_budget = 64;
-  int fifo_priority = 0;
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);

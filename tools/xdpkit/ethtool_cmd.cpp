@@ -6,12 +6,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "steps_report.hpp"
 #include "xdpkit/base/quote.hpp"
+#include "xdpkit/config/tune_request.hpp"
 #include "xdpkit/ethtool/info.hpp"
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/probe.hpp"
@@ -61,16 +64,7 @@ std::filesystem::path journal_dir_of(const common_args& a) {
   return topology::host_root(a.root).resolve(et::kDefaultJournalDir);
 }
 
-json steps_json(const std::vector<et::step_report>& steps) {
-  json a = json::array();
-  for (const auto& s : steps) a.push_back(json{{"step", s.step}, {"what", s.what}, {"changed", s.changed}});
-  return a;
-}
-
-void print_steps(const std::vector<et::step_report>& steps, const char* verb) {
-  if (steps.empty()) print("nothing to do\n");
-  for (const auto& s : steps) print(fmt::format("{:<10} {:<28} {}\n", s.changed ? verb : "unchanged", s.step, s.what));
-}
+void print_steps(const std::vector<et::step_report>& steps, const char* verb) { print(steps_text(steps, verb)); }
 
 int probe_cmd(const common_args& a) {
   auto io = et::make_kernel_transport();
@@ -147,27 +141,26 @@ void take_interface_from_rss_words(tune_args& a) {
   throw std::invalid_argument("tune: which interface? Give IF first: `xdpkit tune IF --channels 4 ...`");
 }
 
+// The same words as [interface.tune] in the service config, through the same translation.
 et::tune_request build_request(const tune_args& a) {
-  et::tune_request req;
-  if (!a.channels.empty()) req.channels = et::parse_channels_request(a.channels);
-  if (!a.rings.empty()) req.rings = et::parse_rings_request(a.rings);
+  config::tune_settings s;
+  const auto given = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+  s.channels = given(a.channels);
+  s.rings = given(a.rings);
   if (!a.rss.empty()) {
     std::string words;
     for (const auto& w : a.rss) words += (words.empty() ? "" : " ") + w;
-    req.rss = et::parse_rss_request(words);
+    s.rss = words;
   }
-  if (!a.rss_key.empty()) req.rss_key = et::parse_rss_key(a.rss_key);
-  for (const auto& h : a.hash) req.hash.push_back(et::parse_hash_request(h));
+  s.rss_key = given(a.rss_key);
+  s.hash = a.hash;
+  s.ntuple = a.ntuple;
+  s.irq_affinity = given(a.irq_affinity);
+  s.rps = given(a.rps);
+  s.xps = given(a.xps);
+  s.busy_poll = a.busy_poll;
+  et::tune_request req = config::to_tune_request(s);
   req.ntuple_delete = a.ntuple_delete;
-  for (const auto& r : a.ntuple) req.ntuple.push_back(et::parse_rule(r));
-  if (!a.irq_affinity.empty()) {
-    // Checked here, with the other syntax, before any step changes the device.
-    if (a.irq_affinity != "local") (void)topology::cpu_set::parse_list(a.irq_affinity, "--irq-affinity");
-    req.irq_affinity = a.irq_affinity;
-  }
-  if (!a.rps.empty()) req.rps = topology::cpu_set::parse_list(a.rps, "--rps");
-  if (!a.xps.empty()) req.xps = topology::cpu_set::parse_list(a.xps, "--xps");
-  req.busy_poll = a.busy_poll;
   if (req.empty()) throw std::invalid_argument("tune: nothing asked for (see xdpkit tune --help)");
   return req;
 }

@@ -17,7 +17,9 @@ struct loop_end {
 
 // `duration` <= 0 runs until a signal. `lost` is asked while the loop sleeps
 // (every 20 ms): a reason ends the loop at once, without a last interval.
+// `between`, when given, runs at each of those wakeups too (up's reloads).
 loop_end run_intervals(double duration, const std::function<std::optional<std::string>()>& lost,
-                       const std::function<void(double t, double seconds)>& each);
+                       const std::function<void(double t, double seconds)>& each,
+                       const std::function<void()>& between = {});
 
 }  // namespace xdpkit::cli

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Ctrl-C and SIGTERM set a flag that the loops of run, demo and bench check;
+// Ctrl-C and SIGTERM set a flag that the loops of run, demo, bench and up check;
 // the RAII owners then undo what was set up as the stack unwinds normally.
 // Only those verbs install it. Every other verb keeps the default action, so
 // the signal ends it at once wherever it is (a blocked write, a long parse):
@@ -13,6 +13,11 @@
 namespace xdpkit::cli {
 
 void install_stop_signals();
+// `up`: SIGINT and SIGTERM stop it, SIGHUP asks for a reload (the systemd
+// and daemon convention) instead of stopping.
+void install_service_signals();
+// True once per SIGHUP received since the last call.
+bool take_reload_request();
 const std::atomic<bool>& stop_requested();
 // Sleeps up to `seconds`, returning early when a stop is requested or
 // `also_wake` (if given) returns true.

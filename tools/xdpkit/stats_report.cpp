@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "stats_report.hpp"
 
+#include "xdpkit/firewall/counter_names.hpp"
+
 #include <fmt/format.h>
 #include <sched.h>
 
@@ -150,12 +152,8 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
   const auto& p = s.program;
   nlohmann::json fw = nullptr;
   if (s.firewall) {
-    static const char* reasons[] = {"rule", "default", "not_ip", "short_eth", "bad_vlan", "bad_ipv4",
-                                    "bad_ipv6", "bad_ipv6_ext", "bad_l4", "redirect_failed",
-                                    "no_socket"};
-    static_assert(std::size(reasons) == XDPKIT_FW_NR_REASONS, "a name for every reason");
     nlohmann::json r = nlohmann::json::object();
-    for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[reasons[i]] = s.firewall->reason[i];
+    for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[std::string(firewall::reason_name(i))] = s.firewall->reason[i];
     fw = {{"rx", s.firewall->rx},
           {"aborted", s.firewall->verdict[XDPKIT_FW_V_ABORTED]},
           {"drop", s.firewall->verdict[XDPKIT_FW_V_DROP]},

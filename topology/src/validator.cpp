@@ -276,10 +276,25 @@ check_result check_rt_runtime(const host_root& root) {
               "only with SCHED_FIFO workers: sysctl -w kernel.sched_rt_runtime_us=-1");
 }
 
+// Many net.core sysctls (busy_poll, netdev_budget, bpf_jit_*) exist only in
+// the initial network namespace, while net.core.somaxconn exists in every
+// one: seen from a namespace (a lab, a container), such a sysctl's absence
+// says nothing about the kernel. Adds the evidence when it is so.
+bool hidden_by_namespace(const host_root& root, std::vector<evidence_item>& ev) {
+  std::vector<evidence_item> per_ns;
+  if (!sysctl_probe(root, "net.core.somaxconn", per_ns).value) return false;
+  ev.insert(ev.end(), per_ns.begin(), per_ns.end());
+  return true;
+}
+
 check_result check_busy_poll(const host_root& root) {
   std::vector<evidence_item> ev;
   probe poll = sysctl_probe(root, "net.core.busy_poll", ev);
   probe read = sysctl_probe(root, "net.core.busy_read", ev);
+  if (!poll.value && !read.value && hidden_by_namespace(root, ev))
+    return make("busy_poll", severity::info,
+                "global busy polling cannot be seen from this network namespace (its sysctls exist only in the initial one)",
+                ev, "check on the host: sysctl net.core.busy_poll net.core.busy_read");
   if (!poll.value && !read.value)
     return make("busy_poll", severity::warning, "this kernel has no busy polling (CONFIG_NET_RX_BUSY_POLL=n)", ev,
                 "use a kernel built with CONFIG_NET_RX_BUSY_POLL=y; workers fall back to interrupts");
@@ -294,7 +309,12 @@ check_result check_budget(const host_root& root) {
   std::vector<evidence_item> ev;
   probe b = sysctl_probe(root, "net.core.netdev_budget", ev);
   sysctl_probe(root, "net.core.netdev_budget_usecs", ev);
-  if (!b.value) return make("netdev_budget", severity::info, "net.core.netdev_budget is not readable", ev);
+  if (!b.value)
+    return make("netdev_budget", severity::info,
+                hidden_by_namespace(root, ev)
+                    ? "net.core.netdev_budget cannot be seen from this network namespace (it exists only in the initial one)"
+                    : "net.core.netdev_budget is not readable",
+                ev);
   auto v = text::to_u64(*b.value);
   if (!v) return make("netdev_budget", severity::warning, "net.core.netdev_budget is not a number", ev, "sysctl -w net.core.netdev_budget=300");
   if (*v < 300)
@@ -308,9 +328,14 @@ check_result check_jit(const host_root& root) {
   std::vector<evidence_item> ev;
   probe en = sysctl_probe(root, "net.core.bpf_jit_enable", ev);
   probe hard = sysctl_probe(root, "net.core.bpf_jit_harden", ev);
-  if (!en.value)
+  if (!en.value) {
+    if (hidden_by_namespace(root, ev))
+      return make("bpf_jit", severity::info,
+                  "the BPF JIT cannot be seen from this network namespace (its sysctls exist only in the initial one)",
+                  ev, "check on the host: sysctl net.core.bpf_jit_enable (1 is right)");
     return make("bpf_jit", severity::error, "no BPF JIT: XDP programs would run in the interpreter, if at all", ev,
                 "use a kernel built with CONFIG_BPF_JIT=y");
+  }
   if (*en.value == "0")
     return make("bpf_jit", severity::error, "the BPF JIT is off: XDP programs run in the interpreter, several times slower", ev,
                 "sysctl -w net.core.bpf_jit_enable=1");

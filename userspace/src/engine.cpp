@@ -166,6 +166,26 @@ void record_placement(engine_info& info, const std::vector<const umem*>& areas, 
 }
 }  // namespace
 
+namespace {
+// The ifindex of every redirect-dev port, after checking that each slot a
+// rule sends to has one: a rule set must not send packets into an empty slot.
+std::map<std::uint32_t, int> resolve_ports(const firewall::rule_set& rules,
+                                           const std::map<std::uint32_t, std::string>& names) {
+  std::map<std::uint32_t, int> ports;
+  for (const auto& [slot, name] : names) {
+    const unsigned ifindex = if_nametoindex(name.c_str());
+    if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
+    ports[slot] = static_cast<int>(ifindex);
+  }
+  for (const auto& r : rules.rules)
+    if (r.action == XDPKIT_FW_REDIRECT_DEV && !ports.count(r.redirect_slot))
+      throw firewall::rule_error(r, "redirect-dev " + std::to_string(r.redirect_slot) +
+                                        " names a slot no port fills; give --port " +
+                                        std::to_string(r.redirect_slot) + "=IFNAME");
+  return ports;
+}
+}  // namespace
+
 engine engine::start(const engine_config& config, engine_host host) {
   if (config.queues.empty()) throw std::invalid_argument("engine: no queue given");
   if (!config.cpus.empty() && config.cpus.size() != config.queues.size())
@@ -176,18 +196,7 @@ engine engine::start(const engine_config& config, engine_host host) {
   auto st = std::make_unique<state>(config, std::move(host));
   if (config.firewall) {
     const auto compiled = firewall::compile(*config.firewall);  // rule errors before touching the NIC
-    std::map<std::uint32_t, int> ports;
-    for (const auto& [slot, name] : config.firewall_ports) {
-      const unsigned ifindex = if_nametoindex(name.c_str());
-      if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
-      ports[slot] = static_cast<int>(ifindex);
-    }
-    for (const auto& r : config.firewall->rules)
-      if (r.action == XDPKIT_FW_REDIRECT_DEV && !ports.count(r.redirect_slot))
-        throw firewall::rule_error(r,
-                                   "redirect-dev " + std::to_string(r.redirect_slot) +
-                                       " names a slot no port fills; give --port " +
-                                       std::to_string(r.redirect_slot) + "=IFNAME");
+    const auto ports = resolve_ports(*config.firewall, config.firewall_ports);
     firewall::program_options fw_options;
     fw_options.no_socket_pass = config.steer.no_socket == no_socket_policy::pass;
     st->fw.emplace(firewall::firewall_program::attach(config.ifname, config.steer.mode, fw_options));
@@ -255,6 +264,21 @@ engine_stats engine::stats() const {
     out.queues.push_back(q);
   }
   return out;
+}
+
+void engine::replace_rules(const firewall::rule_set& rules) {
+  if (!s_->fw)
+    throw std::invalid_argument(s_->config.ifname + " runs the steer program, which has no rules: a firewall needs "
+                                "program = \"firewall\" and a restart");
+  const auto compiled = firewall::compile(rules);
+  (void)resolve_ports(rules, s_->config.firewall_ports);  // the ports stay; the new rules must fit them
+  s_->fw->apply(compiled);
+  s_->config.firewall = rules;
+}
+
+std::vector<std::uint64_t> engine::rule_hits() const {
+  if (!s_->fw) return {};
+  return s_->fw->rule_hits(s_->config.firewall->rules.size());
 }
 
 std::optional<std::string> engine::interface_lost() const { return s_->watch->lost(); }

@@ -3,6 +3,8 @@
 // fixture was built to show, with evidence and a remedy.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <filesystem>
 
 #include "temp_tree.hpp"
@@ -123,6 +125,19 @@ TEST(Validator, UnreadableFilesBecomeEvidence) {
   EXPECT_EQ(level(r, "bpf_jit"), severity::error);
   EXPECT_EQ(r.find("bpf_jit")->evidence[0].value, "(absent)");
   EXPECT_EQ(level(r, "transparent_hugepages"), severity::ok);
+}
+
+// In a network namespace other than the first, net.core.bpf_jit_* do not
+// exist but per-namespace sysctls do: unknown, not "no JIT".
+TEST(Validator, TheJitSeenFromANamespaceIsUnknownNotAbsent) {
+  temp_tree t;
+  t.copy_fixture("hotplug-memnode");
+  std::filesystem::remove(t.path() / "proc/sys/net/core/bpf_jit_enable");
+  std::ofstream(t.path() / "proc/sys/net/core/somaxconn") << "4096\n";
+  host_root root(t.path());
+  auto r = validate_host(root, read_host(root), {});
+  EXPECT_EQ(level(r, "bpf_jit"), severity::info);
+  EXPECT_NE(r.find("bpf_jit")->remedy.find("sysctl net.core.bpf_jit_enable"), std::string::npos);
 }
 
 TEST(Validator, NumaBalancingMattersOnlyWithSeveralNodes) {

@@ -150,29 +150,31 @@ interface_config read_interface(const toml::table& t, std::size_t index, const s
   }
   if (c.program == "firewall" && c.rules.empty()) r.fail("program", "program = \"firewall\" needs rules = [\"FILE\", ...]");
   if (c.program != "firewall" && !c.rules.empty()) r.fail("rules", "rules need program = \"firewall\"");
-  if (const toml::node* q = r.node("queues")) {
-    if (q->is_string()) {
-      const std::string v = *q->value<std::string>();
-      if (v != "all") {
-        std::vector<std::uint32_t> qs;
-        for (unsigned id : id_list(r, "queues", v)) qs.push_back(id);
-        c.queues = qs;
-      }
-    } else if (const toml::array* a = q->as_array()) {
-      std::vector<std::uint32_t> qs;
-      for (const auto& e : *a) {
-        const auto v = e.value<std::int64_t>();
-        if (!e.is_integer() || !v || *v < 0 || *v > 4095)
-          throw config_error(at(e.source(), file), r.dotted("queues"), "queue numbers are integers 0-4095");
-        qs.push_back(static_cast<std::uint32_t>(*v));
-      }
-      if (qs.empty()) r.fail("queues", "an empty list binds nothing; say \"all\" or name the queues");
-      c.queues = qs;
-    } else {
-      r.fail("queues", "must be \"all\", a list such as \"0-3\", or an array of queue numbers");
+  // queues and cpus: a keyword ("all", "auto"), a list such as "0-3", or an array of numbers.
+  const auto numbers = [&](std::string_view key, std::string_view keyword, const char* what)
+      -> std::optional<std::vector<unsigned>> {
+    const toml::node* n = r.node(key);
+    if (!n) return std::nullopt;
+    if (n->is_string()) {
+      const std::string v = *n->value<std::string>();
+      if (v == keyword) return std::nullopt;
+      return id_list(r, key, v);
     }
-  }
-  if (const auto cpus = r.string("cpus"); cpus && *cpus != "auto") c.cpus = id_list(r, "cpus", *cpus);
+    const toml::array* a = n->as_array();
+    if (!a)
+      r.fail(key, "must be \"" + std::string(keyword) + "\", a list such as \"0-3\", or an array of " + what + " numbers");
+    std::vector<unsigned> ids;
+    for (const auto& e : *a) {
+      const auto v = e.value<std::int64_t>();
+      if (!e.is_integer() || !v || *v < 0 || *v > 4095)
+        throw config_error(at(e.source(), file), r.dotted(key), std::string(what) + " numbers are integers 0-4095");
+      ids.push_back(static_cast<unsigned>(*v));
+    }
+    if (ids.empty()) r.fail(key, "an empty list names nothing; say \"" + std::string(keyword) + "\" or give the numbers");
+    return ids;
+  };
+  if (const auto q = numbers("queues", "all", "queue")) c.queues = std::vector<std::uint32_t>(q->begin(), q->end());
+  c.cpus = numbers("cpus", "auto", "CPU");
   if (c.cpus && c.queues && c.cpus->size() != c.queues->size())
     r.fail("cpus", std::to_string(c.cpus->size()) + " CPUs for " + std::to_string(c.queues->size()) +
                        " queues: give one per queue, or \"auto\"");

@@ -126,7 +126,7 @@ std::optional<prefix> parse_prefix(std::string_view text) {
 }
 
 rule_error::rule_error(std::string source, int line, const std::string& what)
-    : std::runtime_error(source + ":" + std::to_string(line) + ": " + what), line_(line) {}
+    : std::runtime_error(source + ":" + std::to_string(line) + ": " + what), source_(std::move(source)), line_(line) {}
 
 rule parse_rule(std::string_view line, std::string_view source, int line_no) {
   const std::string src(source);

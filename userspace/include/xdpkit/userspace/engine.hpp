@@ -107,6 +107,13 @@ class engine {
   // Stops the workers (they finish their batch and drain completions); the
   // sockets and program stay until destruction so final stats can be read.
   void stop() noexcept;
+  // Swaps the firewall's rule set while traffic flows: every packet sees the
+  // old set or the new one, never a mix (firewall_program::apply). Compiled
+  // and checked against the ports first; on any error (a rule, a slot no
+  // port fills, the steer program) it throws and the running set stays.
+  void replace_rules(const firewall::rule_set& rules);
+  // Hits per rule of the running set, by rule index (empty for steer).
+  std::vector<std::uint64_t> rule_hits() const;
   // Why the data plane has lost its interface, or nullopt while it has it:
   // the ifindex attached to no longer exists in the namespace the engine was
   // started in (the interface was deleted, or moved to another namespace).

@@ -2,7 +2,7 @@
 // The service config: one TOML file (toml++) that says which interfaces get
 // which data plane, how the NIC is tuned for it, and where metrics and logs
 // go. `xdpkit config check FILE` reads it with parse_config(); `xdpkit up`
-// will run it. Plain values only: nothing here touches the host.
+// runs it (userspace/service). Plain values only: nothing here touches the host.
 //
 // The keys are a contract (issue 14; tests and users write them):
 //
@@ -63,10 +63,12 @@ struct xsk_settings {
   std::string wait = "busy";
   int busy_poll_usec = 0;
   int busy_poll_budget = 64;
+  bool operator==(const xsk_settings&) const = default;
 };
 
 struct umem_settings {
   std::string pages = "huge";
+  bool operator==(const umem_settings&) const = default;
 };
 
 // What `xdpkit tune` takes, as its option values (checked by its parsers).
@@ -74,6 +76,7 @@ struct tune_settings {
   std::optional<std::string> channels, rings, rss, rss_key, irq_affinity, rps, xps;
   std::vector<std::string> hash, ntuple;
   bool busy_poll = false;
+  bool operator==(const tune_settings&) const = default;
 };
 
 struct interface_config {
@@ -96,6 +99,7 @@ struct metrics_settings {
   std::optional<std::string> prometheus_listen;  // "HOST:PORT"
   std::optional<std::string> dogstatsd;          // "udp://HOST:PORT"
   std::uint32_t max_rule_series = 64;
+  bool operator==(const metrics_settings&) const = default;
 };
 
 struct log_settings {

@@ -72,8 +72,10 @@ class rule_error : public std::runtime_error {
   rule_error(std::string source, int line, const std::string& what);
   rule_error(const rule& r, const std::string& what) : rule_error(r.source, r.line, what) {}
   int line() const noexcept { return line_; }
+  const std::string& source() const noexcept { return source_; }  // the file, "--rule", ...
 
  private:
+  std::string source_;
   int line_;
 };
 

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: Apache-2.0
+// `xdpkit up` as a service manager runs it: the binary in the lab's DUT
+// namespace with $NOTIFY_SOCKET pointing at a socket this test reads, the
+// config and rule files in a directory of its own, SIGHUP and SIGTERM sent
+// as systemd sends them, and the host read back at the end: every tuned
+// value as before, no journal, no XDP program.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli_child.hpp"
+#include "lab_fixture.hpp"
+#include "xdpkit/lab/command.hpp"
+#include "xdpkit/lab/netns.hpp"
+
+namespace xdpkit::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// The datagrams a Type=notify service sends, as systemd would receive them.
+class notify_listener {
+ public:
+  explicit notify_listener(const fs::path& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw std::runtime_error("notify socket");
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", path.c_str());
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a))) throw std::runtime_error("bind " + path.string());
+  }
+  ~notify_listener() {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+  // Reads messages until one holds `needle`; every message read is kept.
+  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char b[4096];
+      const ssize_t n = recv(fd_, b, sizeof(b), 0);
+      if (n <= 0) continue;
+      messages_.emplace_back(b, static_cast<std::size_t>(n));
+      if (messages_.back().find(needle) != std::string::npos) return true;
+    }
+  }
+  std::string all() const {
+    std::string s;
+    for (const auto& m : messages_) s += "[" + m + "] ";
+    return s;
+  }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+  std::vector<std::string> messages_;
+};
+
+// The child inherits NOTIFY_SOCKET only while one of these lives.
+class scoped_env {
+ public:
+  scoped_env(const char* name, const std::string& value) : name_(name) { setenv(name, value.c_str(), 1); }
+  ~scoped_env() { unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+// GET http://127.0.0.1:PORT/PATH inside namespace `ns`: the body, or "" on
+// any failure (the caller's expectation then shows what was wanted).
+std::string http_get(const std::string& ns, int port, const std::string& path) {
+  lab::netns_scope in(ns);
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
+    const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+      char b[65536];
+      for (ssize_t n; (n = recv(fd, b, sizeof(b), 0)) > 0;) reply.append(b, static_cast<std::size_t>(n));
+    }
+  }
+  close(fd);
+  const auto body = reply.find("\r\n\r\n");
+  return body == std::string::npos ? "" : reply.substr(body + 4);
+}
+
+// The value of the sample `series` (name and labels as the text format
+// spells them) in a /metrics body, or -1.
+double sample(const std::string& body, const std::string& series) {
+  std::size_t at = 0;
+  while ((at = body.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || body[at - 1] == '\n') return std::stod(body.substr(at + series.size() + 1));
+    at += series.size();
+  }
+  return -1;
+}
+
+class UpTest : public LabTest {
+ protected:
+  void SetUp() override {
+    LabTest::SetUp();
+    if (IsSkipped()) return;
+    char tmpl[] = "/tmp/xdpkit-up-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    run_dir_ = dir_ / "run";
+  }
+  void TearDown() override {
+    LabTest::TearDown();
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  std::string in_dut(const std::string& path) const {
+    return lab::run_checked({"ip", "netns", "exec", lab_->dut_ns(), "cat", path});
+  }
+  // The values the config's [interface.tune] changes, as the host has them.
+  std::string tuned_values() const {
+    const std::string d = "/sys/class/net/" + lab_->dut_if();
+    return in_dut(d + "/queues/rx-0/rps_cpus") + in_dut(d + "/napi_defer_hard_irqs") + in_dut(d + "/gro_flush_timeout");
+  }
+  bool xdp_attached() const {
+    return lab::run_checked({"ip", "-n", lab_->dut_ns(), "-d", "link", "show", lab_->dut_if()}).find("prog/xdp") !=
+           std::string::npos;
+  }
+  std::vector<fs::path> journals() const {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::recursive_directory_iterator(run_dir_, ec))
+      if (e.path().extension() == ".journal") out.push_back(e.path());
+    return out;
+  }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name) << text; }
+  std::string config(const std::string& extra = "", bool tune = true) const {
+    const char* cpus = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? "[1]" : "[0]";
+    std::string c = "[[interface]]\nname = \"" + lab_->dut_if() +
+                    "\"\nprogram = \"firewall\"\nrules = [\"fw.rules\"]\nqueues = [0]\ncpus = " + cpus +
+                    "\n" + extra + "[interface.xsk]\nwait = \"poll\"\n[interface.umem]\npages = \"normal\"\n";
+    if (tune) c += "[interface.tune]\nrps = \"0\"\nbusy_poll = true\n";
+    return c;
+  }
+  std::vector<std::string> up_args() const {
+    return {"up", "--config", (dir_ / "xdpkit.toml").string(), "--run-dir", run_dir_.string(), "--json"};
+  }
+  std::vector<std::string> in_dut_ns() const { return {"ip", "netns", "exec", lab_->dut_ns()}; }
+
+  // Reads the child's JSON lines until `pred` holds for one of them.
+  static std::optional<json> until(cli_child& c, const std::function<bool(const json&)>& pred,
+                                   std::chrono::milliseconds timeout = 20s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (auto l = c.line(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()))) {
+      if (l->empty() || (*l)[0] != '{') continue;
+      json j = json::parse(*l);
+      if (pred(j)) return j;
+    }
+    return std::nullopt;
+  }
+  static bool type_is(const json& j, const char* t) { return j.value("type", "") == t; }
+
+  fs::path dir_, run_dir_;
+};
+
+TEST_F(UpTest, RunsReloadsKeepsTheOldRulesOnAnErrorAndGivesTheHostBack) {
+  const std::string before = tuned_values();
+  write("fw.rules", "drop proto udp dport 9\ndefault pass\n");
+  write("xdpkit.toml", config());
+  notify_listener notify(dir_ / "notify.sock");
+  scoped_env env("NOTIFY_SOCKET", (dir_ / "notify.sock").string());
+  cli_child up(up_args(), in_dut_ns());
+
+  const auto start = until(up, [](const json& j) { return type_is(j, "start") || type_is(j, "error"); });
+  ASSERT_TRUE(start && type_is(*start, "start")) << up.output();
+  EXPECT_EQ((*start)["program"], "firewall");
+  EXPECT_FALSE((*start)["tuned"].empty()) << "rps and busy-poll knobs are changed at start: " << start->dump();
+  EXPECT_GT((*start)["journal_entries"].get<int>(), 0);
+  ASSERT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << up.output();
+  EXPECT_NE(tuned_values(), before) << "the tune is in force while up runs";
+  EXPECT_EQ(journals().size(), 1u) << "one service journal while up runs";
+
+  // The first set drops what the lab sends.
+  const std::uint64_t n1 = 3000, n2 = 2000, n3 = 1000;
+  send_unpaced(n1, 200);
+  ASSERT_TRUE(until(up, [&](const json& j) { return type_is(j, "interval") && j["xdp"]["dropped"] == n1; }))
+      << up.output();
+
+  // A new rule file and SIGHUP: the same packets now reach the workers.
+  write("fw.rules", "redirect-xsk proto udp dport 9\ndefault pass\n");
+  kill(up.pid(), SIGHUP);
+  const auto ok = until(up, [](const json& j) { return type_is(j, "reload"); });
+  ASSERT_TRUE(ok) << up.output();
+  EXPECT_TRUE((*ok)["ok"]) << ok->dump();
+  EXPECT_EQ((*ok)["swapped"], json::array({lab_->dut_if()}));
+  EXPECT_TRUE(notify.wait_for("RELOADING=1", 5s)) << notify.all();
+  EXPECT_TRUE(notify.wait_for("READY=1", 5s)) << notify.all();
+  send_unpaced(n2, 200);
+  ASSERT_TRUE(until(up, [&](const json& j) { return type_is(j, "interval") && j["rx_packets"] == n2; })) << up.output();
+
+  // A broken rule file and `xdpkit ctl reload` (systemd's ExecReload): it
+  // returns when the reload is done, exit 1 with the error; the running set stays.
+  write("fw.rules", "redirect-xsk proto udp dprt 9\n");
+  {
+    cli_child ctl({"ctl", "reload", "--run-dir", run_dir_.string()});
+    EXPECT_EQ(ctl.wait_exit(), 1) << ctl.output();
+    EXPECT_NE(ctl.output().find("fw.rules:1"), std::string::npos) << ctl.output();
+  }
+  const auto bad = until(up, [](const json& j) { return type_is(j, "reload"); });
+  ASSERT_TRUE(bad) << up.output();
+  EXPECT_FALSE((*bad)["ok"]);
+  EXPECT_EQ((*bad)["by"], "ctl");
+  EXPECT_NE((*bad)["error"].get<std::string>().find("fw.rules:1"), std::string::npos) << bad->dump();
+  EXPECT_TRUE(notify.wait_for("last reload failed", 5s)) << notify.all();
+  send_unpaced(n3, 200);
+  ASSERT_TRUE(until(up, [&](const json& j) { return type_is(j, "interval") && j["rx_packets"] == n2 + n3; }))
+      << up.output();
+
+  {
+    cli_child status({"ctl", "status", "--run-dir", run_dir_.string(), "--json"});
+    EXPECT_EQ(status.wait_exit(), 0) << status.output();
+    EXPECT_NE(status.output().find("\"failed\":1"), std::string::npos) << status.output();
+  }
+
+  kill(up.pid(), SIGTERM);
+  const auto summary = until(up, [](const json& j) { return type_is(j, "summary"); });
+  const auto stop = until(up, [](const json& j) { return type_is(j, "stop"); });
+  EXPECT_EQ(up.wait_exit(), 0) << up.output();
+  ASSERT_TRUE(summary && stop) << up.output();
+  EXPECT_EQ((*summary)["firewall"]["drop"], n1) << summary->dump();
+  EXPECT_EQ((*summary)["rx_packets"], n2 + n3) << summary->dump();
+  EXPECT_FALSE((*stop)["reverted"][lab_->dut_if()].empty()) << stop->dump();
+  EXPECT_TRUE((*stop)["failures"].empty()) << stop->dump();
+  EXPECT_TRUE(notify.wait_for("STOPPING=1", 5s)) << notify.all();
+  EXPECT_EQ(tuned_values(), before) << "every tuned value is back";
+  EXPECT_TRUE(journals().empty()) << "no journal is left once everything is back";
+  EXPECT_FALSE(fs::exists(run_dir_ / "control.sock")) << "the control socket goes with the service";
+  EXPECT_FALSE(xdp_attached());
+}
+
+// Rule sets swapped again and again while the lab sends: every packet is
+// counted by exactly one of the two sets (workers' rx for one, the firewall's
+// drops for the other), none in neither.
+TEST_F(UpTest, ASwapUnderTrafficLosesNoPacket) {
+  const std::string to_workers = "redirect-xsk proto udp dport 9\n", dropped = "drop proto udp dport 9\n";
+  write("fw.rules", to_workers);
+  write("xdpkit.toml", config("", false));
+  cli_child up(up_args(), in_dut_ns());
+  ASSERT_TRUE(until(up, [](const json& j) { return type_is(j, "ready"); })) << up.output();
+  const std::uint64_t n = 20000;
+  std::exception_ptr send_error;
+  std::atomic<bool> sending{true};
+  std::thread sender([&] {
+    try {
+      send_unpaced(n, 100);
+    } catch (...) {
+      send_error = std::current_exception();
+    }
+    sending = false;
+  });
+  int swaps = 0;
+  while (sending) {
+    write("fw.rules", swaps % 2 ? to_workers : dropped);
+    kill(up.pid(), SIGHUP);
+    const auto r = until(up, [](const json& j) { return type_is(j, "reload"); });
+    ASSERT_TRUE(r && (*r)["ok"]) << up.output();
+    ++swaps;
+    std::this_thread::sleep_for(50ms);
+  }
+  sender.join();
+  if (send_error) std::rethrow_exception(send_error);
+  EXPECT_GE(swaps, 2) << "the swaps happened while packets flowed";
+  ASSERT_TRUE(until(up, [&](const json& j) {
+    return type_is(j, "interval") && j["xdp"]["rx"] >= n;
+  })) << up.output();
+  kill(up.pid(), SIGTERM);
+  const auto summary = until(up, [](const json& j) { return type_is(j, "summary"); });
+  EXPECT_EQ(up.wait_exit(), 0) << up.output();
+  ASSERT_TRUE(summary) << up.output();
+  const std::uint64_t workers = (*summary)["rx_packets"], drops = (*summary)["firewall"]["drop"];
+  EXPECT_EQ(workers + drops, n) << summary->dump();
+  EXPECT_EQ((*summary)["firewall"]["reasons"]["rule"], n) << summary->dump();
+  EXPECT_GT(workers, 0u);
+  EXPECT_GT(drops, 0u);
+}
+
+// kill -9: nothing runs the revert. The journal stays; the next `up` puts
+// back what the dead one changed before it tunes again.
+TEST_F(UpTest, TheNextUpPutsBackWhatAKilledOneChanged) {
+  const std::string before = tuned_values();
+  write("fw.rules", "default pass\n");
+  write("xdpkit.toml", config());
+  {
+    cli_child up(up_args(), in_dut_ns());
+    ASSERT_TRUE(until(up, [](const json& j) { return type_is(j, "ready"); })) << up.output();
+    ASSERT_NE(tuned_values(), before);
+    kill(up.pid(), SIGKILL);
+    EXPECT_EQ(up.wait_exit(), 128 + SIGKILL);
+  }
+  EXPECT_EQ(journals().size(), 1u) << "the dead service's journal stays";
+  EXPECT_NE(tuned_values(), before) << "nothing has put the values back yet";
+  EXPECT_FALSE(xdp_attached()) << "the program's link died with the process";
+
+  write("xdpkit.toml", config("", false));  // the next start tunes nothing, but replays
+  cli_child again(up_args(), in_dut_ns());
+  const auto start = until(again, [](const json& j) { return type_is(j, "start") || type_is(j, "error"); });
+  ASSERT_TRUE(start && type_is(*start, "start")) << again.output();
+  EXPECT_FALSE((*start)["replayed"].empty()) << start->dump();
+  EXPECT_EQ(tuned_values(), before) << "replayed before the new start";
+  EXPECT_TRUE(journals().empty());
+  kill(again.pid(), SIGTERM);
+  EXPECT_EQ(again.wait_exit(), 0) << again.output();
+}
+
+// The validator's error stops the start after the tune ran: the tune is put
+// back and the fix is printed.
+TEST_F(UpTest, AValidatorErrorStopsTheStartAndRevertsTheTune) {
+  // 4 GiB of huge pages per queue: more than this machine has free.
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t free_pages = 0;
+  while (meminfo >> key)
+    if (key == "HugePages_Free:") meminfo >> free_pages;
+  if (free_pages >= 2048) GTEST_SKIP() << free_pages << " free huge pages: the UMEM would fit";
+  const std::string before = tuned_values();
+  write("fw.rules", "default pass\n");
+  std::string c = config();
+  c.replace(c.find("pages = \"normal\""), 16, "pages = \"huge\"");
+  c.replace(c.find("wait = \"poll\""), 13, "wait = \"poll\"\nframes = 1048576");
+  write("xdpkit.toml", c);
+  cli_child up(up_args(), in_dut_ns());
+  EXPECT_EQ(up.wait_exit(), 1) << up.output();
+  EXPECT_NE(up.output().find("hugepages_free"), std::string::npos) << up.output();
+  EXPECT_NE(up.output().find("fix: echo"), std::string::npos) << up.output();
+  EXPECT_EQ(tuned_values(), before);
+  EXPECT_TRUE(journals().empty());
+  EXPECT_FALSE(xdp_attached());
+}
+
+}  // namespace
+}  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+// The endpoint as Prometheus sees it: the text passes `promtool check
+// metrics`, its counters count what was sent, and a real Prometheus server
+// (Debian's, started here on the namespace's loopback) scrapes the same.
+TEST_F(UpTest, MetricsCountWhatWasSentAndARealPrometheusScrapesThem) {
+  constexpr int port = 9435, prom_port = 9090;
+  write("fw.rules", "redirect-xsk proto udp dport 9\ndefault pass\n");
+  write("xdpkit.toml", "[metrics]\nprometheus_listen = \"127.0.0.1:" + std::to_string(port) + "\"\n" + config("", false));
+  cli_child up(up_args(), in_dut_ns());
+  const auto ready = until(up, [](const json& j) { return type_is(j, "ready") || type_is(j, "error"); });
+  ASSERT_TRUE(ready && type_is(*ready, "ready")) << up.output();
+  EXPECT_EQ((*ready)["metrics"], "http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  const std::uint64_t n = 4000;
+  send_unpaced(n, 200);
+  const std::string q = "{interface=\"" + lab_->dut_if() + "\",queue=\"0\"}";
+  std::string body;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        body = http_get(lab_->dut_ns(), port, "/metrics");
+        return sample(body, "xdpkit_rx_packets_total" + q) == static_cast<double>(n);
+      },
+      10s))
+      << body;
+  EXPECT_EQ(sample(body, "xdpkit_firewall_packets_total{interface=\"" + lab_->dut_if() + "\",verdict=\"redirect\"}"),
+            static_cast<double>(n))
+      << body;
+  EXPECT_EQ(sample(body, "xdpkit_firewall_rule_hits_total{interface=\"" + lab_->dut_if() + "\",rule=\"0\"}"),
+            static_cast<double>(n))
+      << body;
+  EXPECT_EQ(sample(body, "xdpkit_build_info{version=\"0.1.0\"}"), 1) << body;
+
+  // promtool reads the text from stdin and says what is wrong with it.
+  write("scrape.txt", body);
+  const auto lint = lab::run_command({"sh", "-c", "promtool check metrics < " + (dir_ / "scrape.txt").string()});
+  EXPECT_EQ(lint.status, 0) << lint.output;
+  EXPECT_EQ(lint.output, "") << "promtool's lint findings: " << lint.output;
+
+  // A real Prometheus, scraping every second on the namespace's loopback.
+  write("prometheus.yml", "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: xdpkit\n    static_configs:\n"
+                          "      - targets: ['127.0.0.1:" + std::to_string(port) + "']\n");
+  cli_child prom({"ip", "netns", "exec", lab_->dut_ns(), "prometheus",
+                  "--config.file=" + (dir_ / "prometheus.yml").string(),
+                  "--storage.tsdb.path=" + (dir_ / "tsdb").string(),
+                  "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
+                 {}, false);
+  std::string answer;
+  const bool scraped = wait_until(
+      [&] {
+        answer = http_get(lab_->dut_ns(), prom_port, "/api/v1/query?query=xdpkit_rx_packets_total");
+        if (answer.find("\"result\":[{") == std::string::npos) {
+          std::this_thread::sleep_for(200ms);
+          return false;
+        }
+        const auto r = json::parse(answer)["data"]["result"];
+        return r.size() == 1 && r[0]["value"][1] == std::to_string(n);
+      },
+      30s);
+  EXPECT_TRUE(scraped) << answer;
+  kill(prom.pid(), SIGTERM);
+  prom.wait_exit();
+  kill(up.pid(), SIGTERM);
+  EXPECT_EQ(up.wait_exit(), 0) << up.output();
+}
+
+}  // namespace
+}  // namespace xdpkit::testing

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// service: what `xdpkit up` runs. Per configured interface, in this order:
+// the validator's checks (errors stop the start), the NIC tuned through a
+// journaled_tune, the queues and CPUs resolved (after the tune, since new
+// channels bring new queues), and the engine (program, UMEMs, sockets,
+// workers). Teardown is the reverse: every engine stops and detaches, then
+// every tune is reverted, so the host reads as it did before the start.
+//
+// A reload swaps only what can change with no loss: each firewall's rule set
+// (engine::replace_rules, atomic per interface). Anything else that differs
+// (queues, program, ring sizes, tune, ...) needs a restart and is refused
+// by name, the running data plane untouched.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xdpkit/config/config.hpp"
+#include "xdpkit/ethtool/tune.hpp"
+#include "xdpkit/topology/host_root.hpp"
+#include "xdpkit/topology/validator.hpp"
+#include "xdpkit/userspace/engine.hpp"
+
+namespace xdpkit::service {
+
+struct service_options {
+  std::filesystem::path run_dir = "/run/xdpkit";  // journals (RUN_DIR/up), later the control socket
+  topology::host_root root{"/"};                  // /sys and /proc for the validator and the planner
+};
+
+// A start the validator refused: every check at error level, with its remedy.
+class validation_failed : public std::runtime_error {
+ public:
+  validation_failed(std::string ifname, std::vector<topology::check_result> errors);
+  const std::string& ifname() const noexcept { return ifname_; }
+  const std::vector<topology::check_result>& errors() const noexcept { return errors_; }
+
+ private:
+  std::string ifname_;
+  std::vector<topology::check_result> errors_;
+};
+
+// One interface as the service runs it.
+struct interface_status {
+  const config::interface_config& config;
+  const engine& data_plane;
+  std::vector<std::uint32_t> queues;
+  std::vector<int> cpus;
+  std::vector<std::string> plan;                     // the planner's sentences (cpus = "auto")
+  std::vector<topology::check_result> warnings;      // the validator's warnings at start
+  std::vector<ethtool::step_report> replayed, tuned;  // a dead service's journal; this start's tune
+  std::size_t journal_entries = 0;
+  std::vector<std::size_t> rules_per_file;
+};
+
+// The service's counters at one moment, copied out under its lock so a
+// metrics scrape on another thread never meets a reload or a shutdown.
+struct interface_snapshot {
+  std::string name, program;
+  engine_info info;
+  engine_stats stats;
+  std::vector<std::uint64_t> rule_hits;  // by rule position in the running set
+  std::size_t journal_entries = 0;
+};
+struct service_snapshot {
+  std::vector<interface_snapshot> interfaces;
+  std::uint64_t reloads_ok = 0, reloads_failed = 0;
+};
+
+struct reload_result {
+  bool ok = false;
+  std::string error;                    // why nothing was swapped
+  std::vector<std::string> swapped;     // interfaces whose rule sets were swapped
+  std::vector<std::size_t> rule_counts;  // rules now running, per swapped interface
+};
+
+class service {
+ public:
+  // Throws validation_failed, config::config_error-free errors of the steps
+  // (os_error, ethtool::tune_error, firewall::rule_error, std::invalid_argument),
+  // each naming its interface; what was already set up is undone first.
+  static service start(const config::service_config& config, const service_options& options = {});
+
+  service(service&&) noexcept;
+  service& operator=(service&&) noexcept;
+  ~service();  // shut_down(), errors swallowed (the journals keep what is left)
+
+  // For the thread that owns the service (start, reload, stop).
+  std::vector<interface_status> interfaces() const;
+  // For any thread (a metrics endpoint).
+  service_snapshot snapshot() const;
+  const config::service_config& config() const noexcept;
+
+  // Reads every rule file `next` names and swaps the rule sets, or changes
+  // nothing and says why. Never throws for a bad config or rule file.
+  reload_result reload(const config::service_config& next);
+  std::uint64_t reloads_ok() const noexcept;
+  std::uint64_t reloads_failed() const noexcept;
+
+  // Why an interface was lost (deleted, moved), naming it; nullopt while all are there.
+  std::optional<std::string> interface_lost() const;
+
+  // Stops the workers; sockets and programs stay so final stats can be read.
+  void stop() noexcept;
+
+  struct shutdown_report {
+    std::vector<std::pair<std::string, std::vector<ethtool::step_report>>> reverted;  // per interface
+    std::vector<std::string> failures;  // what could not be put back, with the journal that keeps it
+  };
+  // Detaches every data plane, then reverts every tune. Once; later calls return nothing.
+  shutdown_report shut_down();
+
+ private:
+  struct state;
+  explicit service(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit::service

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "xdpkit/service/service.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "xdpkit/base/quote.hpp"
+#include "xdpkit/config/rule_files.hpp"
+#include "xdpkit/config/tune_request.hpp"
+#include "xdpkit/service/journaled_tune.hpp"
+#include "xdpkit/topology/host.hpp"
+#include "xdpkit/userspace/engine_words.hpp"
+
+namespace xdpkit::service {
+
+namespace {
+
+std::string error_lines(const std::vector<topology::check_result>& errors) {
+  std::string s;
+  for (const auto& e : errors) s += (s.empty() ? "" : "; ") + e.id + ": " + e.summary;
+  return s;
+}
+
+engine_words words_of(const config::interface_config& c) {
+  engine_words w;
+  w.handler = c.handler;
+  w.xdp_mode = c.xdp_mode;
+  w.bind = c.xsk.bind;
+  w.pages = c.umem.pages;
+  w.wait = c.xsk.wait;
+  w.batch = c.xsk.batch;
+  w.frames = c.xsk.frames;
+  w.no_socket = c.no_socket;
+  w.busy_poll_usec = c.xsk.busy_poll_usec;
+  w.busy_poll_budget = c.xsk.busy_poll_budget;
+  return w;
+}
+
+// What differs between the running interface and the reloaded one, by key,
+// among what a reload cannot change (everything but the rule files' contents
+// and their list).
+std::vector<std::string> needs_restart(const config::interface_config& a, const config::interface_config& b) {
+  std::vector<std::string> keys;
+  const auto differ = [&](bool d, const char* key) {
+    if (d) keys.push_back(a.name + "." + key);
+  };
+  differ(a.program != b.program, "program");
+  differ(a.queues != b.queues, "queues");
+  differ(a.cpus != b.cpus, "cpus");
+  differ(a.handler != b.handler, "handler");
+  differ(a.xdp_mode != b.xdp_mode, "xdp_mode");
+  differ(a.no_socket != b.no_socket, "no_socket");
+  differ(a.ports != b.ports, "ports");
+  differ(!(a.xsk == b.xsk), "xsk");
+  differ(!(a.umem == b.umem), "umem");
+  differ(!(a.tune == b.tune), "tune");
+  return keys;
+}
+
+}  // namespace
+
+validation_failed::validation_failed(std::string ifname, std::vector<topology::check_result> errors)
+    : std::runtime_error(ifname + ": the host is not ready: " + error_lines(errors)),
+      ifname_(std::move(ifname)),
+      errors_(std::move(errors)) {}
+
+namespace {
+// One interface's share of the service. Members go bottom-up: the engine
+// detaches before the tune is reverted.
+struct running_interface {
+  std::optional<journaled_tune> tune;
+  std::optional<engine> data_plane;
+  std::vector<std::uint32_t> queues;
+  std::vector<int> cpus;
+  std::vector<std::string> plan;
+  std::vector<topology::check_result> warnings;
+  std::vector<std::size_t> rules_per_file;
+};
+
+std::vector<std::uint32_t> all_queues(const topology::host_snapshot& host, const std::string& ifname) {
+  const topology::nic_info* nic = host.find_nic(ifname);
+  if (!nic || nic->rx_queues == 0)
+    throw std::invalid_argument(ifname + ": queues = \"all\" but /sys/class/net/" + ifname +
+                                "/queues has no rx queue in this namespace; is the interface here? (`ip link show " +
+                                ifname + "`)");
+  std::vector<std::uint32_t> q(nic->rx_queues);
+  for (std::uint32_t i = 0; i < q.size(); ++i) q[i] = i;
+  return q;
+}
+
+// The validator's checks for what this interface will run: errors stop the
+// start. A huge-page shortage is an error only for pages = "huge"; with a
+// fallback it is what the fallback is for.
+std::vector<topology::check_result> validate(const config::interface_config& c, const topology::host_root& root,
+                                             const topology::host_snapshot& host, unsigned workers) {
+  topology::validate_options vo;
+  vo.iface = c.name;
+  vo.workers = workers;
+  vo.umem_bytes_per_worker = std::uint64_t{c.xsk.frames} * 4096;
+  const auto report = topology::validate_host(root, host, vo);
+  std::vector<topology::check_result> errors, warnings;
+  for (const auto& r : report.checks) {
+    if (r.level == topology::severity::error && r.id == "hugepages_free" && c.umem.pages != "huge") {
+      topology::check_result w = r;
+      w.level = topology::severity::warning;
+      w.summary += "; pages = \"" + c.umem.pages + "\" falls back to normal pages";
+      warnings.push_back(std::move(w));
+    } else if (r.level == topology::severity::error) {
+      errors.push_back(r);
+    } else if (r.level == topology::severity::warning) {
+      warnings.push_back(r);
+    }
+  }
+  if (!errors.empty()) throw validation_failed(c.name, errors);
+  return warnings;
+}
+
+running_interface start_interface(const config::interface_config& c, const service_options& o) {
+  running_interface r;
+  std::optional<firewall::rule_set> rules;
+  if (c.program == "firewall") {
+    auto loaded = config::load_rule_files(c.rules);  // rule errors before anything changes on the host
+    r.rules_per_file = loaded.per_file;
+    rules = std::move(loaded.rules);
+  }
+  // Tuned first (or a dead service's journal replayed): new channels bring new queues.
+  const ethtool::tune_request req = c.tune ? config::to_tune_request(*c.tune) : ethtool::tune_request{};
+  r.tune.emplace(journaled_tune::start(c.name, req, o.run_dir, o.root));
+  const topology::host_snapshot host = topology::read_host(o.root);
+  r.queues = c.queues ? *c.queues : all_queues(host, c.name);
+  r.warnings = validate(c, o.root, host, static_cast<unsigned>(r.queues.size()));
+  if (c.cpus) {
+    if (c.cpus->size() != r.queues.size())
+      throw std::invalid_argument(c.name + ": " + std::to_string(c.cpus->size()) + " cpus for " +
+                                  std::to_string(r.queues.size()) + " queues; give one per queue or cpus = \"auto\"");
+    for (unsigned cpu : *c.cpus) r.cpus.push_back(static_cast<int>(cpu));
+  } else {
+    const auto plan = topology::plan_for_interface(host, c.name, static_cast<unsigned>(r.queues.size()));
+    r.plan = plan.explanation;
+    if (!plan.complete)
+      throw std::invalid_argument(c.name + ": not enough CPUs for " + std::to_string(r.queues.size()) +
+                                  " workers; give them with cpus = \"LIST\"");
+    for (unsigned cpu : plan.workers) r.cpus.push_back(static_cast<int>(cpu));
+  }
+  engine_config ec = engine_config_from(words_of(c), c.name, r.queues, r.cpus);
+  const topology::nic_info* nic = host.find_nic(c.name);
+  ec.umem.numa_node = nic ? nic->numa_node() : -1;
+  ec.firewall = std::move(rules);
+  ec.firewall_ports = c.ports;
+  r.data_plane.emplace(engine::start(ec));
+  return r;
+}
+}  // namespace
+
+struct service::state {
+  config::service_config config;
+  service_options options;
+  std::vector<running_interface> interfaces;  // in config order
+  std::uint64_t reloads_ok = 0, reloads_failed = 0;
+  bool shut = false;
+  // Held by reload(), shut_down() and snapshot(): a scrape reads while the
+  // owner may be swapping rules or tearing down.
+  mutable std::mutex lock;
+};
+
+service service::start(const config::service_config& config, const service_options& options) {
+  auto s = std::make_unique<state>();
+  s->config = config;
+  s->options = options;
+  service out(std::move(s));
+  // One at a time, each kept as it starts: a failure unwinds the ones before
+  // it through shut_down() in the destructor of `out`.
+  for (const auto& c : out.s_->config.interfaces) {
+    try {
+      out.s_->interfaces.push_back(start_interface(c, options));
+    } catch (const validation_failed&) {
+      throw;
+    } catch (const std::exception& e) {
+      // Named by interface whatever threw it, keeping the kind of error.
+      if (dynamic_cast<const std::invalid_argument*>(&e)) throw std::invalid_argument(c.name + ": " + e.what());
+      throw std::runtime_error(c.name + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+service::service(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
+service::service(service&&) noexcept = default;
+service& service::operator=(service&&) noexcept = default;
+service::~service() {
+  if (s_) (void)shut_down();
+}
+
+std::vector<interface_status> service::interfaces() const {
+  std::vector<interface_status> out;
+  for (std::size_t i = 0; i < s_->interfaces.size(); ++i) {
+    const auto& r = s_->interfaces[i];
+    if (!r.data_plane) continue;
+    interface_status st{s_->config.interfaces[i], *r.data_plane, r.queues, r.cpus, r.plan, r.warnings, {}, {}, 0, r.rules_per_file};
+    if (r.tune) {
+      st.replayed = r.tune->replayed();
+      st.tuned = r.tune->applied();
+      st.journal_entries = r.tune->entries();
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+const config::service_config& service::config() const noexcept { return s_->config; }
+
+service_snapshot service::snapshot() const {
+  const std::lock_guard hold(s_->lock);
+  service_snapshot out;
+  out.reloads_ok = s_->reloads_ok;
+  out.reloads_failed = s_->reloads_failed;
+  for (std::size_t i = 0; i < s_->interfaces.size(); ++i) {
+    const auto& r = s_->interfaces[i];
+    if (!r.data_plane) continue;
+    interface_snapshot is;
+    is.name = s_->config.interfaces[i].name;
+    is.program = r.data_plane->info().program;
+    is.info = r.data_plane->info();
+    is.stats = r.data_plane->stats();
+    is.rule_hits = r.data_plane->rule_hits();
+    is.journal_entries = r.tune ? r.tune->entries() : 0;
+    out.interfaces.push_back(std::move(is));
+  }
+  return out;
+}
+
+reload_result service::reload(const config::service_config& next) {
+  const std::lock_guard hold(s_->lock);
+  reload_result res;
+  const auto fail = [&](std::string why) {
+    ++s_->reloads_failed;
+    res.error = std::move(why);
+    return res;
+  };
+  const auto& now = s_->config.interfaces;
+  std::vector<std::string> restart;
+  if (next.interfaces.size() != now.size()) restart.push_back("the list of interfaces");
+  for (std::size_t i = 0; restart.empty() && i < now.size(); ++i) {
+    if (next.interfaces[i].name != now[i].name) {
+      restart.push_back("interface " + std::to_string(i) + " (" + now[i].name + " -> " + next.interfaces[i].name + ")");
+      break;
+    }
+    for (auto& k : needs_restart(now[i], next.interfaces[i])) restart.push_back(std::move(k));
+  }
+  if (!(next.metrics == s_->config.metrics)) restart.push_back("metrics");
+  if (!restart.empty()) {
+    std::string keys;
+    for (const auto& k : restart) keys += (keys.empty() ? "" : ", ") + k;
+    return fail("a reload swaps rule sets only; " + keys +
+                " changed, which needs a restart (systemctl restart); the running set is kept");
+  }
+  // Every rule file read and compiled before any set is swapped, so one bad
+  // file leaves every interface on its old rules.
+  std::vector<std::optional<config::rule_files>> loaded(now.size());
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    if (now[i].program != "firewall") continue;
+    try {
+      loaded[i] = config::load_rule_files(next.interfaces[i].rules);
+    } catch (const std::exception& e) {
+      return fail(now[i].name + ": " + e.what() + "; the running set is kept");
+    }
+  }
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    if (!loaded[i]) continue;
+    auto& r = s_->interfaces[i];
+    try {
+      r.data_plane->replace_rules(loaded[i]->rules);
+    } catch (const std::exception& e) {
+      // The interfaces before this one run their new sets; say so.
+      std::string done;
+      for (const auto& n : res.swapped) done += (done.empty() ? "" : ", ") + n;
+      return fail(now[i].name + ": " + e.what() + "; its running set is kept" +
+                  (done.empty() ? "" : " (" + done + " already run the new rules)"));
+    }
+    r.rules_per_file = loaded[i]->per_file;
+    res.swapped.push_back(now[i].name);
+    res.rule_counts.push_back(loaded[i]->rules.rules.size());
+  }
+  // What a reload may change is kept, so the next reload compares against it.
+  for (std::size_t i = 0; i < now.size(); ++i) s_->config.interfaces[i].rules = next.interfaces[i].rules;
+  s_->config.log = next.log;
+  ++s_->reloads_ok;
+  res.ok = true;
+  return res;
+}
+
+std::uint64_t service::reloads_ok() const noexcept { return s_->reloads_ok; }
+std::uint64_t service::reloads_failed() const noexcept { return s_->reloads_failed; }
+
+std::optional<std::string> service::interface_lost() const {
+  for (const auto& r : s_->interfaces)
+    if (r.data_plane)
+      if (auto why = r.data_plane->interface_lost()) return why;
+  return std::nullopt;
+}
+
+void service::stop() noexcept {
+  for (auto& r : s_->interfaces)
+    if (r.data_plane) r.data_plane->stop();
+}
+
+service::shutdown_report service::shut_down() {
+  const std::lock_guard hold(s_->lock);
+  shutdown_report rep;
+  if (s_->shut) return rep;
+  s_->shut = true;
+  // Every data plane detaches before any NIC setting goes back: a channel
+  // change under a bound socket would pull its queue away.
+  for (auto it = s_->interfaces.rbegin(); it != s_->interfaces.rend(); ++it) it->data_plane.reset();
+  for (auto it = s_->interfaces.rbegin(); it != s_->interfaces.rend(); ++it) {
+    if (!it->tune) continue;
+    const std::string name = it->tune->ifname();
+    try {
+      auto steps = it->tune->revert();
+      if (!steps.empty()) rep.reverted.emplace_back(name, std::move(steps));
+    } catch (const std::exception& e) {
+      rep.failures.push_back(name + ": " + e.what() + " (kept in " + it->tune->journal_path().string() +
+                             "; `xdpkit clean` or the next `xdpkit up` replays it)");
+    }
+    it->tune.reset();
+  }
+  return rep;
+}
+
+}  // namespace xdpkit::service

@@ -7,7 +7,9 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -126,6 +128,21 @@ nlohmann::json reload(service::service& svc, const up_args& a, service::systemd_
 std::string control_reply(std::string_view request, service::service& svc, const up_args& a,
                           service::systemd_notify& notify, const event_printer& say) {
   if (request == "reload") return dump(reload(svc, a, notify, say, "ctl"));
+  // Tests only (XDPKIT_TEST_HOOKS=1 in up's environment): "test-stall IF QUEUE on|off"
+  // holds a worker as a hung handler would, for the watchdog's test.
+  if (request.rfind("test-stall ", 0) == 0 && std::getenv("XDPKIT_TEST_HOOKS")) {
+    std::istringstream words{std::string(request.substr(11))};
+    std::string ifname, on;
+    std::uint32_t queue = 0;
+    if (!(words >> ifname >> queue >> on) || (on != "on" && on != "off"))
+      return dump({{"ok", false}, {"error", "test-stall takes IF QUEUE on|off"}});
+    try {
+      svc.stall_worker_for_test(ifname, queue, on == "on");
+    } catch (const std::exception& e) {
+      return dump({{"ok", false}, {"error", e.what()}});
+    }
+    return dump({{"ok", true}});
+  }
   if (request == "status") {
     nlohmann::json ifs = nlohmann::json::array();
     for (const auto& s : svc.interfaces()) {
@@ -206,6 +223,30 @@ int up(const up_args& a) {
   say(ready, ready_text);
   if (!notify.last_error().empty()) std::cerr << "xdpkit up: " << notify.last_error() << "\n";
 
+  // WATCHDOG=1 every half $WATCHDOG_USEC, and only while every worker's
+  // heartbeat moves: a hung worker stops it, and systemd restarts the unit.
+  service::heartbeat_watch heartbeats;
+  auto next_watchdog = std::chrono::steady_clock::now();
+  std::vector<std::string> stalled;
+  const auto watchdog = [&] {
+    if (!notify.watchdog_interval() || std::chrono::steady_clock::now() < next_watchdog) return;
+    next_watchdog = std::chrono::steady_clock::now() + *notify.watchdog_interval();
+    auto now_stalled = heartbeats.stalled(svc->interfaces());
+    if (now_stalled.empty()) {
+      notify.watchdog();
+      if (!stalled.empty()) notify.status(ready_status(*svc));
+    } else if (now_stalled != stalled) {
+      std::string who;
+      for (const auto& w : now_stalled) who += (who.empty() ? "" : ", ") + w;
+      std::cerr << "xdpkit up: worker " << who << " stalled: its heartbeat stood still for "
+                << fmt::format("{:.1f}", std::chrono::duration<double>(*notify.watchdog_interval()).count())
+                << " s; WATCHDOG=1 is withheld, so systemd restarts the service" << std::endl;
+      notify.status("stalled: " + who + " (watchdog withheld)");
+      say({{"type", "stalled"}, {"workers", now_stalled}}, "");
+    }
+    stalled = std::move(now_stalled);
+  };
+
   std::map<std::string, engine_stats> last;
   for (const auto& s : svc->interfaces()) last[s.config.name] = s.data_plane.stats();
   const loop_end end = run_intervals(
@@ -227,6 +268,7 @@ int up(const up_args& a) {
         }
       },
       [&] {
+        watchdog();
         if (take_reload_request()) (void)reload(*svc, a, notify, say, "SIGHUP");
         control->serve([&](std::string_view req) { return control_reply(req, *svc, a, notify, say); });
       });
@@ -316,6 +358,8 @@ void add_up_command(CLI::App& app, int& exit_code) {
       "  SIGHUP or `xdpkit ctl reload`: read FILE and the rule files again and swap each firewall's rules\n"
       "  atomically (RELOADING=1, then READY=1); a bad file keeps the running rules and says why. Other\n"
       "  changes need a restart.\n"
+      "  WatchdogSec= ($WATCHDOG_USEC): WATCHDOG=1 every half period, only while every worker's heartbeat\n"
+      "  moves; a stalled worker withholds it (STATUS= names the worker) and systemd restarts the service.\n"
       "  SIGTERM, Ctrl-C: STOPPING=1, detach everything, revert every tune; exit 0 when all went back.\n"
       "Exit codes: 0 stopped cleanly, 1 not started (the validator, a device) or not all put back, 2 the\n"
       "config cannot be read or is wrong.\n"

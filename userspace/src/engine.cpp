@@ -261,6 +261,7 @@ engine_stats engine::stats() const {
     q.sleeps = p->poller->sleeps(s_->host.root);
     q.napi_id = p->sock.napi_id();
     q.sched_policy = p->poller->sched_policy();
+    q.heartbeat = p->poller->heartbeat();
     out.queues.push_back(q);
   }
   return out;
@@ -274,6 +275,15 @@ void engine::replace_rules(const firewall::rule_set& rules) {
   (void)resolve_ports(rules, s_->config.firewall_ports);  // the ports stay; the new rules must fit them
   s_->fw->apply(compiled);
   s_->config.firewall = rules;
+}
+
+void engine::stall_worker_for_test(std::uint32_t queue, bool stall) {
+  for (auto& p : s_->paths)
+    if (p->queue == queue && p->poller) {
+      p->poller->stall_for_test(stall);
+      return;
+    }
+  throw std::invalid_argument(s_->config.ifname + " has no worker on queue " + std::to_string(queue));
 }
 
 std::vector<std::uint64_t> engine::rule_hits() const {

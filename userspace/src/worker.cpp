@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <chrono>
 #include <thread>
 
 #include "xdpkit/base/os_error.hpp"
@@ -36,6 +37,9 @@ struct alignas(64) published_counters {
   std::atomic<std::uint64_t> rx_packets{0}, rx_bytes{0}, tx_packets{0}, dropped{0}, tx_ring_full{0},
       rx_wakeups{0}, tx_kicks{0}, polls{0}, kick_retries{0}, kick_errors{0};
   std::atomic<int> last_kick_error{0};
+  // Advances while the loop turns (busy: every 1024 turns; poll: every
+  // turn, at least each poll timeout): a watchdog's proof of life.
+  std::atomic<std::uint64_t> heartbeat{0};
 };
 
 // What a kick's return says: -1 with EAGAIN/EBUSY/ENOBUFS/EINTR is the kernel
@@ -60,6 +64,7 @@ struct worker::state {
   handler_kind handler;
   worker_config config;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> stalled{false};  // stall_for_test()
   published_counters published;
   std::thread thread;
   pthread_t native{};
@@ -154,7 +159,14 @@ void worker::state::run(Handler handler, std::promise<int>& started) noexcept {
   // rig, where a slow guest ran the first packets in before this thread did.
   started.set_value(0);
   std::uint32_t idle = 0;
+  std::uint64_t turns = 0;
   while (!stopping.load(std::memory_order_relaxed)) {
+    if (stalled.load(std::memory_order_relaxed)) [[unlikely]] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a hung handler, as a test makes one
+      continue;
+    }
+    if ((++turns & 0x3ff) == 0 || config.wait == wait_mode::poll)
+      published.heartbeat.store(turns, std::memory_order_relaxed);
     if (in_flight) {
       complete();
       if (in_flight) kick_tx();  // copy mode: frames still queued need another push
@@ -334,6 +346,8 @@ std::uint64_t worker::sleeps(const topology::host_root& root) const noexcept {
 }
 
 int worker::cpu() const noexcept { return s_->config.cpu; }
+std::uint64_t worker::heartbeat() const noexcept { return s_->published.heartbeat.load(std::memory_order_relaxed); }
+void worker::stall_for_test(bool stall) noexcept { s_->stalled.store(stall, std::memory_order_relaxed); }
 int worker::sched_policy() const noexcept { return s_->policy; }
 
 }  // namespace xdpkit

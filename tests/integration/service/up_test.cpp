@@ -434,3 +434,102 @@ TEST_F(UpTest, MetricsCountWhatWasSentAndARealPrometheusScrapesThem) {
 
 }  // namespace
 }  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+// kill -9 while traffic flows, then `xdpkit clean` from the initial
+// namespace: it finds the dead service's journal, replays it in the lab's
+// namespace (its own sysfs there), removes the control socket, and nothing
+// is left. --dry-run before it says the same and changes nothing.
+TEST_F(UpTest, KilledUnderTrafficThenCleanLeavesNothing) {
+  const std::string before = tuned_values();
+  write("fw.rules", "redirect-xsk proto udp dport 9\n");
+  write("xdpkit.toml", config());
+  cli_child up(up_args(), in_dut_ns());
+  ASSERT_TRUE(until(up, [](const json& j) { return type_is(j, "ready"); })) << up.output();
+  std::thread sender([&] { send_unpaced(5000, 100); });
+  std::this_thread::sleep_for(400ms);
+  kill(up.pid(), SIGKILL);
+  EXPECT_EQ(up.wait_exit(), 128 + SIGKILL);
+  sender.join();
+  ASSERT_NE(tuned_values(), before);
+  ASSERT_EQ(journals().size(), 1u);
+
+  {
+    cli_child dry({"clean", "--run-dir", run_dir_.string(), "--dry-run", "--json"});
+    EXPECT_EQ(dry.wait_exit(), 0) << dry.output();
+    const json j = json::parse(dry.output());
+    ASSERT_EQ(j["journals"].size(), 1u) << j.dump();
+    EXPECT_FALSE(j["journals"][0]["steps"].empty()) << j.dump();
+    EXPECT_EQ(j["control_sockets"].size(), 1u) << j.dump();
+    EXPECT_NE(tuned_values(), before) << "a dry run changes nothing";
+    EXPECT_EQ(journals().size(), 1u);
+  }
+  cli_child clean({"clean", "--run-dir", run_dir_.string(), "--json"});
+  EXPECT_EQ(clean.wait_exit(), 0) << clean.output();
+  const json j = json::parse(clean.output());
+  EXPECT_TRUE(j["ok"]) << j.dump();
+  EXPECT_EQ(j["journals"][0]["interface"], lab_->dut_if()) << j.dump();
+  EXPECT_EQ(tuned_values(), before) << clean.output();
+  EXPECT_TRUE(journals().empty());
+  EXPECT_FALSE(fs::exists(run_dir_ / "control.sock"));
+  EXPECT_FALSE(xdp_attached());
+
+  cli_child again({"clean", "--run-dir", run_dir_.string()});
+  EXPECT_EQ(again.wait_exit(), 0) << again.output();
+  EXPECT_NE(again.output().find("nothing to clean"), std::string::npos) << again.output();
+}
+
+}  // namespace
+}  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+// One request line to the service's control socket, its reply line back.
+std::string control(const fs::path& sock, const std::string& request) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock.c_str());
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
+    const std::string line = request + "\n";
+    (void)!send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+    char b[4096];
+    for (ssize_t n; reply.find('\n') == std::string::npos && (n = recv(fd, b, sizeof(b), 0)) > 0;)
+      reply.append(b, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return reply;
+}
+
+// WatchdogSec=: WATCHDOG=1 flows while the worker runs, stops while it is
+// held (a test hook standing in for a hung handler), and flows again after.
+TEST_F(UpTest, TheWatchdogStopsWhileAWorkerIsStalled) {
+  write("fw.rules", "default pass\n");
+  write("xdpkit.toml", config("", false));
+  notify_listener notify(dir_ / "notify.sock");
+  scoped_env env("NOTIFY_SOCKET", (dir_ / "notify.sock").string());
+  scoped_env period("WATCHDOG_USEC", "400000");  // WATCHDOG=1 every 200 ms
+  scoped_env hooks("XDPKIT_TEST_HOOKS", "1");
+  cli_child up(up_args(), in_dut_ns());
+  ASSERT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << up.output();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(notify.wait_for("WATCHDOG=1", 2s)) << notify.all() << up.output();
+
+  const std::string on = control(run_dir_ / "control.sock", "test-stall " + lab_->dut_if() + " 0 on");
+  ASSERT_NE(on.find("\"ok\":true"), std::string::npos) << on;
+  ASSERT_TRUE(until(up, [](const json& j) { return type_is(j, "stalled"); }, 5s)) << up.output();
+  EXPECT_TRUE(notify.wait_for("STATUS=stalled: " + lab_->dut_if() + " queue 0", 2s)) << notify.all();
+  EXPECT_FALSE(notify.wait_for("WATCHDOG=1", 1500ms)) << "no WATCHDOG=1 while the worker is held: " << notify.all();
+
+  const std::string off = control(run_dir_ / "control.sock", "test-stall " + lab_->dut_if() + " 0 off");
+  ASSERT_NE(off.find("\"ok\":true"), std::string::npos) << off;
+  EXPECT_TRUE(notify.wait_for("WATCHDOG=1", 3s)) << notify.all();
+  kill(up.pid(), SIGTERM);
+  EXPECT_EQ(up.wait_exit(), 0) << up.output();
+}
+
+}  // namespace
+}  // namespace xdpkit::testing

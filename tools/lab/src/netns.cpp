@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "xdpkit/lab/command.hpp"
@@ -72,18 +73,36 @@ std::vector<std::string> list_netns() {
   return names;
 }
 
+namespace {
+// The pid in NAME right after `prefix`, when its process is gone.
+std::optional<pid_t> dead_owner(const std::string& name, std::size_t digits_at) {
+  std::size_t j = digits_at;
+  while (j < name.size() && name[j] >= '0' && name[j] <= '9') ++j;
+  if (j == digits_at || j - digits_at > 9) return std::nullopt;
+  const pid_t pid = static_cast<pid_t>(std::stol(name.substr(digits_at, j - digits_at)));
+  if (kill(pid, 0) == 0 || errno != ESRCH) return std::nullopt;  // its owner still runs
+  return pid;
+}
+}  // namespace
+
 std::vector<std::string> remove_stale_netns(const std::string& prefix) {
   std::vector<std::string> removed;
   for (const auto& name : list_netns()) {
-    if (name.rfind(prefix, 0) != 0) continue;
-    std::size_t i = prefix.size(), j = i;
-    while (j < name.size() && name[j] >= '0' && name[j] <= '9') ++j;
-    if (j == i || j - i > 9) continue;
-    pid_t pid = static_cast<pid_t>(std::stol(name.substr(i, j - i)));
-    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // its owner still runs
+    if (name.rfind(prefix, 0) != 0 || !dead_owner(name, prefix.size())) continue;
     if (run_command({"ip", "netns", "del", name}).status == 0) removed.push_back(name);
   }
   return removed;
+}
+
+std::vector<std::string> stale_lab_netns() {
+  std::vector<std::string> out;
+  for (const auto& name : list_netns()) {
+    if (name.rfind("xk", 0) != 0) continue;
+    std::size_t i = 2;
+    while (i < name.size() && name[i] >= 'a' && name[i] <= 'z') ++i;
+    if (i > 2 && dead_owner(name, i)) out.push_back(name);
+  }
+  return out;
 }
 
 }  // namespace xdpkit::lab

@@ -45,6 +45,24 @@ pool_note::~pool_note() {
   if (!path_.empty()) unlink(path_.c_str());
 }
 
+std::vector<std::string> stale_pool_notes(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("lab-", 0) != 0 || name.find("-hugepages.json") == std::string::npos) continue;
+    try {
+      std::ifstream in(entry.path());
+      const pid_t pid = nlohmann::json::parse(in).at("pid").get<pid_t>();
+      if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+    } catch (const std::exception&) {
+      // unreadable: restore_stale_pool_notes removes it too
+    }
+    out.push_back(entry.path().string());
+  }
+  return out;
+}
+
 std::vector<std::string> restore_stale_pool_notes(const topology::host_root& root, const std::string& dir) {
   std::vector<std::string> done;
   std::error_code ec;

@@ -299,6 +299,27 @@ std::optional<std::string> service::interface_lost() const {
   return std::nullopt;
 }
 
+void service::stall_worker_for_test(const std::string& ifname, std::uint32_t queue, bool stall) {
+  for (std::size_t i = 0; i < s_->interfaces.size(); ++i)
+    if (s_->config.interfaces[i].name == ifname && s_->interfaces[i].data_plane) {
+      s_->interfaces[i].data_plane->stall_worker_for_test(queue, stall);
+      return;
+    }
+  throw std::invalid_argument("the service runs no interface " + xdpkit::quote(ifname));
+}
+
+std::vector<std::string> heartbeat_watch::stalled(const std::vector<interface_status>& interfaces) {
+  std::vector<std::string> out;
+  for (const auto& i : interfaces)
+    for (const auto& q : i.data_plane.stats().queues) {
+      const auto key = std::make_pair(i.config.name, q.queue);
+      const auto it = last_.find(key);
+      if (it != last_.end() && it->second == q.heartbeat) out.push_back(i.config.name + " queue " + std::to_string(q.queue));
+      last_[key] = q.heartbeat;
+    }
+  return out;
+}
+
 void service::stop() noexcept {
   for (auto& r : s_->interfaces)
     if (r.data_plane) r.data_plane->stop();

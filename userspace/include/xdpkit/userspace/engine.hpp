@@ -62,6 +62,7 @@ struct queue_stats {
   std::uint64_t sleeps = 0;  // the worker thread's voluntary context switches
   unsigned napi_id = 0;      // SO_INCOMING_NAPI_ID (0 on veth, and before traffic)
   int sched_policy = 0;      // SCHED_OTHER, SCHED_FIFO, ...
+  std::uint64_t heartbeat = 0;  // worker::heartbeat(): advances while the worker runs
 };
 
 struct engine_stats {
@@ -112,6 +113,9 @@ class engine {
   // and checked against the ports first; on any error (a rule, a slot no
   // port fills, the steer program) it throws and the running set stays.
   void replace_rules(const firewall::rule_set& rules);
+  // Tests: hold one queue's worker as a hung handler would (worker::stall_for_test).
+  // Throws std::invalid_argument for a queue the engine does not run.
+  void stall_worker_for_test(std::uint32_t queue, bool stall);
   // Hits per rule of the running set, by rule index (empty for steer).
   std::vector<std::uint64_t> rule_hits() const;
   // Why the data plane has lost its interface, or nullopt while it has it:

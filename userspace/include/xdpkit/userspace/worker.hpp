@@ -73,6 +73,12 @@ class worker {
   // Read from <root>/proc/<tid>/status while the thread runs.
   std::uint64_t sleeps(const topology::host_root& root) const noexcept;
   int cpu() const noexcept;
+  // Advances while the worker's loop turns; stands still when it hangs (a
+  // handler that never returns, a thread the kernel does not run).
+  std::uint64_t heartbeat() const noexcept;
+  // Tests: hold the loop (no packets, no heartbeat) until called with false,
+  // as a hung handler would; stop() still ends it.
+  void stall_for_test(bool stall) noexcept;
   // The scheduling policy the thread runs under, read back after setting it.
   int sched_policy() const noexcept;
 

@@ -48,5 +48,9 @@ std::vector<std::string> list_netns();
 // Removes namespaces named PREFIX<pid>... whose creating process is gone: what
 // a lab killed with SIGKILL left behind. Returns the names removed.
 std::vector<std::string> remove_stale_netns(const std::string& prefix);
+// Every lab namespace (xk<letters><pid>..., the names xdpkit's labs, demo,
+// bench and tests make) whose creating process is gone: what `xdpkit clean`
+// removes. Lists only.
+std::vector<std::string> stale_lab_netns();
 
 }  // namespace xdpkit::lab

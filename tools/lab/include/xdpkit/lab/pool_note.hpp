@@ -33,6 +33,9 @@ class pool_note {
 // Puts back the pools of notes whose process is gone, when the pool still has
 // the size that process set (someone else changed it otherwise: leave it and
 // say so), and removes those notes. Returns one sentence per note handled.
+// The notes in `dir` whose lab process is gone (what restore_stale_pool_notes
+// would put back), for a dry run.
+std::vector<std::string> stale_pool_notes(const std::string& dir = "/run/xdpkit");
 std::vector<std::string> restore_stale_pool_notes(const topology::host_root& root,
                                                   const std::string& dir = "/run/xdpkit");
 

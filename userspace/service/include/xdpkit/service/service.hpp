@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -79,6 +80,19 @@ struct reload_result {
   std::vector<std::size_t> rule_counts;  // rules now running, per swapped interface
 };
 
+// The watchdog's question: has every worker's heartbeat moved since the last
+// check? systemd's WATCHDOG=1 is sent only when it has, so a hung worker
+// (and not just a hung main thread) gets the service restarted.
+class heartbeat_watch {
+ public:
+  // The workers ("IF queue Q") whose heartbeat stood still since the previous
+  // call; empty when all moved. A worker seen for the first time counts as moving.
+  std::vector<std::string> stalled(const std::vector<interface_status>& interfaces);
+
+ private:
+  std::map<std::pair<std::string, std::uint32_t>, std::uint64_t> last_;
+};
+
 class service {
  public:
   // Throws validation_failed, config::config_error-free errors of the steps
@@ -104,6 +118,9 @@ class service {
 
   // Why an interface was lost (deleted, moved), naming it; nullopt while all are there.
   std::optional<std::string> interface_lost() const;
+
+  // Tests: hold a worker as a hung handler would (engine::stall_worker_for_test).
+  void stall_worker_for_test(const std::string& ifname, std::uint32_t queue, bool stall);
 
   // Stops the workers; sockets and programs stay so final stats can be read.
   void stop() noexcept;

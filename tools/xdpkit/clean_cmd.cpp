@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+// xdpkit clean: find and undo what a dead xdpkit left on this host, and say
+// what it did (--dry-run: what it would do).
+//   - a dead `xdpkit up`'s tune journals (RUN_DIR/up), replayed in the
+//     network namespace they were written in, so its devices and its /sys
+//   - a dead `up`'s control socket
+//   - lab namespaces (demo, bench, tests) whose creating process is gone
+//   - huge-page pools a killed lab had grown (its notes in RUN_DIR)
+// Left alone: `xdpkit tune` journals (the user's own changes: `xdpkit
+// revert IF`), and anything a live process holds.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sched.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "commands.hpp"
+#include "steps_report.hpp"
+#include "xdpkit/base/os_error.hpp"
+#include "xdpkit/base/quote.hpp"
+#include "xdpkit/base/unique_fd.hpp"
+#include "xdpkit/ethtool/device.hpp"
+#include "xdpkit/ethtool/journal.hpp"
+#include "xdpkit/ethtool/transport.hpp"
+#include "xdpkit/ethtool/tune.hpp"
+#include "xdpkit/lab/command.hpp"
+#include "xdpkit/lab/namespace_sysfs.hpp"
+#include "xdpkit/lab/netns.hpp"
+#include "xdpkit/lab/pool_note.hpp"
+#include "xdpkit/service/control_socket.hpp"
+#include "xdpkit/service/journaled_tune.hpp"
+
+namespace xdpkit::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+struct clean_args {
+  std::string run_dir = "/run/xdpkit";
+  bool dry_run = false;
+  bool json_out = false;
+};
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// <netns inode>-<ifname>.journal
+struct journal_name {
+  std::uint64_t netns = 0;
+  std::string ifname;
+};
+std::optional<journal_name> parse_journal_name(const fs::path& p) {
+  if (p.extension() != ".journal") return std::nullopt;
+  const std::string stem = p.stem().string();
+  const auto dash = stem.find('-');
+  if (dash == std::string::npos || dash == 0) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const auto ino = std::stoull(stem.substr(0, dash), &used);
+    if (used != dash) return std::nullopt;
+    return journal_name{ino, stem.substr(dash + 1)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::uint64_t inode_of(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+}
+
+// A namespace file whose inode is `netns`: a named one (/run/netns), else
+// any process's. "" when no namespace has it any more.
+std::string find_netns(std::uint64_t netns) {
+  for (const auto& n : lab::list_netns())
+    if (inode_of("/run/netns/" + n) == netns) return "/run/netns/" + n;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string p = "/proc/" + pid + "/ns/net";
+    if (inode_of(p) == netns) return p;
+  }
+  return "";
+}
+
+// Replays (or, dry, lists) one journal in the namespace it was written in.
+// In a child process: setns moves it, and its own mount of sysfs shows that
+// namespace's devices (what `ip netns exec` does), so RPS, XPS and the NAPI
+// knobs go back on the right interface. The child reports one JSON line.
+json replay_journal(const fs::path& dir, const journal_name& j, const std::string& ns_path, bool dry_run) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return {{"error", std::string("pipe: ") + std::strerror(errno)}};
+  unique_fd rd(fds[0]), wr(fds[1]);
+  std::cout.flush();
+  const pid_t pid = ::fork();
+  if (pid < 0) return {{"error", std::string("fork: ") + std::strerror(errno)}};
+  if (pid == 0) {
+    rd.reset();
+    json out;
+    try {
+      const bool here = ethtool::journal::current_netns() == j.netns;
+      if (!here) {
+        unique_fd ns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!ns || ::setns(ns.get(), CLONE_NEWNET) < 0) throw_os_error(errno, "enter network namespace", ns_path);
+      }
+      std::optional<lab::namespace_sysfs> sysfs;
+      if (!here) sysfs.emplace();
+      const topology::host_root root(here ? fs::path("/") : sysfs->root());
+      auto log = ethtool::journal::open(dir, j.ifname);
+      if (dry_run) {
+        json steps = json::array();
+        for (const auto& e : log.entries()) steps.push_back({{"step", e.value("step", "")}, {"what", "would be put back"}, {"changed", true}});
+        out["steps"] = steps;
+      } else {
+        auto io = ethtool::make_kernel_transport();
+        const ethtool::device dev(*io, j.ifname);
+        out["steps"] = steps_json(ethtool::revert(ethtool::tune_context{dev, root}, log));
+      }
+    } catch (const std::system_error& e) {
+      out["error"] = e.what();
+      out["errno"] = e.code().value();
+    } catch (const std::exception& e) {
+      out["error"] = e.what();
+    }
+    const std::string line = dump(out) + "\n";
+    (void)!::write(wr.get(), line.data(), line.size());
+    ::_exit(0);
+  }
+  wr.reset();
+  std::string reply;
+  char b[4096];
+  for (ssize_t n; (n = ::read(rd.get(), b, sizeof(b))) > 0;) reply.append(b, static_cast<std::size_t>(n));
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  try {
+    return json::parse(reply);
+  } catch (const std::exception&) {
+    return {{"error", "the replay process ended without a report (status " + std::to_string(status) + ")"}};
+  }
+}
+
+int clean(const clean_args& a) {
+  const bool dry = a.dry_run;
+  json journals = json::array(), sockets = json::array(), namespaces = json::array(), pools = json::array(),
+       kept = json::array();
+  std::string text;
+  bool failed = false;
+  const auto note = [&](const std::string& line) { text += line + "\n"; };
+
+  // 1. A dead `up`'s journals.
+  const fs::path dir = service::service_journal_dir(a.run_dir);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const auto name = parse_journal_name(e.path());
+    if (!name) continue;
+    json entry{{"journal", e.path().string()}, {"interface", name->ifname}, {"netns", name->netns}};
+    const std::string ns = ethtool::journal::current_netns() == name->netns ? std::string("(this namespace)") : find_netns(name->netns);
+    if (ns.empty()) {
+      entry["error"] = "its network namespace (inode " + std::to_string(name->netns) +
+                       ") no longer exists: its virtual devices went with it, a physical NIC went back to the "
+                       "initial namespace with the values the journal holds (check it with `xdpkit probe`); "
+                       "the journal is kept for you to read and delete";
+      failed = true;
+      note(fmt::format("kept {}: {}", e.path().string(), entry["error"].get<std::string>()));
+      journals.push_back(entry);
+      continue;
+    }
+    const json r = replay_journal(dir, *name, ns, dry);
+    entry["namespace"] = ns;
+    if (r.contains("error")) {
+      const std::string err = r["error"];
+      // A live `up` holds its journal locked: it is not a dead one's.
+      if (r.value("errno", 0) == EWOULDBLOCK) {
+        kept.push_back({{"journal", e.path().string()}, {"why", "a running `xdpkit up` holds it"}});
+        note("left " + e.path().string() + ": a running `xdpkit up` holds it");
+        continue;
+      }
+      entry["error"] = err;
+      failed = true;
+      note(fmt::format("could not put back {} ({}): {}", name->ifname, ns, err));
+    } else {
+      entry["steps"] = r["steps"];
+      note(fmt::format("{} {} in {} ({} step(s) a dead `xdpkit up` left):", dry ? "would put back" : "put back",
+                       name->ifname, ns, r["steps"].size()));
+      for (const auto& s : r["steps"]) note(fmt::format("  {} {}", s["step"].get<std::string>(), s["what"].get<std::string>()));
+    }
+    journals.push_back(entry);
+  }
+
+  // 2. A dead `up`'s control socket.
+  const fs::path sock = service::control_socket_path(a.run_dir);
+  if (fs::is_socket(sock, ec)) {
+    bool live = true;
+    try {
+      (void)service::control_request(sock, "status", std::chrono::milliseconds(2000));
+    } catch (const std::exception&) {
+      live = false;
+    }
+    if (!live) {
+      if (!dry) fs::remove(sock, ec);
+      sockets.push_back(sock.string());
+      note((dry ? "would remove " : "removed ") + sock.string() + " (no service answers on it)");
+    }
+  }
+
+  // 3. Lab namespaces whose creator is gone.
+  for (const auto& ns : lab::stale_lab_netns()) {
+    if (!dry && lab::run_command({"ip", "netns", "del", ns}).status != 0) {
+      failed = true;
+      note("could not delete namespace " + ns);
+      continue;
+    }
+    namespaces.push_back(ns);
+    note((dry ? "would delete namespace " : "deleted namespace ") + ns + " (its lab's process is gone)");
+  }
+
+  // 4. Huge-page pools a killed lab grew.
+  if (dry) {
+    for (const auto& n : lab::stale_pool_notes(a.run_dir)) {
+      pools.push_back(n);
+      note("would put back the huge-page pool noted in " + n);
+    }
+  } else {
+    for (const auto& n : lab::restore_stale_pool_notes(topology::host_root("/"), a.run_dir)) {
+      pools.push_back(n);
+      note(n);
+    }
+  }
+
+  // Left for the user: `xdpkit tune`'s journals.
+  for (const auto& e : fs::directory_iterator(a.run_dir, ec)) {
+    const auto name = parse_journal_name(e.path());
+    if (!name || !e.is_regular_file()) continue;
+    kept.push_back({{"journal", e.path().string()}, {"why", "a `xdpkit tune` of " + name->ifname + ": undo it with `xdpkit revert " + name->ifname + "`"}});
+    note("left " + e.path().string() + ": a `xdpkit tune` of " + name->ifname + " (undo it with `xdpkit revert " + name->ifname + "`)");
+  }
+
+  if (a.json_out) {
+    std::cout << dump({{"dry_run", dry},
+                       {"journals", journals},
+                       {"control_sockets", sockets},
+                       {"namespaces", namespaces},
+                       {"hugepage_pools", pools},
+                       {"left", kept},
+                       {"ok", !failed}})
+              << "\n";
+  } else {
+    std::cout << (text.empty() ? "nothing to clean: no dead xdpkit left anything here\n" : text);
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+void add_clean_command(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<clean_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "clean",
+      "Find and undo what a dead xdpkit left, and say what was done:\n"
+      "  a killed `xdpkit up`'s NIC changes (its journals in RUN_DIR/up, replayed in the network namespace\n"
+      "  they were made in), its control socket, lab namespaces whose process is gone (demo, bench, tests),\n"
+      "  huge-page pools a killed lab grew. A running `up`'s journal, and `xdpkit tune`'s journals (your own\n"
+      "  changes: `xdpkit revert IF`), are left and named. XDP programs need nothing: xdpkit attaches with\n"
+      "  BPF links, which the kernel removes when their process dies.\n"
+      "Exit codes: 0 everything found was undone (or nothing was found), 1 something could not be undone.");
+  cmd->add_option("--run-dir", a->run_dir, "The run directory the dead service used")->capture_default_str();
+  cmd->add_flag("--dry-run", a->dry_run, "Say what would be undone, change nothing");
+  cmd->add_flag("--json", a->json_out, "One JSON object: journals, control_sockets, namespaces, hugepage_pools, left, ok");
+  cmd->callback([a, &exit_code] { exit_code = clean(*a); });
+}
+
+}  // namespace xdpkit::cli

@@ -60,6 +60,17 @@ std::filesystem::path journal::path_for(const std::filesystem::path& dir, const 
   return path_for(dir, current_netns(), ifname);
 }
 
+std::optional<journal::file_name> journal::parse_file_name(const std::filesystem::path& path) {
+  if (path.extension() != ".journal") return std::nullopt;
+  const std::string stem = path.stem().string();
+  const auto dash = stem.find('-');
+  if (dash == std::string::npos || dash == 0 || dash > 20) return std::nullopt;
+  if (stem.find_first_not_of("0123456789") != dash) return std::nullopt;
+  file_name f{std::stoull(stem.substr(0, dash)), stem.substr(dash + 1)};
+  if (f.ifname.empty()) return std::nullopt;
+  return f;
+}
+
 std::filesystem::path journal::path_for(const std::filesystem::path& dir, std::uint64_t netns,
                                         const std::string& ifname) {
   check_ifname(ifname);

@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
+#include "xdpkit/service/dogstatsd.hpp"
 #include "xdpkit/service/metrics.hpp"
 #include "xdpkit/userspace/engine_words.hpp"
 
@@ -78,6 +82,25 @@ TEST(ServiceMetrics, ASteerInterfaceHasNoFirewallSeries) {
   const std::string t = text_of(snap, 64);
   EXPECT_EQ(t.find("xdpkit_firewall_"), std::string::npos) << t;
   EXPECT_NE(t.find("program=\"steer\""), std::string::npos) << t;
+}
+
+// DogStatsD gets the growth of each counter since the last push, tagged as
+// the Prometheus series is labelled, plus the boot id; gauges whole.
+TEST(DogStatsD, CountersGoAsTheirGrowthAndGaugesWhole) {
+  std::map<std::string, double> last;
+  auto snap = two_queue_firewall(1);
+  const auto first = dogstatsd_lines(metric_families(snap, 64), last, "b00t");
+  const auto has = [](const std::vector<std::string>& lines, const std::string& l) {
+    return std::find(lines.begin(), lines.end(), l) != lines.end();
+  };
+  EXPECT_TRUE(has(first, "xdpkit.rx_packets:3|c|#interface:eth1,queue:0,boot_id:b00t")) << ::testing::PrintToString(first);
+  EXPECT_TRUE(has(first, "xdpkit.tune_journal_entries:4|g|#interface:eth1,boot_id:b00t")) << ::testing::PrintToString(first);
+  snap.interfaces[0].stats.queues[0].worker.rx_packets += 5;
+  const auto second = dogstatsd_lines(metric_families(snap, 64), last, "b00t");
+  EXPECT_TRUE(has(second, "xdpkit.rx_packets:5|c|#interface:eth1,queue:0,boot_id:b00t")) << ::testing::PrintToString(second);
+  for (const auto& l : second)
+    EXPECT_TRUE(l.find("|g") != std::string::npos || l.rfind("xdpkit.rx_packets:5|c", 0) == 0)
+        << "only what grew is sent as a counter: " << l;
 }
 
 }  // namespace

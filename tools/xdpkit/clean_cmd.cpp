@@ -57,25 +57,8 @@ struct clean_args {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// <netns inode>-<ifname>.journal
-struct journal_name {
-  std::uint64_t netns = 0;
-  std::string ifname;
-};
-std::optional<journal_name> parse_journal_name(const fs::path& p) {
-  if (p.extension() != ".journal") return std::nullopt;
-  const std::string stem = p.stem().string();
-  const auto dash = stem.find('-');
-  if (dash == std::string::npos || dash == 0) return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto ino = std::stoull(stem.substr(0, dash), &used);
-    if (used != dash) return std::nullopt;
-    return journal_name{ino, stem.substr(dash + 1)};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
+using journal_name = ethtool::journal::file_name;
+const auto parse_journal_name = ethtool::journal::parse_file_name;
 
 std::uint64_t inode_of(const std::string& path) {
   struct stat st;

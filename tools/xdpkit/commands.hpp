@@ -16,6 +16,7 @@ void add_bench_command(CLI::App& app, int& exit_code);     // bench_cmd.cpp
 void add_config_command(CLI::App& app, int& exit_code);    // config_cmd.cpp: config check
 void add_up_command(CLI::App& app, int& exit_code);        // up_cmd.cpp: up, ctl
 void add_clean_command(CLI::App& app, int& exit_code);     // clean_cmd.cpp
+void add_diag_command(CLI::App& app, int& exit_code);      // diag_cmd.cpp
 void add_rules_command(CLI::App& app, int& exit_code);     // rules_cmd.cpp: rules check
 void add_topology_commands(CLI::App& app, int& exit_code); // topology_cmd.cpp: topology, validate
 void add_ethtool_commands(CLI::App& app, int& exit_code);  // ethtool_cmd.cpp: probe, tune, revert

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   xdpkit::cli::add_config_command(app, exit_code);
   xdpkit::cli::add_up_command(app, exit_code);
   xdpkit::cli::add_clean_command(app, exit_code);
+  xdpkit::cli::add_diag_command(app, exit_code);
   xdpkit::cli::add_topology_commands(app, exit_code);
   xdpkit::cli::add_ethtool_commands(app, exit_code);
   if (unknown_command(app, argc, argv)) return 2;

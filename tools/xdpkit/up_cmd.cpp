@@ -24,7 +24,9 @@
 #include "xdpkit/base/quote.hpp"
 #include "xdpkit/config/config.hpp"
 #include "xdpkit/service/control_socket.hpp"
+#include "xdpkit/service/dogstatsd.hpp"
 #include "xdpkit/service/metrics.hpp"
+#include "xdpkit/service/privileges.hpp"
 #include "xdpkit/service/service.hpp"
 #include "xdpkit/service/systemd_notify.hpp"
 
@@ -201,6 +203,22 @@ int up(const up_args& a) {
     return dynamic_cast<const std::invalid_argument*>(&e) ? 2 : 1;
   }
   for (const auto& s : svc->interfaces()) print_start(say, s);
+  // Set up: keep only what running and the revert need, before the metrics
+  // server's threads exist (they inherit the smaller set).
+  std::vector<std::string> capabilities;
+  try {
+    // Kernels before 5.8 have no CAP_BPF: there bpf() needs CAP_SYS_ADMIN.
+    std::vector<cap_value_t> keep{CAP_NET_ADMIN, CAP_IS_SUPPORTED(CAP_BPF) ? CAP_BPF : CAP_SYS_ADMIN};
+    if (cfg.metrics.prometheus_listen) {
+      const auto& l = *cfg.metrics.prometheus_listen;
+      if (std::stoul(l.substr(l.rfind(':') + 1)) < 1024) keep.push_back(CAP_NET_BIND_SERVICE);
+    }
+    capabilities = service::keep_only_capabilities(keep);
+  } catch (const std::exception& e) {
+    std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+    say({{"type", "error"}, {"error", e.what()}}, "");
+    return 1;
+  }
   std::optional<service::prometheus_endpoint> metrics;
   if (cfg.metrics.prometheus_listen) {
     try {
@@ -213,9 +231,25 @@ int up(const up_args& a) {
       return 1;
     }
   }
+  std::optional<service::dogstatsd_sink> statsd;
+  if (cfg.metrics.dogstatsd) {
+    try {
+      statsd.emplace(*cfg.metrics.dogstatsd, service::read_boot_id(opt.root));
+    } catch (const std::exception& e) {
+      std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+      say({{"type", "error"}, {"error", e.what()}}, "");
+      notify.status(std::string("not started: ") + e.what());
+      return 1;
+    }
+  }
   notify.ready(ready_status(*svc));
-  nlohmann::json ready{{"type", "ready"}, {"notify", notify.active()}, {"metrics", nullptr}};
+  nlohmann::json ready{{"type", "ready"}, {"notify", notify.active()}, {"metrics", nullptr},
+                       {"capabilities", {{"main", capabilities}, {"workers", nlohmann::json::array()}}}};
   std::string ready_text = "xdpkit up: running; SIGHUP reloads the rules, SIGTERM or Ctrl-C stops and reverts\n";
+  ready_text += fmt::format("xdpkit up: capabilities kept after setup: {} (workers: none)\n",
+                            capabilities.empty() ? std::string("none") : fmt::format("{}", fmt::join(capabilities, ", ")));
+  ready["dogstatsd"] = statsd ? nlohmann::json(statsd->target()) : nlohmann::json(nullptr);
+  if (statsd) ready_text += "xdpkit up: metrics pushed to DogStatsD at " + statsd->target() + " each second\n";
   if (metrics) {
     ready["metrics"] = "http://" + metrics->listen() + "/metrics";
     ready_text += "xdpkit up: metrics on http://" + metrics->listen() + "/metrics\n";
@@ -252,6 +286,7 @@ int up(const up_args& a) {
   const loop_end end = run_intervals(
       a.duration, [&] { return svc->interface_lost(); },
       [&](double t, double seconds) {
+        if (statsd) statsd->push(service::metric_families(svc->snapshot(), cfg.metrics.max_rule_series));
         for (const auto& s : svc->interfaces()) {
           interval i;
           i.after = s.data_plane.stats();
@@ -275,6 +310,8 @@ int up(const up_args& a) {
 
   notify.stopping(end.lost ? "stopping: " + *end.lost : "stopping: reverting what was changed");
   svc->stop();
+  // The last second's growth, so the agent's sums end where the summary does.
+  if (statsd) statsd->push(service::metric_families(svc->snapshot(), cfg.metrics.max_rule_series));
   for (const auto& s : svc->interfaces()) {
     const engine_stats st = s.data_plane.stats();
     nlohmann::json j = summary_json(s.data_plane, st, end.seconds);

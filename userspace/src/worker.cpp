@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/capability.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -274,6 +275,16 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
       sched_param sp{};
       pthread_getschedparam(pthread_self(), &st->policy, &sp);
     }
+    if (st->config.drop_capabilities) {
+      cap_t none = cap_init();  // every set empty
+      const int r = none ? cap_set_proc(none) : -1;
+      const int err = errno;
+      if (none) cap_free(none);
+      if (r) {
+        started.set_value((err ? err : EPERM) | (2 << 16));
+        return;
+      }
+    }
     switch (st->handler) {
       case handler_kind::rxdrop: st->run(rxdrop_handler{}, started); break;
       case handler_kind::l2fwd: st->run(l2fwd_handler{}, started); break;
@@ -287,6 +298,8 @@ worker::worker(xsk_socket& sock, umem& area, handler_kind handler, const worker_
   });
   if (int err = ready.get()) {
     st->thread.join();
+    if ((err >> 16) == 2)
+      throw_os_error(err & 0xffff, "drop the worker's capabilities", sock.ifname() + " queue " + std::to_string(sock.queue()));
     if (err >> 16)
       throw_os_error(err & 0xffff, "set SCHED_FIFO priority " + std::to_string(config.fifo_priority) + " for the worker",
                      sock.ifname() + " queue " + std::to_string(sock.queue()),

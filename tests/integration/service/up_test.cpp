@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/capability.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -125,6 +127,18 @@ double sample(const std::string& body, const std::string& series) {
   return -1;
 }
 
+// CapEff of every thread of `pid`, by thread id.
+std::map<int, std::uint64_t> thread_capabilities(pid_t pid) {
+  std::map<int, std::uint64_t> out;
+  std::error_code ec;
+  for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream status(t.path() / "status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("CapEff:", 0) == 0) out[std::stoi(t.path().filename().string())] = std::stoull(line.substr(7), nullptr, 16);
+  }
+  return out;
+}
+
 class UpTest : public LabTest {
  protected:
   void SetUp() override {
@@ -204,6 +218,15 @@ TEST_F(UpTest, RunsReloadsKeepsTheOldRulesOnAnErrorAndGivesTheHostBack) {
   EXPECT_GT((*start)["journal_entries"].get<int>(), 0);
   ASSERT_TRUE(notify.wait_for("READY=1", 10s)) << notify.all() << up.output();
   EXPECT_NE(tuned_values(), before) << "the tune is in force while up runs";
+  // After setup the main thread keeps CAP_NET_ADMIN and CAP_BPF (for the
+  // revert and the maps), the worker nothing; every later reload, scrape and
+  // revert below runs with that.
+  const auto caps = thread_capabilities(up.pid());
+  ASSERT_GE(caps.size(), 2u) << "the main thread and a worker";
+  EXPECT_EQ(caps.at(up.pid()), (1ull << CAP_NET_ADMIN) | (1ull << CAP_BPF));
+  std::size_t without = 0;
+  for (const auto& [tid, eff] : caps) without += eff == 0;
+  EXPECT_EQ(without, 1u) << "one worker, with no capability";
   EXPECT_EQ(journals().size(), 1u) << "one service journal while up runs";
 
   // The first set drops what the lab sends.
@@ -375,7 +398,23 @@ namespace {
 TEST_F(UpTest, MetricsCountWhatWasSentAndARealPrometheusScrapesThem) {
   constexpr int port = 9435, prom_port = 9090;
   write("fw.rules", "redirect-xsk proto udp dport 9\ndefault pass\n");
-  write("xdpkit.toml", "[metrics]\nprometheus_listen = \"127.0.0.1:" + std::to_string(port) + "\"\n" + config("", false));
+  // A DogStatsD agent's socket, in the namespace the service runs in.
+  int agent = -1;
+  {
+    lab::netns_scope in(lab_->dut_ns());
+    agent = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(8125);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(agent, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  }
+  struct closer {
+    int fd;
+    ~closer() { close(fd); }
+  } close_agent{agent};
+  write("xdpkit.toml", "[metrics]\nprometheus_listen = \"127.0.0.1:" + std::to_string(port) +
+                           "\"\ndogstatsd = \"udp://127.0.0.1:8125\"\n" + config("", false));
   cli_child up(up_args(), in_dut_ns());
   const auto ready = until(up, [](const json& j) { return type_is(j, "ready") || type_is(j, "error"); });
   ASSERT_TRUE(ready && type_is(*ready, "ready")) << up.output();
@@ -398,6 +437,32 @@ TEST_F(UpTest, MetricsCountWhatWasSentAndARealPrometheusScrapesThem) {
             static_cast<double>(n))
       << body;
   EXPECT_EQ(sample(body, "xdpkit_build_info{version=\"0.1.0\"}"), 1) << body;
+
+  // The agent's sum of the rx counter's pushes is what was sent, tagged with this boot.
+  std::string boot_id;
+  std::ifstream("/proc/sys/kernel/random/boot_id") >> boot_id;
+  const std::string rx_tag = "|c|#interface:" + lab_->dut_if() + ",queue:0,boot_id:" + boot_id;
+  std::uint64_t pushed = 0;
+  std::string datagrams;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        char b[2048];
+        for (ssize_t k; (k = recv(agent, b, sizeof(b), MSG_DONTWAIT)) > 0;) {
+          std::string d(b, static_cast<std::size_t>(k));
+          datagrams += d + "\n";
+          std::size_t at = 0;
+          while ((at = d.find("xdpkit.rx_packets:", at)) != std::string::npos) {
+            const auto end = d.find('\n', at);
+            const std::string line = d.substr(at, end == std::string::npos ? std::string::npos : end - at);
+            if (line.size() > rx_tag.size() && line.compare(line.size() - rx_tag.size(), rx_tag.size(), rx_tag) == 0)
+              pushed += std::stoull(line.substr(18));
+            at += 18;
+          }
+        }
+        return pushed == n;
+      },
+      10s))
+      << pushed << " of " << n << "; datagrams: " << datagrams;
 
   // promtool reads the text from stdin and says what is wrong with it.
   write("scrape.txt", body);
@@ -527,6 +592,45 @@ TEST_F(UpTest, TheWatchdogStopsWhileAWorkerIsStalled) {
   const std::string off = control(run_dir_ / "control.sock", "test-stall " + lab_->dut_if() + " 0 off");
   ASSERT_NE(off.find("\"ok\":true"), std::string::npos) << off;
   EXPECT_TRUE(notify.wait_for("WATCHDOG=1", 3s)) << notify.all();
+  kill(up.pid(), SIGTERM);
+  EXPECT_EQ(up.wait_exit(), 0) << up.output();
+}
+
+}  // namespace
+}  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+// `xdpkit diag` in the service's namespace sees what the kernel has: the
+// firewall attached to the interface (as xdpkit's), the worker's AF_XDP
+// socket on queue 0 with its UMEM, the service's journal held, its status.
+TEST_F(UpTest, DiagSeesTheRunningServiceAsTheKernelDoes) {
+  write("fw.rules", "redirect-xsk proto udp dport 9\n");
+  write("xdpkit.toml", config());
+  cli_child up(up_args(), in_dut_ns());
+  ASSERT_TRUE(until(up, [](const json& j) { return type_is(j, "ready"); })) << up.output();
+  cli_child diag({"diag", "--json", "--run-dir", run_dir_.string()}, in_dut_ns());
+  EXPECT_EQ(diag.wait_exit(), 0) << diag.output();
+  const json d = json::parse(diag.output());
+  EXPECT_EQ(d["schema"], "xdpkit.diag/1");
+  bool program = false, socket = false, journal = false;
+  for (const auto& p : d["xdp_programs"])
+    program |= p["interface"] == lab_->dut_if() && p["name"] == "xdpkit_firewall" && p["xdpkit"] == true;
+  // Kernels without CONFIG_XDP_SOCKETS_DIAG cannot list sockets: diag says so.
+  const bool no_diag = d["xsk_sockets"].is_object();
+  if (no_diag)
+    EXPECT_NE(d["xsk_sockets"]["error"].get<std::string>().find("CONFIG_XDP_SOCKETS_DIAG"), std::string::npos)
+        << d["xsk_sockets"].dump();
+  else
+    for (const auto& s : d["xsk_sockets"])
+      socket |= s["interface"] == lab_->dut_if() && s["queue"] == 0 && s.contains("umem") && s["rings"]["rx"] > 0;
+  for (const auto& j : d["journals"]) journal |= j["kind"] == "service" && j["held"] == true && !j["steps"].empty();
+  EXPECT_TRUE(program) << d["xdp_programs"].dump();
+  EXPECT_TRUE(socket || no_diag) << d["xsk_sockets"].dump();
+  EXPECT_TRUE(journal) << d["journals"].dump();
+  EXPECT_EQ(d["service"]["config"], (dir_ / "xdpkit.toml").string()) << d["service"].dump();
+  EXPECT_FALSE(d["validation"].contains("error")) << d["validation"].dump();
   kill(up.pid(), SIGTERM);
   EXPECT_EQ(up.wait_exit(), 0) << up.output();
 }

@@ -147,6 +147,7 @@ running_interface start_interface(const config::interface_config& c, const servi
   ec.umem.numa_node = nic ? nic->numa_node() : -1;
   ec.firewall = std::move(rules);
   ec.firewall_ports = c.ports;
+  ec.worker.drop_capabilities = true;  // a worker turns rings: it needs no privilege
   r.data_plane.emplace(engine::start(ec));
   return r;
 }

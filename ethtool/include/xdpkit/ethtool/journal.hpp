@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,13 @@ class journal {
   static std::filesystem::path path_for(const std::filesystem::path& dir, const std::string& ifname);
   static std::filesystem::path path_for(const std::filesystem::path& dir, std::uint64_t netns,
                                         const std::string& ifname);
+  // The namespace inode and interface a journal's file name says
+  // (<netns>-<ifname>.journal); nullopt for any other name.
+  struct file_name {
+    std::uint64_t netns = 0;
+    std::string ifname;
+  };
+  static std::optional<file_name> parse_file_name(const std::filesystem::path& path);
   // True when a journal file exists (without opening or locking it).
   static bool exists(const std::filesystem::path& dir, const std::string& ifname);
   // The name xdpkit used before journals carried the namespace

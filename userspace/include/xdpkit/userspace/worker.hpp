@@ -27,6 +27,10 @@ struct worker_config {
   wait_mode wait = wait_mode::busy;
   int poll_timeout_ms = 100;
   int fifo_priority = 0;  // > 0: SCHED_FIFO at this priority (1-99); 0: the default policy
+  // Once its CPU and policy are set, the thread gives up every capability
+  // (a capability set is per thread): turning the rings needs none, so a
+  // bug in a handler runs with no privilege at all.
+  bool drop_capabilities = false;
 };
 
 // A snapshot of a worker's counters. Each frame received ends as exactly one of

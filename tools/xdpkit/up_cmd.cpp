@@ -209,6 +209,16 @@ int up(const up_args& a) {
   try {
     // Kernels before 5.8 have no CAP_BPF: there bpf() needs CAP_SYS_ADMIN.
     std::vector<cap_value_t> keep{CAP_NET_ADMIN, CAP_IS_SUPPORTED(CAP_BPF) ? CAP_BPF : CAP_SYS_ADMIN};
+    // libxdp detaches from its dispatcher by looking programs up by id
+    // (bpf_prog_get_fd_by_id: CAP_SYS_ADMIN) and unpinning them from bpffs;
+    // without it the detach at stop left the dispatcher attached and the
+    // channels could not go back (found by the rig on 6.1). A BPF link needs
+    // nothing: closing its fd detaches.
+    for (const auto& s : svc->interfaces())
+      if (s.data_plane.info().dispatcher) {
+        keep.push_back(CAP_SYS_ADMIN);
+        break;
+      }
     if (cfg.metrics.prometheus_listen) {
       const auto& l = *cfg.metrics.prometheus_listen;
       if (std::stoul(l.substr(l.rfind(':') + 1)) < 1024) keep.push_back(CAP_NET_BIND_SERVICE);

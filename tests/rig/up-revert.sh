@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: Apache-2.0
+# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity: every queue bound on node-1 CPUs while it runs, probe identical after the stop
+# Before the tests that leave igb's RSS table marked user-configured (see tune-revert.sh): this
+# one lowers the channels.
+# order: 12
+. /tests/lib/rig-test.sh
+link_up
+xk /tmp/up-before.json probe "$IF" --json || { fail "up/probe-before: xdpkit probe failed"; finish; }
+cur=$(jq -r '.channels.current.combined' /tmp/up-before.json)
+n=2; [ "$cur" = 2 ] && n=3
+key=$(jq -r '.rss.key // empty' /tmp/up-before.json)
+n1=$(rig_arg node1_cpus)
+# A key of the same length, unlike the driver's: a5:5a:a5:...
+newkey=$(echo "$key" | awk -F: '{ for (i = 1; i <= NF; i++) printf "%s%s", (i > 1 ? ":" : ""), (i % 2 ? "a5" : "5a") }')
+keyline=
+case $DRV in
+  virtio_net) [ -n "$key" ] && keyline="rss_key = \"$newkey\"";;
+  *) skip "up/rss-key: $DRV does not take a hash key (ethtool -X hkey): the service is tuned without one";;
+esac
+cat > /tmp/up.toml <<TOML
+[[interface]]
+name = "$IF"
+program = "steer"
+queues = "all"
+cpus = "auto"
+[interface.xsk]
+wait = "poll"
+[interface.umem]
+pages = "normal"
+[interface.tune]
+channels = $n
+rss = "equal $n"
+irq_affinity = "local"
+$keyline
+TOML
+cat /tmp/up.toml
+# Probed while up runs: in the background, up for 6 s; the probe at 4 s.
+( xdpkit up --config /tmp/up.toml --run-dir /tmp/uprun --duration 6 --json --quiet > /tmp/up.out 2>/tmp/up.err; echo $? > /tmp/up.rc ) &
+sleep 4
+xk /tmp/up-mid.json probe "$IF" --json
+wait
+rc=$(cat /tmp/up.rc)
+echo "-- up (exit $rc):"; cat /tmp/up.out; cat /tmp/up.err
+expect up/exit "$rc" 0 "exit code"
+start=$(grep '"type":"start"' /tmp/up.out)
+expect up/queues "$(echo "$start" | jq -c '.queues | length')" "$n" "queues bound (\"all\" after channels = $n)"
+wcpus=$(echo "$start" | jq -r '.cpus | map(tostring) | join(",")')
+if cpus_within "$wcpus" "$n1"; then pass "up/workers-node1: the planner put the workers on the NIC's node ($wcpus)"
+else fail "up/workers-node1: workers on CPUs '$wcpus', not within node 1 ($n1)"; fi
+expect up/channels-while-up "$(jq -r .channels.current.combined /tmp/up-mid.json)" "$n" "combined channels while up runs"
+expect up/rss-while-up "$(jq -c '.rss.table | unique | length' /tmp/up-mid.json)" "$n" "queues the RSS table names while up runs"
+[ -n "$keyline" ] && expect up/key-while-up "$(jq -r .rss.key /tmp/up-mid.json)" "$newkey" "hash key while up runs"
+aff=$(jq -r '[.queues.irqs[] | select(.queue != null) | .affinity] | join(",")' /tmp/up-mid.json)
+if cpus_within "$aff" "$n1"; then pass "up/irq-affinity-while-up: queue IRQs on node-1 CPUs ($aff)"
+else fail "up/irq-affinity-while-up: queue IRQ affinities '$aff' not within node 1 ($n1)"; fi
+stop=$(grep '"type":"stop"' /tmp/up.out)
+expect up/stop-failures "$(echo "$stop" | jq -c .failures)" "[]" "what could not be put back"
+expect up/journal-gone "$(ls /tmp/uprun/up/*.journal 2>/dev/null | wc -l)" 0 "service journals left"
+xk /tmp/up-after.json probe "$IF" --json
+same_probe up/probe-identical /tmp/up-before.json /tmp/up-after.json "channels, RSS table and key, IRQs after up's stop"
+ip link set "$IF" down
+finish

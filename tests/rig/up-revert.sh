@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity: every queue bound on node-1 CPUs while it runs, probe identical after the stop
-# Before the tests that leave igb's RSS table marked user-configured (see tune-revert.sh): this
-# one lowers the channels.
 # order: 12
 . /tests/lib/rig-test.sh
 link_up
 xk /tmp/up-before.json probe "$IF" --json || { fail "up/probe-before: xdpkit probe failed"; finish; }
 cur=$(jq -r '.channels.current.combined' /tmp/up-before.json)
-n=2; [ "$cur" = 2 ] && n=3
+max=$(jq -r '.channels.max.combined' /tmp/up-before.json)
+# virtio boots with all its queue pairs: 2 of them, and queues = "all" binds both. igb has room
+# but, after tune-revert, an RSS table marked user-configured, and the kernel refuses fewer
+# channels than it names (tune-revert.sh): one more channel there, and queues 0-1 bound (the
+# guest has 2 node-1 CPUs for workers).
+if [ "$cur" -lt "$max" ]; then n=$((cur + 1)); queues='"0-1"'; else n=2; queues='"all"'; fi
 key=$(jq -r '.rss.key // empty' /tmp/up-before.json)
 n1=$(rig_arg node1_cpus)
 # A key of the same length, unlike the driver's: a5:5a:a5:...
@@ -21,7 +24,7 @@ cat > /tmp/up.toml <<TOML
 [[interface]]
 name = "$IF"
 program = "steer"
-queues = "all"
+queues = $queues
 cpus = "auto"
 [interface.xsk]
 wait = "poll"
@@ -43,7 +46,7 @@ rc=$(cat /tmp/up.rc)
 echo "-- up (exit $rc):"; cat /tmp/up.out; cat /tmp/up.err
 expect up/exit "$rc" 0 "exit code"
 start=$(grep '"type":"start"' /tmp/up.out)
-expect up/queues "$(echo "$start" | jq -c '.queues | length')" "$n" "queues bound (\"all\" after channels = $n)"
+expect up/queues "$(echo "$start" | jq -c '.queues | length')" 2 "queues bound (queues = $queues, channels $cur -> $n)"
 wcpus=$(echo "$start" | jq -r '.cpus | map(tostring) | join(",")')
 if cpus_within "$wcpus" "$n1"; then pass "up/workers-node1: the planner put the workers on the NIC's node ($wcpus)"
 else fail "up/workers-node1: workers on CPUs '$wcpus', not within node 1 ($n1)"; fi

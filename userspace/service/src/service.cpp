@@ -177,9 +177,10 @@ service service::start(const config::service_config& config, const service_optio
     } catch (const validation_failed&) {
       throw;
     } catch (const std::exception& e) {
-      // Named by interface whatever threw it, keeping the kind of error.
-      if (dynamic_cast<const std::invalid_argument*>(&e)) throw std::invalid_argument(c.name + ": " + e.what());
-      throw std::runtime_error(c.name + ": " + e.what());
+      // Named by interface whatever threw it (once), keeping the kind of error.
+      const std::string what = std::string(e.what()).rfind(c.name + ":", 0) == 0 ? e.what() : c.name + ": " + e.what();
+      if (dynamic_cast<const std::invalid_argument*>(&e)) throw std::invalid_argument(what);
+      throw std::runtime_error(what);
     }
   }
   return out;

@@ -23,7 +23,8 @@
 //                             irq_affinity, rps, xps, busy_poll: what `xdpkit tune` takes
 //   [metrics]                 prometheus_listen = "127.0.0.1:PORT", dogstatsd = "udp://HOST:PORT",
 //                             max_rule_series
-//   [log]                     level (error|warn|info|debug), target (auto|stderr|journald)
+//   [log]                     level (error|warn|info|debug), target (auto|stderr|journald):
+//                             checked, not applied by `up` yet (stdout/stderr)
 //
 // Unknown keys are errors (a typo must not be a silent default), and every
 // error is FILE:LINE:COLUMN: with the key's dotted path.

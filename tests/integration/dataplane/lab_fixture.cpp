@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "xdpkit/lab/netns.hpp"
@@ -59,6 +60,7 @@ engine_config LabTest::lab_config() const {
 }
 
 void LabTest::start(const engine_config& c) {
+  socket_ring_ = c.xsk.rx_size;
   lab::netns_scope in_dut(lab_->dut_ns());
   engine_.emplace(engine::start(c));
 }
@@ -114,11 +116,22 @@ std::uint64_t LabTest::send_paced_frame(const std::vector<std::uint8_t>& frame, 
   lab::netns_scope in_gen(lab_->gen_ns());
   auto gen = lab::make_generator(generator_, lab_->gen_if(), frame);
   // Chunks of 200 fit the veth's 256-frame XDP ring with room to spare, so no
-  // backend loses a frame there and every test can count exactly.
+  // backend loses a frame there and every test can count exactly. The next
+  // chunk also waits until the socket's rx ring has room for it: the XDP
+  // program seeing a chunk does not mean the worker took it, and a worker
+  // descheduled on a loaded CI host let the 2048-slot ring overflow (1,771 of
+  // 20,000 dropped once in CI).
   const std::uint64_t base = program_rx();
+  const auto room_for = [&](std::uint32_t next) {
+    const engine_stats s = engine_->stats();
+    const std::uint64_t taken = s.total().rx_packets + s.kernel_drops();
+    const std::uint64_t backlog = s.program.redirected > taken ? s.program.redirected - taken : 0;
+    return backlog + next <= std::max<std::uint64_t>(socket_ring_, next);
+  };
   std::uint64_t sent = 0;
   while (sent < count) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, count - sent));
+    if (!wait_until([&] { return room_for(n); }, std::chrono::seconds(2))) break;
     gen->send(n);
     sent += n;
     if (!wait_until([&] { return program_rx() - base >= sent; }, std::chrono::seconds(2))) break;

@@ -65,6 +65,7 @@ class LabTest : public ::testing::Test {
   lab::generator_kind generator_ = lab::generator_kind::af_packet;  // set in SetUp
   std::optional<lab::veth_lab> lab_;
   std::optional<engine> engine_;
+  std::uint32_t socket_ring_ = 0;  // rx ring slots of the started engine's sockets (send_paced keeps within)
 };
 
 }  // namespace xdpkit::testing

@@ -119,7 +119,12 @@ journal_text parse_journal_text(std::string_view text) {
 }
 
 journal journal::open(const std::filesystem::path& dir, const std::string& ifname, damage_policy on_damage) {
-  const auto p = path_for(dir, ifname);
+  return open(dir, current_netns(), ifname, on_damage);
+}
+
+journal journal::open(const std::filesystem::path& dir, std::uint64_t netns, const std::string& ifname,
+                      damage_policy on_damage) {
+  const auto p = path_for(dir, netns, ifname);
   if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) {
     const int err = errno;
     fail("mkdir", dir, err, err == EACCES || err == EPERM ? privilege_hint() : "");

@@ -21,6 +21,9 @@ ports = { 3 = "eth2" }
   [interface.xsk]
   frames = 8192
   wait = "poll"
+  [interface.umem]
+  pages = "huge-or-normal"
+  reserve = false
   [interface.tune]
   channels = 4
   rss = "equal 4"
@@ -56,6 +59,8 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_EQ(a.xsk.frames, 8192u);
   EXPECT_EQ(a.xsk.wait, "poll");
   EXPECT_EQ(a.xsk.batch, 64u) << "defaults stay";
+  EXPECT_EQ(a.umem.pages, "huge-or-normal");
+  EXPECT_FALSE(a.umem.reserve);
   ASSERT_TRUE(a.tune);
   EXPECT_EQ(a.tune->channels, "4");
   EXPECT_EQ(a.tune->rss, "equal 4");
@@ -66,6 +71,7 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_EQ(b.queues, (std::vector<std::uint32_t>{0, 2}));
   EXPECT_EQ(b.cpus, (std::vector<unsigned>{3, 5}));
   EXPECT_FALSE(b.tune);
+  EXPECT_TRUE(b.umem.reserve) << "up grows a short pool unless told not to";
   EXPECT_EQ(c.metrics.prometheus_listen, "127.0.0.1:9435");
   EXPECT_EQ(c.metrics.dogstatsd, "udp://127.0.0.1:8125");
   EXPECT_EQ(c.log.level, "debug");
@@ -129,6 +135,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "1 CPUs for 2 queues"},
         bad_case{"FramesNotAPowerOfTwo", head + "[interface.xsk]\nframes = 1000\n", "x.toml:4:10: interface[0].xsk.frames: ",
                  "not a power of two"},
+        bad_case{"ReserveNotABoolean", head + "[interface.umem]\nreserve = \"no\"\n",
+                 "x.toml:4:11: interface[0].umem.reserve: ", "must be true or false"},
         bad_case{"BatchOutOfRange", head + "[interface.xsk]\nbatch = 0\n", "x.toml:4:9: interface[0].xsk.batch: ",
                  "outside 1-256"},
         bad_case{"BadChannels", head + "[interface.tune]\nchannels = \"rx=x\"\n",

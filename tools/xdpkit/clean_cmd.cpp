@@ -40,7 +40,7 @@
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/lab/pool_note.hpp"
 #include "xdpkit/service/control_socket.hpp"
-#include "xdpkit/service/journaled_tune.hpp"
+#include "xdpkit/service/host_changes.hpp"
 
 namespace xdpkit::cli {
 
@@ -111,7 +111,7 @@ json replay_journal(const fs::path& dir, const journal_name& j, const std::strin
       } else {
         auto io = ethtool::make_kernel_transport();
         const ethtool::device dev(*io, j.ifname);
-        out["steps"] = steps_json(ethtool::revert(ethtool::tune_context{dev, root}, log));
+        out["steps"] = steps_json(service::revert_host_journal(ethtool::tune_context{dev, root}, log));
       }
     } catch (const std::system_error& e) {
       out["error"] = e.what();
@@ -153,6 +153,30 @@ int clean(const clean_args& a) {
     json entry{{"journal", e.path().string()}, {"interface", name->ifname}, {"netns", name->netns}};
     const std::string ns = ethtool::journal::current_netns() == name->netns ? std::string("(this namespace)") : find_netns(name->netns);
     if (ns.empty()) {
+      // The huge-page pools are the host's: they go back whatever became of the namespace.
+      json pool_steps = json::array();
+      std::size_t left = 1;
+      try {
+        auto log = ethtool::journal::open(dir, name->netns, name->ifname);
+        if (dry) {
+          for (auto it = log.entries().rbegin(); it != log.entries().rend() && service::is_pool_line(*it); ++it)
+            pool_steps.push_back({{"step", it->value("label", "")}, {"what", "would be given back"}, {"changed", true}});
+          left = log.size() - pool_steps.size();
+        } else {
+          pool_steps = steps_json(service::give_back_pools(topology::host_root("/"), log));
+          left = log.size();
+        }
+      } catch (const std::exception& ex) {
+        entry["pool_error"] = ex.what();
+      }
+      for (const auto& st : pool_steps)
+        note(fmt::format("{} {}: {}", dry ? "would give back" : "gave back", st["step"].get<std::string>(),
+                         st["what"].get<std::string>()));
+      entry["steps"] = pool_steps;
+      if (left == 0 && !entry.contains("pool_error")) {
+        journals.push_back(entry);
+        continue;
+      }
       entry["error"] = "its network namespace (inode " + std::to_string(name->netns) +
                        ") no longer exists: its virtual devices went with it, a physical NIC went back to the "
                        "initial namespace with the values the journal holds (check it with `xdpkit probe`); "

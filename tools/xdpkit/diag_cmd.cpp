@@ -28,7 +28,7 @@
 #include "xdpkit/ethtool/probe.hpp"
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/service/control_socket.hpp"
-#include "xdpkit/service/journaled_tune.hpp"
+#include "xdpkit/service/host_changes.hpp"
 #include "xdpkit/service/metrics.hpp"
 #include "xdpkit/topology/host.hpp"
 #include "xdpkit/topology/json.hpp"

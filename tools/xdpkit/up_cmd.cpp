@@ -69,7 +69,7 @@ void print_start(const event_printer& say, const service::interface_status& s) {
   const std::string& name = s.config.name;
   std::string text;
   if (!s.replayed.empty()) text += name + ": a service that died had left changes; put back:\n" + steps_text(s.replayed, "reverted");
-  if (!s.tuned.empty()) text += name + ": tuned (journaled, reverted at stop):\n" + steps_text(s.tuned, "changed");
+  if (!s.tuned.empty()) text += name + ": changed on the host (journaled, put back at stop):\n" + steps_text(s.tuned, "changed");
   for (const auto& w : s.warnings)
     text += fmt::format("{}: {} {}: {}{}\n", name, topology::to_string(w.level), w.id, w.summary,
                         w.remedy.empty() ? "" : " (" + w.remedy + ")");

@@ -48,10 +48,6 @@ void read_pools_in(const host_root& root, const std::string& dir, int node, std:
   out.insert(out.end(), found.begin(), found.end());
 }
 
-std::string pool_path(unsigned node, std::uint64_t size_kb) {
-  return "/sys/devices/system/node/node" + std::to_string(node) + "/hugepages/hugepages-" +
-         std::to_string(size_kb) + "kB/nr_hugepages";
-}
 
 }  // namespace
 
@@ -136,9 +132,14 @@ hugepage_reservation::hugepage_reservation(host_root root, std::string path, uns
       new_total_(new_total),
       active_(true) {}
 
+std::string hugepage_pool_path(unsigned node, std::uint64_t size_kb) {
+  return "/sys/devices/system/node/node" + std::to_string(node) + "/hugepages/hugepages-" +
+         std::to_string(size_kb) + "kB/nr_hugepages";
+}
+
 hugepage_reservation hugepage_reservation::reserve(const host_root& root, unsigned node, std::uint64_t page_size_kb,
                                                    std::uint64_t pages) {
-  const std::string path = pool_path(node, page_size_kb);
+  const std::string path = hugepage_pool_path(node, page_size_kb);
   auto line = root.try_read_line(path);
   if (!line)
     throw os_error(ENOENT, "read", root.resolve(path).string(),

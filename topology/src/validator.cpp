@@ -394,6 +394,15 @@ check_result check_nic_irqs(const host_snapshot& h, const nic_info& n) {
 
 }  // namespace
 
+umem_node umem_node_for(const host_snapshot& h, const nic_info* nic) {
+  if (nic && nic->numa_node() >= 0) return {static_cast<unsigned>(nic->numa_node()), nic->name + "'s node"};
+  auto plan = plan_cpus(h.cpus, h.numa, h.isolated_cpus(), plan_request{-1, 1, false, std::nullopt});
+  for (const auto& n : h.numa.nodes)
+    if (!plan.workers.empty() && n.cpus.contains(plan.workers.front())) return {n.id, "the first worker's node"};
+  if (!h.numa.with_memory.empty()) return {*h.numa.with_memory.first(), "the first node with memory"};
+  return {0, "node 0"};
+}
+
 validation_report validate_host(const host_root& root, const host_snapshot& h, const validate_options& opt) {
   const nic_info* nic = nullptr;
   if (opt.iface) {
@@ -407,27 +416,9 @@ validation_report validate_host(const host_root& root, const host_snapshot& h, c
   unsigned workers = opt.workers;
   if (workers == 0) workers = nic ? std::max(1u, nic->rx_queues) : 1u;
 
-  // Which node the UMEMs go to: the NIC's, else the node the planner's first
-  // worker lands on, else the first node with memory.
-  int node = -1;
-  std::string why_node;
-  if (nic && nic->numa_node() >= 0) {
-    node = nic->numa_node();
-    why_node = nic->name + "'s node";
-  } else {
-    auto plan = plan_cpus(h.cpus, h.numa, h.isolated_cpus(), plan_request{-1, 1, false, std::nullopt});
-    for (const auto& n : h.numa.nodes)
-      if (!plan.workers.empty() && n.cpus.contains(plan.workers.front())) node = static_cast<int>(n.id);
-    why_node = node >= 0 ? "the first worker's node" : "";
-    if (node < 0 && !h.numa.with_memory.empty()) {
-      node = static_cast<int>(*h.numa.with_memory.first());
-      why_node = "the first node with memory";
-    }
-    if (node < 0) {
-      node = 0;
-      why_node = "node 0";
-    }
-  }
+  const umem_node placed = umem_node_for(h, nic);
+  const int node = static_cast<int>(placed.node);
+  const std::string& why_node = placed.why;
 
   validation_report r;
   r.checks.push_back(check_numa_topology(h));

@@ -7,8 +7,10 @@
 #include "xdpkit/base/quote.hpp"
 #include "xdpkit/config/rule_files.hpp"
 #include "xdpkit/config/tune_request.hpp"
-#include "xdpkit/service/journaled_tune.hpp"
+#include "xdpkit/service/host_changes.hpp"
 #include "xdpkit/topology/host.hpp"
+#include "xdpkit/topology/hugepages.hpp"
+#include "xdpkit/topology/validator.hpp"
 #include "xdpkit/userspace/engine_words.hpp"
 
 namespace xdpkit::service {
@@ -68,7 +70,7 @@ namespace {
 // One interface's share of the service. Members go bottom-up: the engine
 // detaches before the tune is reverted.
 struct running_interface {
-  std::optional<journaled_tune> tune;
+  std::optional<host_changes> tune;
   std::optional<engine> data_plane;
   std::vector<std::uint32_t> queues;
   std::vector<int> cpus;
@@ -115,6 +117,31 @@ std::vector<topology::check_result> validate(const config::interface_config& c, 
   return warnings;
 }
 
+// Grows the 2 MiB pool of the node the UMEMs go to by what its free pages
+// lack for `workers` UMEMs (journaled with the tune, given back at the stop).
+// A pool the kernel cannot grow is a warning here: for pages = "huge" the
+// validator then stops the start with its remedies, the fallback pages use
+// normal pages.
+void reserve_umem_pages(const config::interface_config& c, const topology::host_snapshot& host, unsigned workers,
+                        host_changes& changes, std::vector<topology::check_result>& warnings) {
+  constexpr std::uint64_t size_kb = 2048;
+  const std::uint64_t per = (std::uint64_t{c.xsk.frames} * 4096 + size_kb * 1024 - 1) / (size_kb * 1024);
+  const std::uint64_t need = per * workers;
+  const topology::umem_node placed = topology::umem_node_for(host, host.find_nic(c.name));
+  const auto pool = topology::find_pool(host.hugepages, static_cast<int>(placed.node), size_kb);
+  if (!pool || pool->free >= need) return;  // no pool: the validator says why
+  try {
+    (void)changes.reserve_hugepages(placed.node, size_kb, need - pool->free);
+  } catch (const std::exception& e) {
+    topology::check_result w;
+    w.id = "hugepages_reserve";
+    w.level = topology::severity::warning;
+    w.summary = "could not grow the 2 MiB pool of node " + std::to_string(placed.node) + " (" + placed.why + ") by " +
+                std::to_string(need - pool->free) + " pages: " + e.what();
+    warnings.push_back(std::move(w));
+  }
+}
+
 running_interface start_interface(const config::interface_config& c, const service_options& o) {
   running_interface r;
   std::optional<firewall::rule_set> rules;
@@ -125,10 +152,17 @@ running_interface start_interface(const config::interface_config& c, const servi
   }
   // Tuned first (or a dead service's journal replayed): new channels bring new queues.
   const ethtool::tune_request req = c.tune ? config::to_tune_request(*c.tune) : ethtool::tune_request{};
-  r.tune.emplace(journaled_tune::start(c.name, req, o.run_dir, o.root));
-  const topology::host_snapshot host = topology::read_host(o.root);
+  r.tune.emplace(host_changes::start(c.name, req, o.run_dir, o.root));
+  topology::host_snapshot host = topology::read_host(o.root);
   r.queues = c.queues ? *c.queues : all_queues(host, c.name);
-  r.warnings = validate(c, o.root, host, static_cast<unsigned>(r.queues.size()));
+  const auto workers = static_cast<unsigned>(r.queues.size());
+  std::vector<topology::check_result> reserve_warnings;
+  if (c.umem.pages != "normal" && c.umem.reserve) {
+    reserve_umem_pages(c, host, workers, *r.tune, reserve_warnings);
+    host.hugepages = topology::read_hugepage_pools(o.root);  // what the validator sees now
+  }
+  r.warnings = validate(c, o.root, host, workers);
+  r.warnings.insert(r.warnings.begin(), reserve_warnings.begin(), reserve_warnings.end());
   if (c.cpus) {
     if (c.cpus->size() != r.queues.size())
       throw std::invalid_argument(c.name + ": " + std::to_string(c.cpus->size()) + " cpus for " +
@@ -143,8 +177,8 @@ running_interface start_interface(const config::interface_config& c, const servi
     for (unsigned cpu : plan.workers) r.cpus.push_back(static_cast<int>(cpu));
   }
   engine_config ec = engine_config_from(words_of(c), c.name, r.queues, r.cpus);
-  const topology::nic_info* nic = host.find_nic(c.name);
-  ec.umem.numa_node = nic ? nic->numa_node() : -1;
+  // The node the pool was sized and grown on (a veth has none of its own).
+  ec.umem.numa_node = static_cast<int>(topology::umem_node_for(host, host.find_nic(c.name)).node);
   ec.firewall = std::move(rules);
   ec.firewall_ports = c.ports;
   ec.worker.drop_capabilities = true;  // a worker turns rings: it needs no privilege

@@ -58,6 +58,10 @@ class journal {
   // The interface is `ifname` in the calling thread's network namespace.
   static journal open(const std::filesystem::path& dir, const std::string& ifname,
                       damage_policy on_damage = damage_policy::refuse);
+  // The same for the namespace whose inode is `netns` (one that may be gone:
+  // `xdpkit clean` still gives back what its journal holds outside the NIC).
+  static journal open(const std::filesystem::path& dir, std::uint64_t netns, const std::string& ifname,
+                      damage_policy on_damage = damage_policy::refuse);
   // The path open() would use in the calling thread's namespace, and in the
   // namespace whose inode is `netns`. Throw os_error (EINVAL) for a name
   // that is not an interface name.

@@ -49,6 +49,9 @@ std::vector<buddy_zone> read_buddyinfo(const host_root& root);
 std::uint64_t hugepages_available(const std::vector<buddy_zone>& zones, int node,
                                   std::uint64_t page_size_kb, std::uint64_t base_page_kb = 4);
 
+// The nr_hugepages file of a node's pool (host-style: resolve it under a host_root).
+std::string hugepage_pool_path(unsigned node, std::uint64_t page_size_kb);
+
 // Grows the pool of `page_size_kb` pages on `node` by `pages` through
 // /sys/devices/system/node/node<N>/hugepages/hugepages-<size>kB/nr_hugepages, and
 // writes the old nr_hugepages back when destroyed (or on restore()). Move-only.

@@ -69,4 +69,15 @@ struct validation_report {
 // malformed files become the evidence of the check that needed them, not throws.
 validation_report validate_host(const host_root& root, const host_snapshot& host, const validate_options& options);
 
+// The node whose huge-page pool the UMEMs of `nic`'s workers come from, and
+// why: the NIC's own, else the node the planner's first worker lands on
+// (a veth has no node), else the first node with memory, else node 0. The
+// validator sizes hugepages_free for it and `xdpkit up` reserves there, so
+// the two never disagree. `nic` may be null (no interface named).
+struct umem_node {
+  unsigned node = 0;
+  std::string why;  // "eth1's node", "the first worker's node", ...
+};
+umem_node umem_node_for(const host_snapshot& host, const nic_info* nic);
+
 }  // namespace xdpkit::topology

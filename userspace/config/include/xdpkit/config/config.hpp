@@ -18,7 +18,7 @@
 //   ports = { 3 = "eth2" }    redirect-dev slots (0-63) of the firewall
 //   [interface.xsk]           bind (copy|zero-copy|auto), frames, batch, wait (busy|poll),
 //                             busy_poll_usec, busy_poll_budget
-//   [interface.umem]          pages (huge|huge-or-normal|normal)
+//   [interface.umem]          pages (huge|huge-or-normal|normal), reserve (true: grow the pool)
 //   [interface.tune]          channels, rings, rss, rss_key, hash = [...], ntuple = [...],
 //                             irq_affinity, rps, xps, busy_poll: what `xdpkit tune` takes
 //   [metrics]                 prometheus_listen = "127.0.0.1:PORT", dogstatsd = "udp://HOST:PORT",
@@ -69,6 +69,9 @@ struct xsk_settings {
 
 struct umem_settings {
   std::string pages = "huge";
+  // `up` grows the NIC node's 2 MiB pool by what its free pages lack
+  // (journaled, given back at the stop); false: pools are the operator's.
+  bool reserve = true;
   bool operator==(const umem_settings&) const = default;
 };
 

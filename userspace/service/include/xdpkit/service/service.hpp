@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // service: what `xdpkit up` runs. Per configured interface, in this order:
 // the validator's checks (errors stop the start), the NIC tuned through a
-// journaled_tune, the queues and CPUs resolved (after the tune, since new
+// host_changes, the queues and CPUs resolved (after the tune, since new
 // channels bring new queues), and the engine (program, UMEMs, sockets,
 // workers). Teardown is the reverse: every engine stops and detaches, then
 // every tune is reverted, so the host reads as it did before the start.

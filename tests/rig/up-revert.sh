@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity: every queue bound on node-1 CPUs while it runs, probe identical after the stop
+# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity, pages = huge: every queue bound on node-1 CPUs and its UMEM on node-1 huge pages up grew the pool for, while it runs; probe and pools identical after the stop
 # order: 12
 . /tests/lib/rig-test.sh
 link_up
@@ -29,7 +29,7 @@ cpus = "auto"
 [interface.xsk]
 wait = "poll"
 [interface.umem]
-pages = "normal"
+pages = "huge"
 [interface.tune]
 channels = $n
 rss = "equal $n"
@@ -37,10 +37,15 @@ irq_affinity = "local"
 $keyline
 TOML
 cat /tmp/up.toml
+pool() { cat /sys/devices/system/node/node$1/hugepages/hugepages-2048kB/nr_hugepages; }
+pool0_before=$(pool 0); pool1_before=$(pool 1)
+free1_before=$(cat /sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages)
+grow=$((free1_before >= 16 ? 0 : 16 - free1_before))
 # Probed while up runs: in the background, up for 6 s; the probe at 4 s.
 ( xdpkit up --config /tmp/up.toml --run-dir /tmp/uprun --duration 6 --json --quiet > /tmp/up.out 2>/tmp/up.err; echo $? > /tmp/up.rc ) &
 sleep 4
 xk /tmp/up-mid.json probe "$IF" --json
+pool0_mid=$(pool 0); pool1_mid=$(pool 1)
 wait
 rc=$(cat /tmp/up.rc)
 echo "-- up (exit $rc):"; cat /tmp/up.out; cat /tmp/up.err
@@ -56,10 +61,18 @@ expect up/rss-while-up "$(jq -c '.rss.table | unique | length' /tmp/up-mid.json)
 aff=$(jq -r '[.queues.irqs[] | select(.queue != null) | .affinity] | join(",")' /tmp/up-mid.json)
 if cpus_within "$aff" "$n1"; then pass "up/irq-affinity-while-up: queue IRQs on node-1 CPUs ($aff)"
 else fail "up/irq-affinity-while-up: queue IRQ affinities '$aff' not within node 1 ($n1)"; fi
+# 2 UMEMs of 4096 frames of 4 KiB: 16 pages of 2 MiB, on the NIC's node.
+expect up/umem-node "$(echo "$start" | jq -r .umem_numa_node)" 1 "the UMEMs' node (the NIC's)"
+expect up/huge-pages "$(echo "$start" | jq -r .huge_pages)" true "UMEMs on huge pages"
+expect up/pool-node1-while-up "$pool1_mid" $((pool1_before + grow)) "node 1's pool while up runs ($free1_before of 16 pages free before)"
+expect up/pool-node0-while-up "$pool0_mid" "$pool0_before" "node 0's pool while up runs (not the NIC's node)"
 stop=$(grep '"type":"stop"' /tmp/up.out)
 expect up/stop-failures "$(echo "$stop" | jq -c .failures)" "[]" "what could not be put back"
 expect up/journal-gone "$(ls /tmp/uprun/up/*.journal 2>/dev/null | wc -l)" 0 "service journals left"
 xk /tmp/up-after.json probe "$IF" --json
 same_probe up/probe-identical /tmp/up-before.json /tmp/up-after.json "channels, RSS table and key, IRQs after up's stop"
+# A UMEM's pages leave the pool (as surplus) once the kernel's work queue frees them.
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ "$(pool 1)" = "$pool1_before" ] && break; sleep 0.3; done
+expect up/pool-node1-after "$(pool 1)" "$pool1_before" "node 1's pool after up's stop"
 ip link set "$IF" down
 finish

@@ -28,6 +28,7 @@
 #include "xdpkit/service/metrics.hpp"
 #include "xdpkit/service/privileges.hpp"
 #include "xdpkit/service/service.hpp"
+#include "xdpkit/service/service_log.hpp"
 #include "xdpkit/service/systemd_notify.hpp"
 
 namespace xdpkit::cli {
@@ -45,17 +46,32 @@ struct up_args {
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-// Prints one event, JSON or text, on stdout (the journal under systemd).
+// Says one event: with --json as a JSON line on stdout, else its text to
+// the log ([log]: journald or stderr, filtered by level). Errors and
+// warnings go to the log either way (log()), as they went to stderr.
 class event_printer {
  public:
-  explicit event_printer(bool json) : json_(json) {}
+  event_printer(bool json, const service::service_log& log) : json_(json), log_(log) {}
   void operator()(const nlohmann::json& j, const std::string& text) const {
-    if (json_) std::cout << dump(j) << std::endl;
-    else if (!text.empty()) std::cout << text << std::flush;
+    if (json_) {
+      std::cout << dump(j) << std::endl;
+      return;
+    }
+    const std::string type = j.value("type", "");
+    const service::log_level level = type == "error"                               ? service::log_level::error
+                                     : type == "reload" && !j.value("ok", true)     ? service::log_level::warn
+                                     : type == "stalled"                            ? service::log_level::warn
+                                                                                   : service::log_level::info;
+    log_.write(level, type, text, j.value("interface", ""));
+  }
+  void log(service::log_level level, std::string_view event, const std::string& text,
+           std::string_view interface = {}) const {
+    log_.write(level, event, text, interface);
   }
 
  private:
   bool json_;
+  const service::service_log& log_;
 };
 
 nlohmann::json checks_json(const std::vector<topology::check_result>& checks) {
@@ -70,9 +86,12 @@ void print_start(const event_printer& say, const service::interface_status& s) {
   std::string text;
   if (!s.replayed.empty()) text += name + ": a service that died had left changes; put back:\n" + steps_text(s.replayed, "reverted");
   if (!s.tuned.empty()) text += name + ": changed on the host (journaled, put back at stop):\n" + steps_text(s.tuned, "changed");
+  // Warnings at their own level: [log] level = "warn" keeps them, drops the rest.
   for (const auto& w : s.warnings)
-    text += fmt::format("{}: {} {}: {}{}\n", name, topology::to_string(w.level), w.id, w.summary,
-                        w.remedy.empty() ? "" : " (" + w.remedy + ")");
+    say.log(service::log_level::warn, "start",
+            fmt::format("{}: {} {}: {}{}", name, topology::to_string(w.level), w.id, w.summary,
+                        w.remedy.empty() ? "" : " (" + w.remedy + ")"),
+            name);
   for (const auto& p : s.plan) text += name + ": cpu plan: " + p + "\n";
   std::size_t rules = 0;
   for (auto n : s.rules_per_file) rules += n;
@@ -118,7 +137,7 @@ nlohmann::json reload(service::service& svc, const up_args& a, service::systemd_
     for (std::size_t i = 0; i < r.swapped.size(); ++i) text += fmt::format("; {} runs {} rules", r.swapped[i], r.rule_counts[i]);
     text += "\n";
   } else {
-    std::cerr << "xdpkit up: reload failed: " << xdpkit::escape_controls(r.error) << std::endl;
+    say.log(service::log_level::warn, "reload", "reload failed: " + r.error);
   }
   say(j, text);
   const std::string status = ready_status(svc);
@@ -165,7 +184,6 @@ std::string control_reply(std::string_view request, service::service& svc, const
 }
 
 int up(const up_args& a) {
-  const event_printer say(a.json);
   config::service_config cfg;
   try {
     cfg = config::load_config(a.config);
@@ -173,12 +191,15 @@ int up(const up_args& a) {
     std::cerr << "xdpkit up: " << xdpkit::escape_controls(e.what()) << "\n";
     return 2;
   }
+  const service::service_log log(cfg.log);  // stderr until here: no config, no [log]
+  const event_printer say(a.json, log);
+  const auto fail = [&](const std::string& what) { say.log(service::log_level::error, "error", what); };
   // First, so a second `up` on the same run directory stops before it tunes anything.
   std::optional<service::control_socket> control;
   try {
     control.emplace(service::control_socket_path(a.run_dir));
   } catch (const std::exception& e) {
-    std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+    fail(std::string("not started: ") + e.what());
     return 2;
   }
   service::systemd_notify notify;
@@ -191,13 +212,13 @@ int up(const up_args& a) {
     svc.emplace(service::service::start(cfg, opt));
   } catch (const service::validation_failed& e) {
     for (const auto& c : e.errors())
-      std::cerr << fmt::format("xdpkit up: {}: {}: {}\n  fix: {}\n", e.ifname(), c.id, xdpkit::escape_controls(c.summary),
-                               xdpkit::escape_controls(c.remedy));
+      say.log(service::log_level::error, "error", fmt::format("{}: {}: {}\n  fix: {}", e.ifname(), c.id, c.summary, c.remedy),
+              e.ifname());
     say({{"type", "error"}, {"interface", e.ifname()}, {"error", e.what()}, {"checks", checks_json(e.errors())}}, "");
     notify.status(std::string("not started: ") + e.what());
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+    fail(std::string("not started: ") + e.what());
     say({{"type", "error"}, {"error", e.what()}}, "");
     notify.status(std::string("not started: ") + e.what());
     return dynamic_cast<const std::invalid_argument*>(&e) ? 2 : 1;
@@ -225,7 +246,7 @@ int up(const up_args& a) {
     }
     capabilities = service::keep_only_capabilities(keep);
   } catch (const std::exception& e) {
-    std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+    fail(std::string("not started: ") + e.what());
     say({{"type", "error"}, {"error", e.what()}}, "");
     return 1;
   }
@@ -235,7 +256,7 @@ int up(const up_args& a) {
       metrics.emplace(*svc, *cfg.metrics.prometheus_listen, cfg.metrics.max_rule_series);
     } catch (const std::exception& e) {
       // The service's destructor detaches and reverts what start() did.
-      std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+      fail(std::string("not started: ") + e.what());
       say({{"type", "error"}, {"error", e.what()}}, "");
       notify.status(std::string("not started: ") + e.what());
       return 1;
@@ -246,7 +267,7 @@ int up(const up_args& a) {
     try {
       statsd.emplace(*cfg.metrics.dogstatsd, service::read_boot_id(opt.root));
     } catch (const std::exception& e) {
-      std::cerr << "xdpkit up: not started: " << xdpkit::escape_controls(e.what()) << "\n";
+      fail(std::string("not started: ") + e.what());
       say({{"type", "error"}, {"error", e.what()}}, "");
       notify.status(std::string("not started: ") + e.what());
       return 1;
@@ -265,7 +286,7 @@ int up(const up_args& a) {
     ready_text += "xdpkit up: metrics on http://" + metrics->listen() + "/metrics\n";
   }
   say(ready, ready_text);
-  if (!notify.last_error().empty()) std::cerr << "xdpkit up: " << notify.last_error() << "\n";
+  if (!notify.last_error().empty()) say.log(service::log_level::warn, "ready", notify.last_error());
 
   // WATCHDOG=1 every half $WATCHDOG_USEC, and only while every worker's
   // heartbeat moves: a hung worker stops it, and systemd restarts the unit.
@@ -282,9 +303,10 @@ int up(const up_args& a) {
     } else if (now_stalled != stalled) {
       std::string who;
       for (const auto& w : now_stalled) who += (who.empty() ? "" : ", ") + w;
-      std::cerr << "xdpkit up: worker " << who << " stalled: its heartbeat stood still for "
-                << fmt::format("{:.1f}", std::chrono::duration<double>(*notify.watchdog_interval()).count())
-                << " s; WATCHDOG=1 is withheld, so systemd restarts the service" << std::endl;
+      say.log(service::log_level::warn, "stalled",
+              fmt::format("worker {} stalled: its heartbeat stood still for {:.1f} s; WATCHDOG=1 is withheld, so systemd "
+                          "restarts the service",
+                          who, std::chrono::duration<double>(*notify.watchdog_interval()).count()));
       notify.status("stalled: " + who + " (watchdog withheld)");
       say({{"type", "stalled"}, {"workers", now_stalled}}, "");
     }
@@ -336,10 +358,10 @@ int up(const up_args& a) {
     reverted[name] = steps_json(steps);
     text += name + ": put back:\n" + steps_text(steps, "reverted");
   }
-  for (const auto& f : report.failures) std::cerr << "xdpkit up: could not put back " << xdpkit::escape_controls(f) << "\n";
+  for (const auto& f : report.failures) say.log(service::log_level::error, "stop", "could not put back " + f);
   say({{"type", "stop"}, {"reverted", reverted}, {"failures", report.failures}, {"seconds", end.seconds}}, text);
   if (end.lost) {
-    std::cerr << "xdpkit up: stopped after " << fmt::format("{:.1f}", end.seconds) << " s: " << *end.lost << "\n";
+    say.log(service::log_level::error, "stop", fmt::format("stopped after {:.1f} s: {}", end.seconds, *end.lost));
     return 1;
   }
   return report.failures.empty() ? 0 : 1;

@@ -24,7 +24,7 @@
 //   [metrics]                 prometheus_listen = "127.0.0.1:PORT", dogstatsd = "udp://HOST:PORT",
 //                             max_rule_series
 //   [log]                     level (error|warn|info|debug), target (auto|stderr|journald):
-//                             checked, not applied by `up` yet (stdout/stderr)
+//                             auto is journald when stderr is systemd's journal stream
 //
 // Unknown keys are errors (a typo must not be a silent default), and every
 // error is FILE:LINE:COLUMN: with the key's dotted path.

@@ -39,9 +39,15 @@ cpus = "3,5"
 prometheus_listen = "127.0.0.1:9435"
 dogstatsd = "udp://127.0.0.1:8125"
 
+[process]
+mlockall = true
+control_cpu = 3
+
 [log]
 level = "debug"
 )";
+
+const char* head_only = "[[interface]]\nname = \"eth1\"\n";
 
 TEST(Config, TheContractKeysReadIntoValues) {
   const auto c = parse_config(full, "xdpkit.toml", "/srv");
@@ -75,6 +81,9 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_EQ(c.metrics.prometheus_listen, "127.0.0.1:9435");
   EXPECT_EQ(c.metrics.dogstatsd, "udp://127.0.0.1:8125");
   EXPECT_EQ(c.log.level, "debug");
+  EXPECT_TRUE(c.process.mlockall);
+  EXPECT_EQ(c.process.control_cpu, 3);
+  EXPECT_EQ(parse_config(head_only, "x.toml").process.control_cpu, process_settings::kAuto) << "auto unless said";
 }
 
 struct bad_case {
@@ -135,6 +144,12 @@ INSTANTIATE_TEST_SUITE_P(
                  "1 CPUs for 2 queues"},
         bad_case{"FramesNotAPowerOfTwo", head + "[interface.xsk]\nframes = 1000\n", "x.toml:4:10: interface[0].xsk.frames: ",
                  "not a power of two"},
+        bad_case{"ControlCpuWord", head + "[process]\ncontrol_cpu = \"first\"\n",
+                 "x.toml:4:15: process.control_cpu: ", "is not one of auto, none"},
+        bad_case{"ControlCpuRange", head + "[process]\ncontrol_cpu = 5000\n", "x.toml:4:15: process.control_cpu: ",
+                 "outside 0-4095"},
+        bad_case{"FifoPriorityRange", head + "[interface.xsk]\nfifo_priority = 100\n",
+                 "x.toml:4:17: interface[0].xsk.fifo_priority: ", "outside 0-99"},
         bad_case{"ReserveNotABoolean", head + "[interface.umem]\nreserve = \"no\"\n",
                  "x.toml:4:11: interface[0].umem.reserve: ", "must be true or false"},
         bad_case{"BatchOutOfRange", head + "[interface.xsk]\nbatch = 0\n", "x.toml:4:9: interface[0].xsk.batch: ",

@@ -7,7 +7,12 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/capability.h>
+#include <sys/mman.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 #include <map>
@@ -224,6 +229,23 @@ int up(const up_args& a) {
     return dynamic_cast<const std::invalid_argument*>(&e) ? 2 : 1;
   }
   for (const auto& s : svc->interfaces()) print_start(say, s);
+  // Locked before the capabilities go: MCL_FUTURE also locks what comes
+  // later (the metrics server's thread stacks), so CAP_IPC_LOCK stays below.
+  if (cfg.process.mlockall && ::mlockall(MCL_CURRENT | MCL_FUTURE) < 0) {
+    const int err = errno;
+    fail(std::string("not started: [process] mlockall: ") + std::strerror(err) +
+         (err == ENOMEM || err == EPERM ? " (needs CAP_IPC_LOCK or LimitMEMLOCK=infinity in the unit)" : ""));
+    return 1;
+  }
+  // The main thread on the control CPU before it makes any thread (the
+  // metrics server's, DogStatsD's): they inherit it, and stay off the workers.
+  std::string control_text;
+  try {
+    control_text = svc->pin_control_thread();
+  } catch (const std::exception& e) {
+    fail(std::string("not started: ") + e.what());
+    return 1;
+  }
   // Set up: keep only what running and the revert need, before the metrics
   // server's threads exist (they inherit the smaller set).
   std::vector<std::string> capabilities;
@@ -240,6 +262,7 @@ int up(const up_args& a) {
         keep.push_back(CAP_SYS_ADMIN);
         break;
       }
+    if (cfg.process.mlockall) keep.push_back(CAP_IPC_LOCK);
     if (cfg.metrics.prometheus_listen) {
       const auto& l = *cfg.metrics.prometheus_listen;
       if (std::stoul(l.substr(l.rfind(':') + 1)) < 1024) keep.push_back(CAP_NET_BIND_SERVICE);
@@ -275,8 +298,12 @@ int up(const up_args& a) {
   }
   notify.ready(ready_status(*svc));
   nlohmann::json ready{{"type", "ready"}, {"notify", notify.active()}, {"metrics", nullptr},
+                       {"control_cpu", svc->control_cpu() ? nlohmann::json(*svc->control_cpu()) : nlohmann::json(nullptr)},
+                       {"control_cpu_why", control_text},
+                       {"mlockall", cfg.process.mlockall},
                        {"capabilities", {{"main", capabilities}, {"workers", nlohmann::json::array()}}}};
   std::string ready_text = "xdpkit up: running; SIGHUP reloads the rules, SIGTERM or Ctrl-C stops and reverts\n";
+  ready_text += "xdpkit up: its own threads: " + control_text + (cfg.process.mlockall ? "; memory locked (mlockall)\n" : "\n");
   ready_text += fmt::format("xdpkit up: capabilities kept after setup: {} (workers: none)\n",
                             capabilities.empty() ? std::string("none") : fmt::format("{}", fmt::join(capabilities, ", ")));
   ready["dogstatsd"] = statsd ? nlohmann::json(statsd->target()) : nlohmann::json(nullptr);

@@ -422,3 +422,72 @@ TEST_F(UpTest, DiagSeesTheRunningServiceAsTheKernelDoes) {
 
 }  // namespace
 }  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+std::string status_field(const fs::path& status, const std::string& key) {
+  std::ifstream in(status);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(key + ":", 0) == 0) {
+      const auto v = line.find_first_not_of(" \t", key.size() + 1);
+      return v == std::string::npos ? "" : line.substr(v);
+    }
+  return "";
+}
+
+// [process] and fifo_priority: memory locked, up's own threads (the main
+// loop and the metrics server's) on the control CPU and off the worker's, the
+// worker SCHED_FIFO at its priority; a reload cannot change [process].
+TEST_F(UpTest, ProcessSettingsLockMemoryPinTheControlThreadsAndRunWorkersFifo) {
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "one CPU: the control CPU and the worker's are the same";
+  write("fw.rules", "redirect-xsk proto udp dport 9\n");
+  const std::string process = "[process]\nmlockall = true\ncontrol_cpu = \"auto\"\n";
+  std::string c = config("", false) + "[metrics]\nprometheus_listen = \"127.0.0.1:9436\"\n" + process;
+  c.replace(c.find("wait = \"poll\""), 13, "wait = \"poll\"\nfifo_priority = 7");
+  write("xdpkit.toml", c);
+  cli_child up(up_args(), in_dut_ns());
+  const auto ready = until(up, [](const json& j) { return type_is(j, "ready") || type_is(j, "error"); });
+  ASSERT_TRUE(ready && type_is(*ready, "ready")) << up.output();
+  EXPECT_TRUE((*ready)["mlockall"]);
+  ASSERT_TRUE((*ready)["control_cpu"].is_number()) << ready->dump();
+  const auto control = (*ready)["control_cpu"].get<unsigned>();
+  EXPECT_EQ(control, 0u) << "the worker runs on CPU 1: " << ready->dump();
+
+  const fs::path proc = "/proc/" + std::to_string(up.pid());
+  const std::string locked = status_field(proc / "status", "VmLck");
+  EXPECT_NE(locked.rfind("0 kB", 0), 0u) << "VmLck: " << locked;
+  const auto caps = thread_capabilities(up.pid());
+  EXPECT_TRUE(caps.at(up.pid()) & (1ull << CAP_IPC_LOCK)) << "kept for MCL_FUTURE's later mappings";
+  std::size_t workers = 0, own = 0;
+  for (const auto& [tid, eff] : caps) {
+    const fs::path task = proc / "task" / std::to_string(tid);
+    const std::string cpus = status_field(task / "status", "Cpus_allowed_list");
+    if (eff == 0) {  // a worker: it dropped every capability
+      ++workers;
+      EXPECT_EQ(sched_getscheduler(tid), SCHED_FIFO) << "worker " << tid;
+      sched_param p{};
+      sched_getparam(tid, &p);
+      EXPECT_EQ(p.sched_priority, 7);
+      EXPECT_EQ(cpus, "1");
+    } else {
+      ++own;
+      EXPECT_EQ(cpus, std::to_string(control)) << "thread " << tid << " of up itself";
+      EXPECT_EQ(sched_getscheduler(tid), SCHED_OTHER);
+    }
+  }
+  EXPECT_EQ(workers, 1u);
+  EXPECT_GE(own, 2u) << "the main thread and the metrics server's";
+
+  write("xdpkit.toml", config("", false) + "[metrics]\nprometheus_listen = \"127.0.0.1:9436\"\n[process]\nmlockall = false\n");
+  kill(up.pid(), SIGHUP);
+  const auto r = until(up, [](const json& j) { return type_is(j, "reload"); });
+  ASSERT_TRUE(r) << up.output();
+  EXPECT_FALSE((*r)["ok"]);
+  EXPECT_NE((*r)["error"].get<std::string>().find("process"), std::string::npos) << r->dump();
+  kill(up.pid(), SIGTERM);
+  EXPECT_EQ(up.wait_exit(), 0) << up.output();
+}
+
+}  // namespace
+}  // namespace xdpkit::testing

@@ -205,6 +205,7 @@ interface_config read_interface(const toml::table& t, std::size_t index, const s
     c.xsk.wait = xr.string("wait", {"busy", "poll"}).value_or(c.xsk.wait);
     if (auto u = xr.integer("busy_poll_usec", 0, 1000000)) c.xsk.busy_poll_usec = static_cast<int>(*u);
     if (auto b = xr.integer("busy_poll_budget", 1, 65535)) c.xsk.busy_poll_budget = static_cast<int>(*b);
+    if (auto p = xr.integer("fifo_priority", 0, 99)) c.xsk.fifo_priority = static_cast<int>(*p);
     xr.finish();
   }
   if (const toml::table* u = r.table("umem")) {
@@ -296,6 +297,21 @@ service_config parse_config(std::string_view text, const std::string& source, co
     if (out.metrics.dogstatsd) check_endpoint(mr, "dogstatsd", *out.metrics.dogstatsd, "udp://");
     if (auto n = mr.integer("max_rule_series", 0, 100000)) out.metrics.max_rule_series = static_cast<std::uint32_t>(*n);
     mr.finish();
+  }
+  if (const toml::table* p = r.table("process")) {
+    table_reader pr(*p, "process", source);
+    out.process.mlockall = pr.boolean("mlockall").value_or(false);
+    if (const toml::node* n = pr.node("control_cpu")) {
+      if (n->is_integer()) {
+        const auto v = *n->value<std::int64_t>();
+        if (v < 0 || v > 4095) pr.fail("control_cpu", std::to_string(v) + " is outside 0-4095");
+        out.process.control_cpu = static_cast<int>(v);
+      } else {
+        const auto w = pr.string("control_cpu", {"auto", "none"});
+        out.process.control_cpu = *w == "auto" ? process_settings::kAuto : process_settings::kNone;
+      }
+    }
+    pr.finish();
   }
   if (const toml::table* l = r.table("log")) {
     table_reader lr(*l, "log", source);

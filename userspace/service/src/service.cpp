@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "xdpkit/service/service.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <stdexcept>
 
+#include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/quote.hpp"
 #include "xdpkit/config/rule_files.hpp"
 #include "xdpkit/config/tune_request.hpp"
 #include "xdpkit/service/host_changes.hpp"
 #include "xdpkit/topology/host.hpp"
 #include "xdpkit/topology/hugepages.hpp"
+#include "xdpkit/topology/planner.hpp"
 #include "xdpkit/topology/validator.hpp"
 #include "xdpkit/userspace/engine_words.hpp"
 
@@ -35,6 +40,7 @@ engine_words words_of(const config::interface_config& c) {
   w.no_socket = c.no_socket;
   w.busy_poll_usec = c.xsk.busy_poll_usec;
   w.busy_poll_budget = c.xsk.busy_poll_budget;
+  w.fifo_priority = c.xsk.fifo_priority;
   return w;
 }
 
@@ -192,6 +198,8 @@ struct service::state {
   service_options options;
   std::vector<running_interface> interfaces;  // in config order
   std::uint64_t reloads_ok = 0, reloads_failed = 0;
+  std::optional<unsigned> control_cpu;  // for up's own threads ([process] control_cpu)
+  std::string control_why;
   bool shut = false;
   // Held by reload(), shut_down() and snapshot(): a scrape reads while the
   // owner may be swapping rules or tearing down.
@@ -217,8 +225,60 @@ service service::start(const config::service_config& config, const service_optio
       throw std::runtime_error(what);
     }
   }
+  choose_control_cpu(*out.s_);
   return out;
 }
+
+void service::choose_control_cpu(state& s) {
+  const int want = s.config.process.control_cpu;
+  if (want == config::process_settings::kNone) {
+    s.control_why = "not pinned ([process] control_cpu = \"none\")";
+    return;
+  }
+  const topology::host_snapshot host = topology::read_host(s.options.root);
+  if (want >= 0) {
+    if (!host.cpus.online.contains(static_cast<unsigned>(want)))
+      throw std::invalid_argument("[process] control_cpu = " + std::to_string(want) + " is not an online CPU (online: " +
+                                  host.cpus.online.to_list() + ")");
+    s.control_cpu = static_cast<unsigned>(want);
+    s.control_why = "CPU " + std::to_string(want) + " ([process] control_cpu)";
+    return;
+  }
+  topology::cpu_set workers;
+  for (const auto& r : s.interfaces)
+    for (int c : r.cpus) workers.add(static_cast<unsigned>(c));
+  const topology::nic_info* nic = s.interfaces.empty() ? nullptr : host.find_nic(s.config.interfaces.front().name);
+  const auto plan = topology::plan_cpus(host.cpus, host.numa, host.isolated_cpus(),
+                                        topology::plan_request{nic ? nic->numa_node() : -1, 1, false, std::nullopt});
+  if (plan.control && !workers.contains(*plan.control)) {
+    s.control_cpu = plan.control;
+    s.control_why = "CPU " + std::to_string(*plan.control) + ", the planner's control CPU (housekeeping, no worker)";
+    return;
+  }
+  const topology::cpu_set isolated = host.isolated_cpus();
+  for (unsigned c : host.cpus.online)
+    if (!workers.contains(c) && !isolated.contains(c)) {
+      s.control_cpu = c;
+      s.control_why = "CPU " + std::to_string(c) + ", the first housekeeping CPU no worker uses";
+      return;
+    }
+  s.control_cpu = plan.control;
+  s.control_why = plan.control ? "CPU " + std::to_string(*plan.control) + ", shared with a worker: every CPU runs one"
+                               : "not pinned: no CPU is online";
+}
+
+std::string service::pin_control_thread() const {
+  if (!s_->control_cpu) return s_->control_why;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(*s_->control_cpu, &set);
+  if (::sched_setaffinity(0, sizeof(set), &set) < 0)
+    throw_os_error(errno, "pin the control thread to CPU " + std::to_string(*s_->control_cpu), "sched_setaffinity",
+                   "a cgroup cpuset may not include it (cat /proc/self/status | grep Cpus_allowed_list)");
+  return s_->control_why;
+}
+
+std::optional<unsigned> service::control_cpu() const { return s_->control_cpu; }
 
 service::service(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
 service::service(service&&) noexcept = default;
@@ -284,6 +344,8 @@ reload_result service::reload(const config::service_config& next) {
     for (auto& k : needs_restart(now[i], next.interfaces[i])) restart.push_back(std::move(k));
   }
   if (!(next.metrics == s_->config.metrics)) restart.push_back("metrics");
+  if (!(next.process == s_->config.process)) restart.push_back("process");
+  if (!(next.log == s_->config.log)) restart.push_back("log");
   if (!restart.empty()) {
     std::string keys;
     for (const auto& k : restart) keys += (keys.empty() ? "" : ", ") + k;

@@ -17,12 +17,14 @@
 //   no_socket = "pass"        pass | drop
 //   ports = { 3 = "eth2" }    redirect-dev slots (0-63) of the firewall
 //   [interface.xsk]           bind (copy|zero-copy|auto), frames, batch, wait (busy|poll),
-//                             busy_poll_usec, busy_poll_budget
+//                             busy_poll_usec, busy_poll_budget, fifo_priority (1-99: SCHED_FIFO workers)
 //   [interface.umem]          pages (huge|huge-or-normal|normal), reserve (true: grow the pool)
 //   [interface.tune]          channels, rings, rss, rss_key, hash = [...], ntuple = [...],
 //                             irq_affinity, rps, xps, busy_poll: what `xdpkit tune` takes
 //   [metrics]                 prometheus_listen = "127.0.0.1:PORT", dogstatsd = "udp://HOST:PORT",
 //                             max_rule_series
+//   [process]                 mlockall (false), control_cpu ("auto": the planner's
+//                             control CPU for up's own threads | "none" | a CPU number)
 //   [log]                     level (error|warn|info|debug), target (auto|stderr|journald):
 //                             auto is journald when stderr is systemd's journal stream
 //
@@ -64,6 +66,7 @@ struct xsk_settings {
   std::string wait = "busy";
   int busy_poll_usec = 0;
   int busy_poll_budget = 64;
+  int fifo_priority = 0;  // 0: SCHED_OTHER
   bool operator==(const xsk_settings&) const = default;
 };
 
@@ -106,15 +109,25 @@ struct metrics_settings {
   bool operator==(const metrics_settings&) const = default;
 };
 
+// The `up` process itself (not its workers).
+struct process_settings {
+  static constexpr int kAuto = -1, kNone = -2;
+  bool mlockall = false;   // mlockall(MCL_CURRENT | MCL_FUTURE) before the workers run
+  int control_cpu = kAuto;  // kAuto: the planner's control CPU; kNone: unpinned; else that CPU
+  bool operator==(const process_settings&) const = default;
+};
+
 struct log_settings {
   std::string level = "info";
   std::string target = "auto";
+  bool operator==(const log_settings&) const = default;
 };
 
 struct service_config {
   std::string source;  // the file it came from
   std::vector<interface_config> interfaces;
   metrics_settings metrics;
+  process_settings process;
   log_settings log;
 };
 

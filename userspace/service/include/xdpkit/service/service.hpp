@@ -119,6 +119,15 @@ class service {
   // Why an interface was lost (deleted, moved), naming it; nullopt while all are there.
   std::optional<std::string> interface_lost() const;
 
+  // The CPU for up's own threads (main loop, metrics server, control
+  // socket), chosen at start from [process] control_cpu: "auto" is the
+  // planner's control CPU when no worker runs there, else the first
+  // housekeeping CPU no worker uses. nullopt: not pinned.
+  std::optional<unsigned> control_cpu() const;
+  // Pins the calling thread there (threads it makes later inherit it) and
+  // says which CPU and why. Throws os_error when the kernel refuses.
+  std::string pin_control_thread() const;
+
   // Tests: hold a worker as a hung handler would (engine::stall_worker_for_test).
   void stall_worker_for_test(const std::string& ifname, std::uint32_t queue, bool stall);
 
@@ -135,6 +144,7 @@ class service {
  private:
   struct state;
   explicit service(std::unique_ptr<state> s) noexcept;
+  static void choose_control_cpu(state& s);
   std::unique_ptr<state> s_;
 };
 

@@ -41,6 +41,7 @@
 #include "xdpkit/lab/pool_note.hpp"
 #include "xdpkit/service/control_socket.hpp"
 #include "xdpkit/service/host_changes.hpp"
+#include "xdpkit/userspace/orphan_xdp.hpp"
 
 namespace xdpkit::cli {
 
@@ -138,8 +139,8 @@ json replay_journal(const fs::path& dir, const journal_name& j, const std::strin
 
 int clean(const clean_args& a) {
   const bool dry = a.dry_run;
-  json journals = json::array(), sockets = json::array(), namespaces = json::array(), pools = json::array(),
-       kept = json::array();
+  json journals = json::array(), sockets = json::array(), programs = json::array(), namespaces = json::array(),
+       pools = json::array(), kept = json::array();
   std::string text;
   bool failed = false;
   const auto note = [&](const std::string& line) { text += line + "\n"; };
@@ -224,7 +225,42 @@ int clean(const clean_args& a) {
     }
   }
 
-  // 3. Lab namespaces whose creator is gone.
+  // 3. XDP programs of xdpkit's that no process holds, in this namespace and
+  // every named one (before stale lab namespaces go: a deleted namespace takes
+  // its interfaces' programs, but not libxdp's pins of a dispatcher).
+  std::vector<std::string> where{""};
+  for (const auto& n : lab::list_netns()) where.push_back(n);
+  for (const auto& ns : where) {
+    try {
+      std::optional<lab::netns_scope> in;
+      if (!ns.empty()) in.emplace(ns);
+      for (const auto& o : find_orphaned_xdpkit_programs()) {
+        json p{{"namespace", ns.empty() ? "(this namespace)" : ns}, {"interface", o.ifname}, {"prog_id", o.prog_id},
+               {"name", o.name}, {"mode", o.mode}, {"dispatcher", o.in_dispatcher}};
+        const std::string what = fmt::format("{} (program {}, {}{}) on {}{}", o.name, o.prog_id, o.mode,
+                                             o.in_dispatcher ? ", in libxdp's dispatcher" : ", by netlink", o.ifname,
+                                             ns.empty() ? "" : " in " + ns);
+        if (!dry) {
+          try {
+            detach_orphan(o);
+          } catch (const std::exception& e) {
+            p["error"] = e.what();
+            failed = true;
+            note("could not detach " + what + ": " + e.what());
+            programs.push_back(p);
+            continue;
+          }
+        }
+        programs.push_back(p);
+        note((dry ? "would detach " : "detached ") + what + ": no process holds it");
+      }
+    } catch (const std::exception& e) {
+      failed = true;
+      note("could not look for XDP programs" + (ns.empty() ? std::string() : " in " + ns) + ": " + e.what());
+    }
+  }
+
+  // 4. Lab namespaces whose creator is gone.
   for (const auto& ns : lab::stale_lab_netns()) {
     if (!dry && lab::run_command({"ip", "netns", "del", ns}).status != 0) {
       failed = true;
@@ -235,7 +271,7 @@ int clean(const clean_args& a) {
     note((dry ? "would delete namespace " : "deleted namespace ") + ns + " (its lab's process is gone)");
   }
 
-  // 4. Huge-page pools a killed lab grew.
+  // 5. Huge-page pools a killed lab grew.
   if (dry) {
     for (const auto& n : lab::stale_pool_notes(a.run_dir)) {
       pools.push_back(n);
@@ -260,6 +296,7 @@ int clean(const clean_args& a) {
     std::cout << dump({{"dry_run", dry},
                        {"journals", journals},
                        {"control_sockets", sockets},
+                       {"xdp_programs", programs},
                        {"namespaces", namespaces},
                        {"hugepage_pools", pools},
                        {"left", kept},
@@ -280,13 +317,14 @@ void add_clean_command(CLI::App& app, int& exit_code) {
       "Find and undo what a dead xdpkit left, and say what was done:\n"
       "  a killed `xdpkit up`'s NIC changes (its journals in RUN_DIR/up, replayed in the network namespace\n"
       "  they were made in), its control socket, lab namespaces whose process is gone (demo, bench, tests),\n"
-      "  huge-page pools a killed lab grew. A running `up`'s journal, and `xdpkit tune`'s journals (your own\n"
-      "  changes: `xdpkit revert IF`), are left and named. XDP programs need nothing: xdpkit attaches with\n"
-      "  BPF links, which the kernel removes when their process dies.\n"
+      "  huge-page pools a killed lab grew, and XDP programs of xdpkit's (named xdpkit_...) that no process\n"
+      "  holds: attached by netlink or in libxdp's dispatcher, in this namespace or a named one (a BPF link\n"
+      "  dies with its process; others' programs are never touched). A running `up`'s journal, and\n"
+      "  `xdpkit tune`'s journals (your own changes: `xdpkit revert IF`), are left and named.\n"
       "Exit codes: 0 everything found was undone (or nothing was found), 1 something could not be undone.");
   cmd->add_option("--run-dir", a->run_dir, "The run directory the dead service used")->capture_default_str();
   cmd->add_flag("--dry-run", a->dry_run, "Say what would be undone, change nothing");
-  cmd->add_flag("--json", a->json_out, "One JSON object: journals, control_sockets, namespaces, hugepage_pools, left, ok");
+  cmd->add_flag("--json", a->json_out, "One JSON object: journals, control_sockets, xdp_programs, namespaces, hugepage_pools, left, ok");
   cmd->callback([a, &exit_code] { exit_code = clean(*a); });
 }
 

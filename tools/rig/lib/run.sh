@@ -90,6 +90,12 @@ build_initramfs() {   # KERNEL_DIR OUT MODULE...
   local disp=/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o
   [ -f "$disp" ] || die "libxdp's $disp is missing on the host (package libxdp1)"
   mkdir -p "$ST${disp%/*}" && cp "$disp" "$ST$disp"
+  # xdp-filter (xdp-tools) and its programs: another XDP program for up-beside.sh to share an
+  # interface with through libxdp's dispatcher.
+  if [ -x /usr/sbin/xdp-filter ]; then
+    stage_elf /usr/sbin/xdp-filter /usr/sbin/xdp-filter
+    cp /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_*.o "$ST${disp%/*}/"
+  fi
   local jr=$RIG_CACHE/jq/root
   stage_elf "$jr/usr/bin/jq" /usr/bin/jq "$jr/usr/lib/x86_64-linux-gnu"
   for l in "$jr"/usr/lib/x86_64-linux-gnu/*.so*; do cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/" 2>/dev/null || { mkdir -p "$ST/usr/lib/x86_64-linux-gnu"; cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/"; }; done

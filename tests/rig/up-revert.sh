@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity, pages = huge: every queue bound on node-1 CPUs and its UMEM on node-1 huge pages up grew the pool for, while it runs; probe and pools identical after the stop
+# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity, pages = huge, shareable: every queue bound on node-1 CPUs and its UMEM on node-1 huge pages up grew the pool for, while it runs; probe and pools identical after the stop
 # order: 12
 . /tests/lib/rig-test.sh
 link_up
@@ -30,6 +30,7 @@ cpus = "auto"
 wait = "poll"
 [interface.umem]
 pages = "huge"
+shareable = true
 [interface.tune]
 channels = $n
 rss = "equal $n"
@@ -64,6 +65,8 @@ else fail "up/irq-affinity-while-up: queue IRQ affinities '$aff' not within node
 # 2 UMEMs of 4096 frames of 4 KiB: 16 pages of 2 MiB, on the NIC's node.
 expect up/umem-node "$(echo "$start" | jq -r .umem_numa_node)" 1 "the UMEMs' node (the NIC's)"
 expect up/huge-pages "$(echo "$start" | jq -r .huge_pages)" true "UMEMs on huge pages"
+# Measured (numa_maps), not configured: the shareable UMEMs (hugetlb memfds) sit on node 1.
+expect up/umem-pages-node1 "$(echo "$start" | jq -c '.umem_bytes_per_node')" '{"1":33554432}' "UMEM bytes per node (numa_maps: two UMEMs of 16 MiB)"
 expect up/pool-node1-while-up "$pool1_mid" $((pool1_before + grow)) "node 1's pool while up runs ($free1_before of 16 pages free before)"
 expect up/pool-node0-while-up "$pool0_mid" "$pool0_before" "node 0's pool while up runs (not the NIC's node)"
 stop=$(grep '"type":"stop"' /tmp/up.out)

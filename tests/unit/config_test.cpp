@@ -24,6 +24,7 @@ ports = { 3 = "eth2" }
   [interface.umem]
   pages = "huge-or-normal"
   reserve = false
+  shareable = true
   [interface.tune]
   channels = 4
   rss = "equal 4"
@@ -67,6 +68,7 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_EQ(a.xsk.batch, 64u) << "defaults stay";
   EXPECT_EQ(a.umem.pages, "huge-or-normal");
   EXPECT_FALSE(a.umem.reserve);
+  EXPECT_TRUE(a.umem.shareable);
   ASSERT_TRUE(a.tune);
   EXPECT_EQ(a.tune->channels, "4");
   EXPECT_EQ(a.tune->rss, "equal 4");
@@ -78,6 +80,7 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_EQ(b.cpus, (std::vector<unsigned>{3, 5}));
   EXPECT_FALSE(b.tune);
   EXPECT_TRUE(b.umem.reserve) << "up grows a short pool unless told not to";
+  EXPECT_FALSE(b.umem.shareable);
   EXPECT_EQ(c.metrics.prometheus_listen, "127.0.0.1:9435");
   EXPECT_EQ(c.metrics.dogstatsd, "udp://127.0.0.1:8125");
   EXPECT_EQ(c.log.level, "debug");

@@ -238,6 +238,14 @@ engine engine::start(const engine_config& config, engine_host host) {
   return engine(std::move(st));
 }
 
+data_plane_fds engine::fds() const {
+  data_plane_fds out;
+  out.program = s_->attachment().program_fd();
+  out.maps = s_->fw ? s_->fw->map_fds() : s_->steer->map_fds();
+  for (const auto& p : s_->paths) out.queues.push_back({p->queue, p->sock.fd(), p->area.memfd(), p->area.mapped_size()});
+  return out;
+}
+
 engine_stats engine::stats() const {
   engine_stats out;
   if (s_->fw) {

@@ -44,6 +44,7 @@ engine_config engine_config_from(const engine_words& w, const std::string& ifnam
   if (w.frames == 0 || (w.frames & (w.frames - 1)))
     throw std::invalid_argument("frames: " + std::to_string(w.frames) + " is not a power of two");
   c.umem.frame_count = w.frames;
+  c.umem.shareable = w.shareable_umem;
   c.umem.fill_size = w.frames;
   c.umem.completion_size = w.frames / 2 ? w.frames / 2 : 1;
   c.xsk.rx_size = w.frames / 2;

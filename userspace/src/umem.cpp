@@ -13,9 +13,13 @@
 
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/base/mmap_region.hpp"
+#include "xdpkit/base/unique_fd.hpp"
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
+#endif
+#ifndef MFD_HUGE_2MB
+#define MFD_HUGE_2MB (21U << 26)
 #endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -67,6 +71,25 @@ std::string short_pool_hint(std::size_t pages, int node) {
          "), or allow normal pages (--pages normal), which costs TLB misses";
 }
 
+// Maps `len` bytes: anonymous (fd stays empty), or from a new memfd mapped
+// shared. MAP_FAILED with errno set on failure. A hugetlb memfd's mmap
+// reserves its pages, so a short pool fails here, as MAP_HUGETLB does.
+void* map_area(std::size_t len, bool huge, bool shareable, unique_fd& fd) {
+  if (!shareable) {
+    const int flags = MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB | MAP_HUGE_2MB : 0);
+    return mmap(nullptr, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+  }
+  unique_fd f(memfd_create("xdpkit-umem", MFD_CLOEXEC | (huge ? MFD_HUGETLB | MFD_HUGE_2MB : 0u)));
+  void* p = f && ftruncate(f.get(), static_cast<off_t>(len)) == 0
+                ? mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, f.get(), 0)
+                : MAP_FAILED;
+  const int err = errno;
+  if (p != MAP_FAILED) fd = std::move(f);
+  f.reset();
+  errno = err;  // the caller reports the mapping's error, not the close's
+  return p;
+}
+
 }  // namespace
 
 void validate(const umem_config& c) {
@@ -79,6 +102,7 @@ void validate(const umem_config& c) {
 
 struct umem::state {
   umem_config config;
+  unique_fd memfd;  // shareable areas only; closed after the unmap (declared first)
   mmap_region area;
   bool huge = false;
   std::string fallback_reason;
@@ -104,8 +128,7 @@ umem umem::create(const umem_config& config) {
 
   if (config.pages != page_policy::normal) {
     const std::size_t len = round_up(bytes, huge_page_size);
-    void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
+    void* p = map_area(len, true, config.shareable, st->memfd);
     if (p != MAP_FAILED) {
       st->area = mmap_region(p, len);
       st->huge = true;
@@ -118,8 +141,10 @@ umem umem::create(const umem_config& config) {
     }
   }
   if (!st->area) {
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw_os_error(errno, "map UMEM (" + std::to_string(bytes >> 20) + " MiB)", "normal pages");
+    void* p = map_area(bytes, false, config.shareable, st->memfd);
+    if (p == MAP_FAILED)
+      throw_os_error(errno, "map UMEM (" + std::to_string(bytes >> 20) + " MiB)",
+                     config.shareable ? "a memfd on normal pages" : "normal pages");
     st->area = mmap_region(p, bytes);
   }
 
@@ -152,5 +177,7 @@ std::size_t umem::size() const noexcept { return std::size_t{s_->config.frame_co
 const umem_config& umem::config() const noexcept { return s_->config; }
 bool umem::on_huge_pages() const noexcept { return s_->huge; }
 const std::string& umem::fallback_reason() const noexcept { return s_->fallback_reason; }
+int umem::memfd() const noexcept { return s_->memfd ? s_->memfd.get() : -1; }
+std::size_t umem::mapped_size() const noexcept { return s_->area.size(); }
 
 }  // namespace xdpkit

@@ -199,9 +199,14 @@ void xdp_attachment::detach() noexcept {
   link_.reset();  // the kernel detaches when the link's last fd closes
   if (!prog_) return;
   int ret = xdp_program__detach(prog_, ifindex_, to_libxdp(mode_), 0);
-  // ENODEV/ENOENT: the interface (or its namespace) is already gone, and the
-  // program with it. Anything else leaves a program behind: say so loudly.
-  if (ret && errno_of(ret) != ENODEV && errno_of(ret) != ENOENT)
+  // ENODEV: the interface (or its namespace) is gone, and the program with
+  // it. ENOENT means that too, but libxdp also says it when it cannot look
+  // its programs up (bpf_prog_get_fd_by_id without CAP_SYS_ADMIN: found by
+  // the rig), with the program still attached: believe it only when the
+  // interface is gone. Anything else leaves a program behind: say so loudly.
+  char name[IF_NAMESIZE];
+  if (ret && errno_of(ret) == ENOENT && !if_indextoname(static_cast<unsigned>(ifindex_), name)) ret = 0;
+  if (ret && errno_of(ret) != ENODEV)
     std::fprintf(stderr,
                  "xdpkit: detach XDP program from %s (ifindex %d): %s — remove it with "
                  "`ip link set dev %s xdp off`\n",

@@ -32,7 +32,8 @@ class UpPoolTest : public UpTest {
       GTEST_SKIP() << read_pool(0).free << " free 2 MiB pages on node 0: the UMEM fits, nothing to grow";
     write("fw.rules", "redirect-xsk proto udp dport 9\n");
     std::string c = config("", false);
-    c.replace(c.find("pages = \"normal\""), 16, "pages = \"huge\"");
+    // Shareable: the UMEM is a hugetlb memfd, whose mmap reserves the pages.
+    c.replace(c.find("pages = \"normal\""), 16, "pages = \"huge\"\nshareable = true");
     write("xdpkit.toml", c);
   }
   static constexpr std::uint64_t kUmemPages = 8;

@@ -212,6 +212,7 @@ interface_config read_interface(const toml::table& t, std::size_t index, const s
     table_reader ur(*u, r.dotted("umem"), file);
     c.umem.pages = ur.string("pages", {"huge", "huge-or-normal", "normal"}).value_or(c.umem.pages);
     c.umem.reserve = ur.boolean("reserve").value_or(c.umem.reserve);
+    c.umem.shareable = ur.boolean("shareable").value_or(c.umem.shareable);
     ur.finish();
   }
   if (const toml::table* tt = r.table("tune")) {

@@ -166,6 +166,13 @@ void firewall_program::set_port(std::uint32_t slot, int ifindex) {
                    "firewall fw_ports devmap", "the target needs XDP support (ndo_xdp_xmit)");
 }
 
+std::vector<std::pair<std::string, int>> firewall_program::map_fds() const {
+  std::vector<std::pair<std::string, int>> out;
+  bpf_map* m = nullptr;
+  bpf_object__for_each_map(m, s_->skel->obj) out.emplace_back(bpf_map__name(m), bpf_map__fd(m));
+  return out;
+}
+
 const xdp_attachment& firewall_program::attachment() const {
   if (!s_->attachment) throw std::logic_error("firewall_program: loaded for BPF_PROG_RUN, not attached");
   return *s_->attachment;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "xdpkit/ethtool/transport.hpp"
@@ -92,6 +93,21 @@ struct engine_info {
   std::string rss_note;  // set when the driver needed its RSS table written again after the attach
 };
 
+// Every fd the data plane runs on, in one place: what a new process taking
+// over a running data plane (a hot restart) needs, handed over the control
+// socket with SCM_RIGHTS. The engine owns them: dup what must outlive it.
+struct data_plane_fds {
+  int program = -1;                               // the XDP program (steer or firewall)
+  std::vector<std::pair<std::string, int>> maps;  // its maps by name: xsks, stats, rules_a, ...
+  struct queue {
+    std::uint32_t queue = 0;
+    int xsk = -1;             // the AF_XDP socket (its rings are mmaps of it)
+    int umem = -1;            // the UMEM's memfd, -1 unless umem_config::shareable
+    std::size_t umem_bytes = 0;  // to map from the memfd, from offset 0
+  };
+  std::vector<queue> queues;
+};
+
 class engine {
  public:
   // Attaches, binds and starts. Throws os_error / std::invalid_argument with the
@@ -124,6 +140,8 @@ class engine {
   // The kernel then unbinds the sockets and drops the program, so nothing
   // more can arrive; a caller should stop and say so (interface_watch).
   std::optional<std::string> interface_lost() const;
+
+  data_plane_fds fds() const;
 
  private:
   struct state;

@@ -25,6 +25,7 @@ struct engine_words {
   int busy_poll_usec = 0;
   int busy_poll_budget = 64;
   int fifo_priority = 0;
+  bool shareable_umem = false;  // a memfd mapped shared (hot restart)
 };
 
 // Everything but the firewall's rules and ports. Throws std::invalid_argument

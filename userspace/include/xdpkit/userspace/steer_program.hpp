@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "xdpkit/bpf/steer_abi.h"
 #include "xdpkit/userspace/xdp_attachment.hpp"
@@ -41,6 +43,8 @@ class steer_program {
 
   steer_counters counters() const;
   const xdp_attachment& attachment() const noexcept;
+  // Every map of the program by name, with its fd (owned by the program).
+  std::vector<std::pair<std::string, int>> map_fds() const;
 
  private:
   struct state;

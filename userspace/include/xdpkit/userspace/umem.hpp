@@ -2,6 +2,7 @@
 // umem: the packet buffer area shared with the kernel, with its fill and
 // completion rings. Lives on 2 MiB huge pages (one TLB entry per 512 frames),
 // bound to the NIC's NUMA node and mlocked so no frame ever faults in the loop.
+// Anonymous, or a memfd mapped shared (umem_config::shareable) for a hot restart.
 #pragma once
 
 #include <xdp/xsk.h>
@@ -26,6 +27,10 @@ struct umem_config {
   std::uint32_t completion_size = 2048;
   page_policy pages = page_policy::huge_required;
   int numa_node = -1;  // -1: no binding (the NIC's node is unknown)
+  // true: the area is a memfd (hugetlb when on huge pages) mapped shared, so
+  // another process given the fd (over the control socket, SCM_RIGHTS) maps
+  // the same frames: what a hot restart hands over. false: anonymous memory.
+  bool shareable = false;
 };
 
 // Throws std::invalid_argument naming the field when the config can't work.
@@ -51,6 +56,10 @@ class umem {
   bool on_huge_pages() const noexcept;
   // Why huge pages were not used under huge_preferred; empty otherwise.
   const std::string& fallback_reason() const noexcept;
+  // The memfd behind a shareable area (mapped from offset 0, mapped_size()
+  // bytes), -1 for anonymous memory. Owned by the umem.
+  int memfd() const noexcept;
+  std::size_t mapped_size() const noexcept;  // size() rounded up to the page size used
 
   std::uint8_t* frame(std::uint64_t addr) const noexcept { return base() + addr; }
 

@@ -18,7 +18,8 @@
 //   ports = { 3 = "eth2" }    redirect-dev slots (0-63) of the firewall
 //   [interface.xsk]           bind (copy|zero-copy|auto), frames, batch, wait (busy|poll),
 //                             busy_poll_usec, busy_poll_budget, fifo_priority (1-99: SCHED_FIFO workers)
-//   [interface.umem]          pages (huge|huge-or-normal|normal), reserve (true: grow the pool)
+//   [interface.umem]          pages (huge|huge-or-normal|normal), reserve (true: grow the pool),
+//                             shareable (false: a memfd mapped shared, for a hot restart)
 //   [interface.tune]          channels, rings, rss, rss_key, hash = [...], ntuple = [...],
 //                             irq_affinity, rps, xps, busy_poll: what `xdpkit tune` takes
 //   [metrics]                 prometheus_listen = "127.0.0.1:PORT", dogstatsd = "udp://HOST:PORT",
@@ -75,6 +76,9 @@ struct umem_settings {
   // `up` grows the NIC node's 2 MiB pool by what its free pages lack
   // (journaled, given back at the stop); false: pools are the operator's.
   bool reserve = true;
+  // A memfd mapped shared instead of anonymous memory, so a process handed
+  // its fd maps the same frames (the hot restart's handover).
+  bool shareable = false;
   bool operator==(const umem_settings&) const = default;
 };
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "xdpkit/bpf/firewall_abi.h"
@@ -58,6 +59,8 @@ class firewall_program {
   int program_fd() const noexcept;
   // The attachment of attach(); throws std::logic_error for a load()ed program.
   const xdp_attachment& attachment() const;
+  // Every map of the program by name, with its fd (owned by the program).
+  std::vector<std::pair<std::string, int>> map_fds() const;
   xdpkit_fw_stats stats() const;           // summed over CPUs
   std::vector<std::uint64_t> rule_hits(std::size_t rules) const;  // by rule id
   last_outcome last() const;               // record_last only: the calling CPU's last packet

@@ -176,8 +176,7 @@ check_result check_thp(const host_root& root) {
 check_result check_hugepages(const host_snapshot& h, int node, unsigned workers,
                              std::uint64_t bytes_per_worker, const std::string& why_node) {
   constexpr std::uint64_t size_kb = 2048;
-  const std::uint64_t per = (bytes_per_worker + size_kb * 1024 - 1) / (size_kb * 1024);
-  const std::uint64_t need = per * workers;
+  const std::uint64_t need = umem_hugepages_needed(bytes_per_worker, workers);
   const std::string dir = "/sys/devices/system/node/node" + to_string(node) + "/hugepages/hugepages-2048kB";
   std::vector<evidence_item> ev;
   auto pool = find_pool(h.hugepages, node, size_kb);
@@ -393,6 +392,11 @@ check_result check_nic_irqs(const host_snapshot& h, const nic_info& n) {
 }
 
 }  // namespace
+
+std::uint64_t umem_hugepages_needed(std::uint64_t bytes_per_worker, unsigned workers) {
+  constexpr std::uint64_t page = 2048 * 1024;
+  return (bytes_per_worker + page - 1) / page * workers;
+}
 
 umem_node umem_node_for(const host_snapshot& h, const nic_info* nic) {
   if (nic && nic->numa_node() >= 0) return {static_cast<unsigned>(nic->numa_node()), nic->name + "'s node"};

@@ -77,10 +77,7 @@ steer_counters steer_program::counters() const {
 const xdp_attachment& steer_program::attachment() const noexcept { return *s_->attachment; }
 
 std::vector<std::pair<std::string, int>> steer_program::map_fds() const {
-  std::vector<std::pair<std::string, int>> out;
-  bpf_map* m = nullptr;
-  bpf_object__for_each_map(m, s_->skel->obj) out.emplace_back(bpf_map__name(m), bpf_map__fd(m));
-  return out;
+  return s_->skel.map_fds();
 }
 
 }  // namespace xdpkit

@@ -167,10 +167,7 @@ void firewall_program::set_port(std::uint32_t slot, int ifindex) {
 }
 
 std::vector<std::pair<std::string, int>> firewall_program::map_fds() const {
-  std::vector<std::pair<std::string, int>> out;
-  bpf_map* m = nullptr;
-  bpf_object__for_each_map(m, s_->skel->obj) out.emplace_back(bpf_map__name(m), bpf_map__fd(m));
-  return out;
+  return s_->skel.map_fds();
 }
 
 const xdp_attachment& firewall_program::attachment() const {

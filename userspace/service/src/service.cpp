@@ -132,8 +132,7 @@ std::vector<topology::check_result> validate(const config::interface_config& c, 
 void reserve_umem_pages(const config::interface_config& c, const topology::host_snapshot& host, unsigned workers,
                         host_changes& changes, std::vector<topology::check_result>& warnings) {
   constexpr std::uint64_t size_kb = 2048;
-  const std::uint64_t per = (std::uint64_t{c.xsk.frames} * 4096 + size_kb * 1024 - 1) / (size_kb * 1024);
-  const std::uint64_t need = per * workers;
+  const std::uint64_t need = topology::umem_hugepages_needed(std::uint64_t{c.xsk.frames} * 4096, workers);
   const topology::umem_node placed = topology::umem_node_for(host, host.find_nic(c.name));
   const auto pool = topology::find_pool(host.hugepages, static_cast<int>(placed.node), size_kb);
   if (!pool || pool->free >= need) return;  // no pool: the validator says why

@@ -80,4 +80,8 @@ struct umem_node {
 };
 umem_node umem_node_for(const host_snapshot& host, const nic_info* nic);
 
+// The 2 MiB pages `workers` UMEMs of `bytes_per_worker` each take (each
+// rounded up to whole pages): what hugepages_free checks and `up` reserves.
+std::uint64_t umem_hugepages_needed(std::uint64_t bytes_per_worker, unsigned workers);
+
 }  // namespace xdpkit::topology

@@ -5,9 +5,13 @@
 // one owner serves every program: skeleton<steer_bpf, steer_bpf__open, steer_bpf__destroy>.
 #pragma once
 
+#include <bpf/libbpf.h>
+
 #include <cerrno>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/userspace/library_log.hpp"
@@ -38,6 +42,13 @@ class skeleton {
 
   T* operator->() const noexcept { return s_; }
   T* get() const noexcept { return s_; }
+  // Every map of the object by name, with its fd (owned by the skeleton).
+  std::vector<std::pair<std::string, int>> map_fds() const {
+    std::vector<std::pair<std::string, int>> out;
+    bpf_map* m = nullptr;
+    bpf_object__for_each_map(m, s_->obj) out.emplace_back(bpf_map__name(m), bpf_map__fd(m));
+    return out;
+  }
 
  private:
   explicit skeleton(T* s) noexcept : s_(s) {}

@@ -124,7 +124,20 @@ journal journal::open(const std::filesystem::path& dir, const std::string& ifnam
 
 journal journal::open(const std::filesystem::path& dir, std::uint64_t netns, const std::string& ifname,
                       damage_policy on_damage) {
-  const auto p = path_for(dir, netns, ifname);
+  return open_file(path_for(dir, netns, ifname),
+                   "`xdpkit revert " + ifname + " --force` restores what the other lines record and keeps a copy as " +
+                       path_for(dir, netns, ifname).string() + ".damaged; or remove the journal once the device is as you want it",
+                   on_damage);
+}
+
+journal journal::open_file(const std::filesystem::path& p, const std::string& damage_remedy, damage_policy on_damage) {
+  const std::filesystem::path dir = p.parent_path();
+  if (::mkdir(dir.c_str(), 0700) < 0 && errno == ENOENT) {
+    // RUN_DIR itself may not exist yet (RUN_DIR/up is the journals' directory).
+    std::error_code ec;
+    std::filesystem::create_directories(dir.parent_path(), ec);
+    (void)::mkdir(dir.c_str(), 0700);
+  }
   if (::mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) {
     const int err = errno;
     fail("mkdir", dir, err, err == EACCES || err == EPERM ? privilege_hint() : "");
@@ -140,7 +153,7 @@ journal journal::open(const std::filesystem::path& dir, std::uint64_t netns, con
                                          : "");
   }
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) < 0)
-    fail("flock", p, errno, "another xdpkit tune or revert is working on this interface");
+    fail("flock", p, errno, "another xdpkit holds this journal (a tune, a revert or a running `xdpkit up`)");
   // Read from the locked fd (offset 0: O_APPEND moves only writes), so what
   // is parsed is what the lock protects.
   std::string text;
@@ -153,10 +166,7 @@ journal journal::open(const std::filesystem::path& dir, std::uint64_t netns, con
     std::string lines;
     for (const auto& d : parsed.damaged)
       lines += (lines.empty() ? "" : "; ") + ("line " + std::to_string(d.line) + " is " + d.why);
-    fail("replay journal", p, EPROTO,
-         lines + ". The file is kept and blocks tune and revert: `xdpkit revert " + ifname +
-             " --force` restores what the other lines record and keeps a copy as " + p.string() +
-             ".damaged; or remove the journal once the device is as you want it");
+    fail("replay journal", p, EPROTO, lines + ". The file is kept and blocks what would replay it: " + damage_remedy);
   }
   fsync_dir(dir);
   return journal(p, std::move(fd), std::move(parsed));

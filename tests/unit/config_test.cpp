@@ -3,6 +3,7 @@
 // every mistake an error at FILE:LINE:COLUMN with the key's dotted path.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "xdpkit/config/config.hpp"
@@ -112,6 +113,24 @@ TEST(Config, CpusTakeAnArrayAsQueuesDo) {
   }
 }
 
+// [sysctl] keys as sysctl(8) spells them: dotted (TOML's nested tables),
+// quoted whole, or with a quoted component holding a dot (then slashes).
+TEST(Config, SysctlsReadAsSysctlNames) {
+  const auto c = parse_config(head_only + std::string("[sysctl]\nnet.core.busy_read = 50\n\"vm.stat_interval\" = \"10\"\n"
+                                                      "net.ipv4.conf.\"eth0.100\".rp_filter = 0\n"
+                                                      "kernel.sched_rt_runtime_us = -1\nnet.ipv4.ip_forward = true\n"
+                                                      "net.ipv4.tcp_rmem = \"4096 131072 6291456\"\n"),
+                              "x.toml");
+  const std::map<std::string, std::string> want{{"kernel.sched_rt_runtime_us", "-1"},
+                                                {"net.core.busy_read", "50"},
+                                                {"net.ipv4.ip_forward", "1"},
+                                                {"net.ipv4.tcp_rmem", "4096 131072 6291456"},
+                                                {"net/ipv4/conf/eth0.100/rp_filter", "0"},
+                                                {"vm.stat_interval", "10"}};
+  EXPECT_EQ(c.sysctl, want);
+  EXPECT_TRUE(parse_config(head_only, "x.toml").sysctl.empty());
+}
+
 TEST_P(BadConfig, IsRefusedWhereItIsWrong) {
   const auto& c = GetParam();
   try {
@@ -168,6 +187,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "x.toml:4:21: metrics.prometheus_listen: ", "not HOST:PORT"},
         bad_case{"StatsdWithoutScheme", head + "[metrics]\ndogstatsd = \"127.0.0.1:8125\"\n",
                  "x.toml:4:13: metrics.dogstatsd: ", "must start with udp://"},
+        bad_case{"SysctlArray", head + "[sysctl]\nnet.core.busy_read = [1]\n", "x.toml:4:22: sysctl.net.core.busy_read: ",
+                 "an integer, a string or true/false"},
+        bad_case{"SysctlTwoLines", head + "[sysctl]\n\"vm.x\" = \"1\\n2\"\n", "x.toml:4:10: sysctl.vm.x: ", "one line"},
+        bad_case{"SysctlLeavesProcSys", head + "[sysctl]\n\"../../etc/x\" = 1\n", "x.toml:4:1: sysctl.../../etc/x: ",
+                 "bad sysctl name"},
         bad_case{"TomlSyntax", head + "queues = \n", "x.toml:3:", ""}),
     [](const ::testing::TestParamInfo<bad_case>& i) { return std::string(i.param.name); });
 

@@ -3,6 +3,8 @@
 // what it did (--dry-run: what it would do).
 //   - a dead `xdpkit up`'s tune journals (RUN_DIR/up), replayed in the
 //     network namespace they were written in, so its devices and its /sys
+//   - a dead `up`'s sysctls and cpusets (RUN_DIR/up/<netns>.host.journal), undone
+//     back in that namespace
 //   - a dead `up`'s control socket
 //   - lab namespaces (demo, bench, tests) whose creating process is gone
 //   - huge-page pools a killed lab had grown (its notes in RUN_DIR)
@@ -19,6 +21,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -41,6 +44,7 @@
 #include "xdpkit/lab/pool_note.hpp"
 #include "xdpkit/service/control_socket.hpp"
 #include "xdpkit/service/host_changes.hpp"
+#include "xdpkit/service/host_settings.hpp"
 #include "xdpkit/userspace/orphan_xdp.hpp"
 
 namespace xdpkit::cli {
@@ -81,11 +85,14 @@ std::string find_netns(std::uint64_t netns) {
   return "";
 }
 
-// Replays (or, dry, lists) one journal in the namespace it was written in.
-// In a child process: setns moves it, and its own mount of sysfs shows that
-// namespace's devices (what `ip netns exec` does), so RPS, XPS and the NAPI
-// knobs go back on the right interface. The child reports one JSON line.
-json replay_journal(const fs::path& dir, const journal_name& j, const std::string& ns_path, bool dry_run) {
+// Runs `body` in the network namespace whose inode is `netns` (at
+// `ns_path`) and returns the JSON it reports, or {"error", "errno"} for what
+// it threw. In a child process: setns moves it, and its own mount of sysfs
+// shows that namespace's devices (what `ip netns exec` does), so RPS, XPS and
+// the NAPI knobs go back on the right interface, and /proc/sys/net is that
+// namespace's.
+json in_netns(std::uint64_t netns, const std::string& ns_path,
+              const std::function<json(const topology::host_root& sys)>& body) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) < 0) return {{"error", std::string("pipe: ") + std::strerror(errno)}};
   unique_fd rd(fds[0]), wr(fds[1]);
@@ -96,24 +103,14 @@ json replay_journal(const fs::path& dir, const journal_name& j, const std::strin
     rd.reset();
     json out;
     try {
-      const bool here = ethtool::journal::current_netns() == j.netns;
+      const bool here = ethtool::journal::current_netns() == netns;
       if (!here) {
         unique_fd ns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
         if (!ns || ::setns(ns.get(), CLONE_NEWNET) < 0) throw_os_error(errno, "enter network namespace", ns_path);
       }
       std::optional<lab::namespace_sysfs> sysfs;
       if (!here) sysfs.emplace();
-      const topology::host_root root(here ? fs::path("/") : sysfs->root());
-      auto log = ethtool::journal::open(dir, j.ifname);
-      if (dry_run) {
-        json steps = json::array();
-        for (const auto& e : log.entries()) steps.push_back({{"step", e.value("step", "")}, {"what", "would be put back"}, {"changed", true}});
-        out["steps"] = steps;
-      } else {
-        auto io = ethtool::make_kernel_transport();
-        const ethtool::device dev(*io, j.ifname);
-        out["steps"] = steps_json(service::revert_host_journal(ethtool::tune_context{dev, root}, log));
-      }
+      out = body(topology::host_root(here ? fs::path("/") : sysfs->root()));
     } catch (const std::system_error& e) {
       out["error"] = e.what();
       out["errno"] = e.code().value();
@@ -137,6 +134,45 @@ json replay_journal(const fs::path& dir, const journal_name& j, const std::strin
   }
 }
 
+json dry_steps(const ethtool::journal& log, const char* what) {
+  json steps = json::array();
+  for (auto it = log.entries().rbegin(); it != log.entries().rend(); ++it)
+    steps.push_back({{"step", it->value("label", it->value("step", ""))}, {"what", what}, {"changed", true}});
+  return steps;
+}
+
+// Replays (or, dry, lists) one interface journal in the namespace it was written in.
+json replay_journal(const fs::path& dir, const journal_name& j, const std::string& ns_path, bool dry_run) {
+  return in_netns(j.netns, ns_path, [&](const topology::host_root& root) {
+    auto log = ethtool::journal::open(dir, j.ifname);
+    if (dry_run) return json{{"steps", dry_steps(log, "would be put back")}};
+    auto io = ethtool::make_kernel_transport();
+    const ethtool::device dev(*io, j.ifname);
+    return json{{"steps", steps_json(service::revert_host_journal(ethtool::tune_context{dev, root}, log))}};
+  });
+}
+
+// A dead `up`'s sysctls and cpusets, put back in the namespace it ran in (/proc/sys
+// follows the namespace: the live root there), or here when that namespace
+// is gone (its net.* went with it; kernel.* and vm.* are the host's).
+json replay_settings_journal(const fs::path& path, std::uint64_t netns, const std::string& ns_path, bool dry_run) {
+  const auto body = [&](bool gone) {
+    auto log = service::open_settings_journal(path);
+    if (dry_run) return json{{"steps", dry_steps(log, "would be written back")}};
+    return json{{"steps", steps_json(service::revert_settings_journal(topology::host_root("/"), log, gone))}};
+  };
+  if (ns_path.empty()) {
+    try {
+      return body(true);
+    } catch (const std::system_error& e) {
+      return {{"error", e.what()}, {"errno", e.code().value()}};
+    } catch (const std::exception& e) {
+      return {{"error", e.what()}};
+    }
+  }
+  return in_netns(netns, ns_path, [&](const topology::host_root&) { return body(false); });
+}
+
 int clean(const clean_args& a) {
   const bool dry = a.dry_run;
   json journals = json::array(), sockets = json::array(), programs = json::array(), namespaces = json::array(),
@@ -149,6 +185,30 @@ int clean(const clean_args& a) {
   const fs::path dir = service::service_journal_dir(a.run_dir);
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (const auto netns = service::settings_journal_netns(e.path())) {
+      const std::string ns = ethtool::journal::current_netns() == *netns ? std::string("(this namespace)") : find_netns(*netns);
+      json entry{{"journal", e.path().string()}, {"host_settings", true}, {"netns", *netns},
+                 {"namespace", ns.empty() ? "(gone)" : ns}};
+      const json r = replay_settings_journal(e.path(), *netns, ns, dry);
+      if (r.contains("error")) {
+        if (r.value("errno", 0) == EWOULDBLOCK) {
+          kept.push_back({{"journal", e.path().string()}, {"why", "a running `xdpkit up` holds it"}});
+          note("left " + e.path().string() + ": a running `xdpkit up` holds it");
+          continue;
+        }
+        entry["error"] = r["error"];
+        failed = true;
+        note(fmt::format("could not put back the host settings of {}: {}", e.path().string(), r["error"].get<std::string>()));
+      } else {
+        entry["steps"] = r["steps"];
+        note(fmt::format("{} the sysctls and cgroups a dead `xdpkit up` set in {}:", dry ? "would put back" : "put back",
+                         ns.empty() ? "a namespace that is gone" : ns));
+        for (const auto& st : r["steps"])
+          note(fmt::format("  {} {}", st["step"].get<std::string>(), st["what"].get<std::string>()));
+      }
+      journals.push_back(entry);
+      continue;
+    }
     const auto name = parse_journal_name(e.path());
     if (!name) continue;
     json entry{{"journal", e.path().string()}, {"interface", name->ifname}, {"netns", name->netns}};
@@ -315,8 +375,8 @@ void add_clean_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "clean",
       "Find and undo what a dead xdpkit left, and say what was done:\n"
-      "  a killed `xdpkit up`'s NIC changes (its journals in RUN_DIR/up, replayed in the network namespace\n"
-      "  they were made in), its control socket, lab namespaces whose process is gone (demo, bench, tests),\n"
+      "  a killed `xdpkit up`'s NIC changes, sysctls and cpusets (its journals in RUN_DIR/up, replayed in the network\n"
+      "  namespace they were made in), its control socket, lab namespaces whose process is gone (demo, bench, tests),\n"
       "  huge-page pools a killed lab grew, and XDP programs of xdpkit's (named xdpkit_...) that no process\n"
       "  holds: attached by netlink or in libxdp's dispatcher, in this namespace or a named one (a BPF link\n"
       "  dies with its process; others' programs are never touched). A running `up`'s journal, and\n"

@@ -122,6 +122,8 @@ int check(const config_args& a) {
                        {"ok", true},
                        {"interfaces", ifs},
                        {"metrics", metrics},
+                       {"process", {{"mlockall", cfg.process.mlockall}, {"cpuset", cfg.process.cpuset}}},
+                       {"sysctl", cfg.sysctl},
                        {"log", {{"level", cfg.log.level}, {"target", cfg.log.target}}}})
               << "\n";
     return 0;
@@ -139,6 +141,8 @@ int check(const config_args& a) {
   }
   if (cfg.metrics.prometheus_listen) std::cout << "  metrics: Prometheus on " << *cfg.metrics.prometheus_listen << "\n";
   if (cfg.metrics.dogstatsd) std::cout << "  metrics: DogStatsD to " << *cfg.metrics.dogstatsd << "\n";
+  for (const auto& [name, value] : cfg.sysctl) std::cout << "  sysctl: " << name << " = " << value << " while up runs\n";
+  if (cfg.process.cpuset) std::cout << "  workers in a cpuset of their CPUs and the NIC's node\n";
   return 0;
 }
 
@@ -155,9 +159,10 @@ void add_config_command(CLI::App& app, int& exit_code) {
       "goes through `xdpkit tune`'s parsers, unknown keys are errors. Exit 0 ok, 1 the config is wrong, 2 the\n"
       "file cannot be read. Keys: [[interface]] name, program (steer|firewall), rules, queues (\"all\"|\"0-3\"),\n"
       "cpus (\"auto\"|list), handler, xdp_mode, no_socket, ports; [interface.xsk] bind, frames, batch, wait,\n"
-      "busy_poll_usec, busy_poll_budget; [interface.umem] pages; [interface.tune] channels, rings, rss, rss_key,\n"
-      "hash, ntuple, irq_affinity, rps, xps, busy_poll; [metrics] prometheus_listen, dogstatsd, max_rule_series;\n"
-      "[log] level, target.");
+      "busy_poll_usec, busy_poll_budget, fifo_priority; [interface.umem] pages, reserve, shareable;\n"
+      "[interface.tune] channels, rings, rss, rss_key, hash, ntuple, irq_affinity, rps, xps, busy_poll; [metrics]\n"
+      "prometheus_listen, dogstatsd, max_rule_series; [process] mlockall, control_cpu, cpuset; [log] level,\n"
+      "target; [sysctl] NAME = VALUE (net.core.busy_read = 50: set while up runs, put back at the stop).");
   chk->add_option("FILE", a->file, "The config file")->required();
   chk->add_flag("--json", a->json, "Print JSON: the config as read, or the error with line, column and key");
   chk->callback([a, &exit_code] { exit_code = check(*a); });

@@ -109,9 +109,23 @@ void print_start(const event_printer& say, const service::interface_status& s) {
   j["replayed"] = steps_json(s.replayed);
   j["tuned"] = steps_json(s.tuned);
   j["journal_entries"] = s.journal_entries;
+  j["cpuset"] = s.cpuset.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.cpuset.string());
   j["warnings"] = checks_json(s.warnings);
   j["rules"] = rules;
   say(j, text);
+}
+
+// [sysctl] and the workers' cpusets, once, before the interfaces: the event
+// "host" (JSON) and its lines.
+void print_host_settings(const event_printer& say, const service::service& svc) {
+  const auto& replayed = svc.settings_replayed();
+  const auto& applied = svc.settings_applied();
+  if (replayed.empty() && applied.empty()) return;
+  std::string text;
+  if (!replayed.empty())
+    text += "a service that died had left sysctls or cgroups; put back:\n" + steps_text(replayed, "reverted");
+  if (!applied.empty()) text += "set on the host for the service (journaled, put back at stop):\n" + steps_text(applied, "changed");
+  say({{"type", "host"}, {"replayed", steps_json(replayed)}, {"applied", steps_json(applied)}}, text);
 }
 
 std::string ready_status(const service::service& svc) {
@@ -228,6 +242,7 @@ int up(const up_args& a) {
     notify.status(std::string("not started: ") + e.what());
     return dynamic_cast<const std::invalid_argument*>(&e) ? 2 : 1;
   }
+  print_host_settings(say, *svc);
   for (const auto& s : svc->interfaces()) print_start(say, s);
   // Locked before the capabilities go: MCL_FUTURE also locks what comes
   // later (the metrics server's thread stacks), so CAP_IPC_LOCK stays below.
@@ -263,6 +278,10 @@ int up(const up_args& a) {
         break;
       }
     if (cfg.process.mlockall) keep.push_back(CAP_IPC_LOCK);
+    // A cgroup hierarchy's root directory is mode 555 (cgroup v1's cpuset
+    // here): removing the workers' cpuset from it at the stop needs
+    // CAP_DAC_OVERRIDE, as making it did.
+    if (cfg.process.cpuset) keep.push_back(CAP_DAC_OVERRIDE);
     if (cfg.metrics.prometheus_listen) {
       const auto& l = *cfg.metrics.prometheus_listen;
       if (std::stoul(l.substr(l.rfind(':') + 1)) < 1024) keep.push_back(CAP_NET_BIND_SERVICE);

@@ -294,6 +294,13 @@ void engine::stall_worker_for_test(std::uint32_t queue, bool stall) {
   throw std::invalid_argument(s_->config.ifname + " has no worker on queue " + std::to_string(queue));
 }
 
+std::vector<std::pair<pid_t, int>> engine::worker_threads() const {
+  std::vector<std::pair<pid_t, int>> out;
+  for (const auto& p : s_->paths)
+    if (p->poller) out.emplace_back(p->poller->thread_id(), p->poller->cpu());
+  return out;
+}
+
 std::vector<std::uint64_t> engine::rule_hits() const {
   if (!s_->fw) return {};
   return s_->fw->rule_hits(s_->config.firewall->rules.size());

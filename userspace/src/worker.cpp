@@ -359,6 +359,7 @@ std::uint64_t worker::sleeps(const topology::host_root& root) const noexcept {
 }
 
 int worker::cpu() const noexcept { return s_->config.cpu; }
+pid_t worker::thread_id() const noexcept { return s_->tid.load(); }
 std::uint64_t worker::heartbeat() const noexcept { return s_->published.heartbeat.load(std::memory_order_relaxed); }
 void worker::stall_for_test(bool stall) noexcept { s_->stalled.store(stall, std::memory_order_relaxed); }
 int worker::sched_policy() const noexcept { return s_->policy; }

@@ -162,7 +162,14 @@ class UpTest : public LabTest {
   // The values the config's [interface.tune] changes, as the host has them.
   std::string tuned_values() const {
     const std::string d = "/sys/class/net/" + lab_->dut_if();
-    return in_dut(d + "/queues/rx-0/rps_cpus") + in_dut(d + "/napi_defer_hard_irqs") + in_dut(d + "/gro_flush_timeout");
+    return in_dut(d + "/queues/rx-0/rps_cpus") + in_dut(d + "/napi_defer_hard_irqs") + in_dut(d + "/gro_flush_timeout") +
+           in_dut(kSysctlFile);
+  }
+  // A sysctl of the DUT's namespace (net.core.somaxconn is per namespace,
+  // and harmless): [sysctl] sets it one above what it is.
+  static constexpr const char* kSysctlFile = "/proc/sys/net/core/somaxconn";
+  std::string sysctl_table() const {
+    return "[sysctl]\nnet.core.somaxconn = " + std::to_string(std::stoul(in_dut(kSysctlFile)) + 1) + "\n";
   }
   bool xdp_attached() const {
     return lab::run_checked({"ip", "-n", lab_->dut_ns(), "-d", "link", "show", lab_->dut_if()}).find("prog/xdp") !=
@@ -181,7 +188,7 @@ class UpTest : public LabTest {
     std::string c = "[[interface]]\nname = \"" + lab_->dut_if() +
                     "\"\nprogram = \"firewall\"\nrules = [\"fw.rules\"]\nqueues = [0]\ncpus = " + cpus +
                     "\n" + extra + "[interface.xsk]\nwait = \"poll\"\n[interface.umem]\npages = \"normal\"\n";
-    if (tune) c += "[interface.tune]\nrps = \"0\"\nbusy_poll = true\n";
+    if (tune) c += "[interface.tune]\nrps = \"0\"\nbusy_poll = true\n" + sysctl_table();
     return c;
   }
   std::vector<std::string> up_args() const {

@@ -2,6 +2,7 @@
 // `xdpkit up` end to end: reload, swap under traffic, kill -9 and the next
 // start or `xdpkit clean`, the validator, metrics, the watchdog, diag.
 #include "up_fixture.hpp"
+#include "xdpkit/service/worker_cpuset.hpp"
 
 namespace xdpkit::testing {
 namespace {
@@ -14,6 +15,12 @@ TEST_F(UpTest, RunsReloadsKeepsTheOldRulesOnAnErrorAndGivesTheHostBack) {
   scoped_env env("NOTIFY_SOCKET", (dir_ / "notify.sock").string());
   cli_child up(up_args(), in_dut_ns());
 
+  // [sysctl] first, before the interfaces: the validator sees them set.
+  const auto sysctl = until(up, [](const json& j) { return type_is(j, "host") || type_is(j, "error"); });
+  ASSERT_TRUE(sysctl && type_is(*sysctl, "host")) << up.output();
+  ASSERT_EQ((*sysctl)["applied"].size(), 1u) << sysctl->dump();
+  EXPECT_EQ((*sysctl)["applied"][0]["step"], "sysctl net.core.somaxconn");
+  EXPECT_TRUE((*sysctl)["applied"][0]["changed"]) << sysctl->dump();
   const auto start = until(up, [](const json& j) { return type_is(j, "start") || type_is(j, "error"); });
   ASSERT_TRUE(start && type_is(*start, "start")) << up.output();
   EXPECT_EQ((*start)["program"], "firewall");
@@ -30,7 +37,7 @@ TEST_F(UpTest, RunsReloadsKeepsTheOldRulesOnAnErrorAndGivesTheHostBack) {
   std::size_t without = 0;
   for (const auto& [tid, eff] : caps) without += eff == 0;
   EXPECT_EQ(without, 1u) << "one worker, with no capability";
-  EXPECT_EQ(journals().size(), 1u) << "one service journal while up runs";
+  EXPECT_EQ(journals().size(), 2u) << "the interface's journal and the sysctls' while up runs";
 
   // The first set drops what the lab sends.
   const std::uint64_t n1 = 3000, n2 = 2000, n3 = 1000;
@@ -82,6 +89,7 @@ TEST_F(UpTest, RunsReloadsKeepsTheOldRulesOnAnErrorAndGivesTheHostBack) {
   EXPECT_EQ((*summary)["firewall"]["drop"], n1) << summary->dump();
   EXPECT_EQ((*summary)["rx_packets"], n2 + n3) << summary->dump();
   EXPECT_FALSE((*stop)["reverted"][lab_->dut_if()].empty()) << stop->dump();
+  EXPECT_EQ((*stop)["reverted"]["host"].size(), 1u) << "the sysctl: " << stop->dump();
   EXPECT_TRUE((*stop)["failures"].empty()) << stop->dump();
   EXPECT_TRUE(notify.wait_for("STOPPING=1", 5s)) << notify.all();
   EXPECT_EQ(tuned_values(), before) << "every tuned value is back";
@@ -149,7 +157,7 @@ TEST_F(UpTest, TheNextUpPutsBackWhatAKilledOneChanged) {
     kill(up.pid(), SIGKILL);
     EXPECT_EQ(up.wait_exit(), 128 + SIGKILL);
   }
-  EXPECT_EQ(journals().size(), 1u) << "the dead service's journal stays";
+  EXPECT_EQ(journals().size(), 2u) << "the dead service's journals (interface, sysctls) stay";
   EXPECT_NE(tuned_values(), before) << "nothing has put the values back yet";
   EXPECT_FALSE(xdp_attached()) << "the program's link died with the process";
 
@@ -314,23 +322,30 @@ TEST_F(UpTest, KilledUnderTrafficThenCleanLeavesNothing) {
   EXPECT_EQ(up.wait_exit(), 128 + SIGKILL);
   sender.join();
   ASSERT_NE(tuned_values(), before);
-  ASSERT_EQ(journals().size(), 1u);
+  ASSERT_EQ(journals().size(), 2u);
 
   {
     cli_child dry({"clean", "--run-dir", run_dir_.string(), "--dry-run", "--json"});
     EXPECT_EQ(dry.wait_exit(), 0) << dry.output();
     const json j = json::parse(dry.output());
-    ASSERT_EQ(j["journals"].size(), 1u) << j.dump();
+    ASSERT_EQ(j["journals"].size(), 2u) << j.dump();
     EXPECT_FALSE(j["journals"][0]["steps"].empty()) << j.dump();
+    EXPECT_FALSE(j["journals"][1]["steps"].empty()) << j.dump();
     EXPECT_EQ(j["control_sockets"].size(), 1u) << j.dump();
     EXPECT_NE(tuned_values(), before) << "a dry run changes nothing";
-    EXPECT_EQ(journals().size(), 1u);
+    EXPECT_EQ(journals().size(), 2u);
   }
   cli_child clean({"clean", "--run-dir", run_dir_.string(), "--json"});
   EXPECT_EQ(clean.wait_exit(), 0) << clean.output();
   const json j = json::parse(clean.output());
   EXPECT_TRUE(j["ok"]) << j.dump();
-  EXPECT_EQ(j["journals"][0]["interface"], lab_->dut_if()) << j.dump();
+  std::size_t interfaces = 0, sysctls = 0;
+  for (const auto& e : j["journals"]) {
+    interfaces += e.value("interface", "") == lab_->dut_if();
+    sysctls += e.value("host_settings", false) && e["namespace"] != "(gone)" && !e["steps"].empty() && e["steps"][0]["changed"];
+  }
+  EXPECT_EQ(interfaces, 1u) << j.dump();
+  EXPECT_EQ(sysctls, 1u) << "written back in the lab's namespace: " << j.dump();
   EXPECT_EQ(tuned_values(), before) << clean.output();
   EXPECT_TRUE(journals().empty());
   EXPECT_FALSE(fs::exists(run_dir_ / "control.sock"));
@@ -487,6 +502,89 @@ TEST_F(UpTest, ProcessSettingsLockMemoryPinTheControlThreadsAndRunWorkersFifo) {
   EXPECT_NE((*r)["error"].get<std::string>().find("process"), std::string::npos) << r->dump();
   kill(up.pid(), SIGTERM);
   EXPECT_EQ(up.wait_exit(), 0) << up.output();
+}
+
+// [process] cpuset = true: the worker in a cpuset cgroup of its CPU and the
+// UMEM's node, and still pinned to its CPU (joining a cpuset resets a
+// thread's affinity); the cgroup goes at the stop, and after kill -9 `xdpkit
+// clean` removes it from the journal the dead one left.
+TEST_F(UpTest, ACpusetHoldsTheWorkersAndGoesAtTheStopOrWithClean) {
+  try {
+    (void)service::find_cpuset_parent();
+  } catch (const std::exception& e) {
+    GTEST_SKIP() << e.what();
+  }
+  write("fw.rules", "redirect-xsk proto udp dport 9\n");
+  write("xdpkit.toml", config("", false) + "[process]\ncpuset = true\n");
+  const std::string cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? "1" : "0";
+  const auto first_line = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::string v;
+    std::getline(in, v);
+    return v;
+  };
+  // `ip netns exec` mounts a fresh /sys, which hides /sys/fs/cgroup: up
+  // runs with the host's cpuset hierarchy mounted again in its mount
+  // namespace (the same hierarchy, so the host sees what it makes).
+  std::string mount_cgroups = "mount -t cgroup2 none /sys/fs/cgroup";
+  {
+    std::ifstream in("/proc/self/mountinfo");
+    for (std::string line; std::getline(in, line);)
+      if (line.find(" - cgroup ") != std::string::npos && line.find("cpuset") != std::string::npos)
+        mount_cgroups = "mount -t tmpfs none /sys/fs/cgroup && mkdir /sys/fs/cgroup/cpuset && "
+                        "mount -t cgroup -o cpuset none /sys/fs/cgroup/cpuset";
+  }
+  std::string command = mount_cgroups + " && exec " XDPKIT_CLI;
+  for (const auto& a : up_args()) command += " " + a;
+  for (const bool killed : {false, true}) {
+    SCOPED_TRACE(killed ? "kill -9, then clean" : "SIGTERM");
+    auto wrapper = in_dut_ns();
+    wrapper.insert(wrapper.end(), {"sh", "-c", command});
+    cli_child up(wrapper, {}, false);
+    const auto start = until(up, [](const json& j) { return type_is(j, "start") || type_is(j, "error"); });
+    ASSERT_TRUE(start && type_is(*start, "start")) << up.output();
+    ASSERT_TRUE((*start)["cpuset"].is_string()) << start->dump();
+    const fs::path cg = (*start)["cpuset"].get<std::string>();
+    EXPECT_TRUE(fs::is_directory(cg)) << cg;
+    const fs::path cpus = fs::exists(cg / "cpuset.cpus") ? cg / "cpuset.cpus" : cg / "cpus";
+    const fs::path mems = fs::exists(cg / "cpuset.mems") ? cg / "cpuset.mems" : cg / "mems";
+    EXPECT_EQ(first_line(cpus), cpu);
+    EXPECT_FALSE(first_line(mems).empty());
+    if (first_line("/sys/devices/system/node/online") == "0") {
+      EXPECT_EQ(first_line(mems), "0");
+    }
+    ASSERT_TRUE(until(up, [](const json& j) { return type_is(j, "ready"); })) << up.output();
+    std::size_t workers = 0;
+    for (const auto& [tid, eff] : thread_capabilities(up.pid())) {
+      const fs::path task = "/proc/" + std::to_string(up.pid()) + "/task/" + std::to_string(tid);
+      std::ifstream in(task / "cgroup");
+      const std::string groups((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const bool inside = groups.find(cg.filename().string()) != std::string::npos;
+      if (eff == 0) {
+        ++workers;
+        EXPECT_TRUE(inside) << "worker " << tid << ": " << groups;
+        EXPECT_EQ(status_field(task / "status", "Cpus_allowed_list"), cpu) << "pinned again after joining";
+      } else {
+        EXPECT_FALSE(inside) << "up's own thread " << tid << " stays where up runs: " << groups;
+      }
+    }
+    EXPECT_EQ(workers, 1u);
+    if (!killed) {
+      kill(up.pid(), SIGTERM);
+      EXPECT_EQ(up.wait_exit(), 0) << up.output();
+      EXPECT_FALSE(fs::exists(cg)) << "removed at the stop";
+      EXPECT_TRUE(journals().empty());
+      continue;
+    }
+    kill(up.pid(), SIGKILL);
+    EXPECT_EQ(up.wait_exit(), 128 + SIGKILL);
+    EXPECT_TRUE(fs::exists(cg)) << "nothing ran the stop";
+    ASSERT_EQ(journals().size(), 1u) << "the host settings' journal names the cgroup";
+    cli_child clean({"clean", "--run-dir", run_dir_.string(), "--json"});
+    EXPECT_EQ(clean.wait_exit(), 0) << clean.output();
+    EXPECT_FALSE(fs::exists(cg)) << clean.output();
+    EXPECT_TRUE(journals().empty()) << clean.output();
+  }
 }
 
 }  // namespace

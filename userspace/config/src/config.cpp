@@ -16,6 +16,7 @@
 #include "xdpkit/ethtool/rule.hpp"
 #include "xdpkit/topology/cpu_set.hpp"
 #include "xdpkit/topology/error.hpp"
+#include "xdpkit/topology/sysctl.hpp"
 
 namespace xdpkit::config {
 
@@ -259,6 +260,41 @@ interface_config read_interface(const toml::table& t, std::size_t index, const s
   return c;
 }
 
+// [sysctl]: TOML reads `net.core.busy_read = 50` as nested tables, which is
+// how sysctl(8) spells the name; a quoted component holding a dot
+// (net.ipv4.conf."eth0.100".rp_filter) switches the name to slashes, as
+// sysctl(8) does.
+void read_sysctls(const toml::table& t, const std::vector<std::string>& prefix, const std::string& file,
+                  std::map<std::string, std::string>& out) {
+  for (const auto& [k, v] : t) {
+    std::vector<std::string> parts = prefix;
+    parts.emplace_back(k.str());
+    std::string dotted = "sysctl";
+    for (const auto& p : parts) dotted += "." + p;
+    if (const toml::table* sub = v.as_table()) {
+      read_sysctls(*sub, parts, file, out);
+      continue;
+    }
+    bool slashes = false;
+    for (const auto& p : parts) slashes = slashes || p.find('.') != std::string::npos;
+    std::string name;
+    for (const auto& p : parts) name += (name.empty() ? "" : slashes ? "/" : ".") + p;
+    try {
+      (void)topology::sysctl_path(name);
+    } catch (const std::invalid_argument& e) {
+      throw config_error(at(k.source(), file), dotted, e.what());
+    }
+    std::string value;
+    if (v.is_integer()) value = std::to_string(*v.value<std::int64_t>());
+    else if (v.is_boolean()) value = *v.value<bool>() ? "1" : "0";
+    else if (v.is_string()) value = *v.value<std::string>();
+    else throw config_error(at(v.source(), file), dotted, "a sysctl's value is an integer, a string or true/false");
+    if (value.empty() || value.find_first_of("\n\r") != std::string::npos || value.find('\0') != std::string::npos)
+      throw config_error(at(v.source(), file), dotted, "a sysctl's value is one line, not empty");
+    out[name] = value;
+  }
+}
+
 }  // namespace
 
 config_error::config_error(position where, std::string key, const std::string& what)
@@ -302,6 +338,7 @@ service_config parse_config(std::string_view text, const std::string& source, co
   if (const toml::table* p = r.table("process")) {
     table_reader pr(*p, "process", source);
     out.process.mlockall = pr.boolean("mlockall").value_or(false);
+    out.process.cpuset = pr.boolean("cpuset").value_or(false);
     if (const toml::node* n = pr.node("control_cpu")) {
       if (n->is_integer()) {
         const auto v = *n->value<std::int64_t>();
@@ -320,6 +357,7 @@ service_config parse_config(std::string_view text, const std::string& source, co
     out.log.target = lr.string("target", {"auto", "stderr", "journald"}).value_or(out.log.target);
     lr.finish();
   }
+  if (const toml::table* sc = r.table("sysctl")) read_sysctls(*sc, {}, source, out.sysctl);
   r.finish();
   return out;
 }

@@ -12,6 +12,7 @@
 #include "xdpkit/config/rule_files.hpp"
 #include "xdpkit/config/tune_request.hpp"
 #include "xdpkit/service/host_changes.hpp"
+#include "xdpkit/service/host_settings.hpp"
 #include "xdpkit/topology/host.hpp"
 #include "xdpkit/topology/hugepages.hpp"
 #include "xdpkit/topology/planner.hpp"
@@ -84,6 +85,8 @@ struct running_interface {
   std::vector<std::string> plan;
   std::vector<topology::check_result> warnings;
   std::vector<std::size_t> rules_per_file;
+  unsigned umem_node = 0;          // where the UMEMs are (the workers' cpuset mems)
+  std::filesystem::path cpuset;    // [process] cpuset: the workers' cgroup
 };
 
 std::vector<std::uint32_t> all_queues(const topology::host_snapshot& host, const std::string& ifname) {
@@ -184,7 +187,8 @@ running_interface start_interface(const config::interface_config& c, const servi
   }
   engine_config ec = engine_config_from(words_of(c), c.name, r.queues, r.cpus);
   // The node the pool was sized and grown on (a veth has none of its own).
-  ec.umem.numa_node = static_cast<int>(topology::umem_node_for(host, host.find_nic(c.name)).node);
+  r.umem_node = topology::umem_node_for(host, host.find_nic(c.name)).node;
+  ec.umem.numa_node = static_cast<int>(r.umem_node);
   ec.firewall = std::move(rules);
   ec.firewall_ports = c.ports;
   ec.worker.drop_capabilities = true;  // a worker turns rings: it needs no privilege
@@ -196,6 +200,7 @@ running_interface start_interface(const config::interface_config& c, const servi
 struct service::state {
   config::service_config config;
   service_options options;
+  std::optional<host_settings> settings;  // [sysctl], [process] cpuset: undone after every interface
   std::vector<running_interface> interfaces;  // in config order
   std::uint64_t reloads_ok = 0, reloads_failed = 0;
   std::optional<unsigned> control_cpu;  // for up's own threads ([process] control_cpu)
@@ -211,6 +216,8 @@ service service::start(const config::service_config& config, const service_optio
   s->config = config;
   s->options = options;
   service out(std::move(s));
+  // The settings first: the validator then sees the host as it will run.
+  out.s_->settings.emplace(host_settings::start(out.s_->config.sysctl, options.run_dir, options.root));
   // One at a time, each kept as it starts: a failure unwinds the ones before
   // it through shut_down() in the destructor of `out`.
   for (const auto& c : out.s_->config.interfaces) {
@@ -225,6 +232,21 @@ service service::start(const config::service_config& config, const service_optio
       throw std::runtime_error(what);
     }
   }
+  if (out.s_->config.process.cpuset)
+    for (std::size_t i = 0; i < out.s_->interfaces.size(); ++i) {
+      auto& r = out.s_->interfaces[i];
+      std::vector<pid_t> tids;
+      std::vector<int> pins;
+      for (const auto& [tid, cpu] : r.data_plane->worker_threads()) {
+        tids.push_back(tid);
+        pins.push_back(cpu);
+      }
+      try {
+        r.cpuset = out.s_->settings->confine_workers(out.s_->config.interfaces[i].name, tids, pins, r.umem_node);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(out.s_->config.interfaces[i].name + ": " + e.what());
+      }
+    }
   choose_control_cpu(*out.s_);
   return out;
 }
@@ -292,7 +314,7 @@ std::vector<interface_status> service::interfaces() const {
   for (std::size_t i = 0; i < s_->interfaces.size(); ++i) {
     const auto& r = s_->interfaces[i];
     if (!r.data_plane) continue;
-    interface_status st{s_->config.interfaces[i], *r.data_plane, r.queues, r.cpus, r.plan, r.warnings, {}, {}, 0, r.rules_per_file};
+    interface_status st{s_->config.interfaces[i], *r.data_plane, r.queues, r.cpus, r.plan, r.warnings, {}, {}, 0, r.rules_per_file, r.cpuset};
     if (r.tune) {
       st.replayed = r.tune->replayed();
       st.tuned = r.tune->applied();
@@ -346,6 +368,7 @@ reload_result service::reload(const config::service_config& next) {
   if (!(next.metrics == s_->config.metrics)) restart.push_back("metrics");
   if (!(next.process == s_->config.process)) restart.push_back("process");
   if (!(next.log == s_->config.log)) restart.push_back("log");
+  if (next.sysctl != s_->config.sysctl) restart.push_back("sysctl");
   if (!restart.empty()) {
     std::string keys;
     for (const auto& k : restart) keys += (keys.empty() ? "" : ", ") + k;
@@ -443,7 +466,26 @@ service::shutdown_report service::shut_down() {
     }
     it->tune.reset();
   }
+  if (s_->settings) {
+    try {
+      auto steps = s_->settings->revert();
+      if (!steps.empty()) rep.reverted.emplace_back("host", std::move(steps));
+    } catch (const std::exception& e) {
+      rep.failures.push_back(std::string("host settings: ") + e.what() + " (kept in " + s_->settings->journal_path().string() +
+                             "; `xdpkit clean` or the next `xdpkit up` replays it)");
+    }
+    s_->settings.reset();
+  }
   return rep;
+}
+
+const std::vector<ethtool::step_report>& service::settings_replayed() const {
+  static const std::vector<ethtool::step_report> none;
+  return s_->settings ? s_->settings->replayed() : none;
+}
+const std::vector<ethtool::step_report>& service::settings_applied() const {
+  static const std::vector<ethtool::step_report> none;
+  return s_->settings ? s_->settings->applied() : none;
 }
 
 }  // namespace xdpkit::service

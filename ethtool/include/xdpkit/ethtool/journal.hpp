@@ -62,6 +62,11 @@ class journal {
   // `xdpkit clean` still gives back what its journal holds outside the NIC).
   static journal open(const std::filesystem::path& dir, std::uint64_t netns, const std::string& ifname,
                       damage_policy on_damage = damage_policy::refuse);
+  // The same for a journal at `path` that is not an interface's (the
+  // service's sysctls); `damage_remedy` is what a damaged line's error tells
+  // the user to do.
+  static journal open_file(const std::filesystem::path& path, const std::string& damage_remedy,
+                           damage_policy on_damage = damage_policy::refuse);
   // The path open() would use in the calling thread's namespace, and in the
   // namespace whose inode is `netns`. Throw os_error (EINVAL) for a name
   // that is not an interface name.

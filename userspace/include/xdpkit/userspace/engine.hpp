@@ -132,6 +132,8 @@ class engine {
   // Tests: hold one queue's worker as a hung handler would (worker::stall_for_test).
   // Throws std::invalid_argument for a queue the engine does not run.
   void stall_worker_for_test(std::uint32_t queue, bool stall);
+  // Each worker's thread id and the CPU it is pinned to (-1: unpinned), in queue order.
+  std::vector<std::pair<pid_t, int>> worker_threads() const;
   // Hits per rule of the running set, by rule index (empty for steer).
   std::vector<std::uint64_t> rule_hits() const;
   // Why the data plane has lost its interface, or nullopt while it has it:

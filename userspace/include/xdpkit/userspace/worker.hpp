@@ -77,6 +77,8 @@ class worker {
   // Read from <root>/proc/<tid>/status while the thread runs.
   std::uint64_t sleeps(const topology::host_root& root) const noexcept;
   int cpu() const noexcept;
+  // The thread's id (gettid), for /proc/TID and cgroups.
+  pid_t thread_id() const noexcept;
   // Advances while the worker's loop turns; stands still when it hangs (a
   // handler that never returns, a thread the kernel does not run).
   std::uint64_t heartbeat() const noexcept;

@@ -25,9 +25,14 @@
 //   [metrics]                 prometheus_listen = "127.0.0.1:PORT", dogstatsd = "udp://HOST:PORT",
 //                             max_rule_series
 //   [process]                 mlockall (false), control_cpu ("auto": the planner's
-//                             control CPU for up's own threads | "none" | a CPU number)
+//                             control CPU for up's own threads | "none" | a CPU number),
+//                             cpuset (false: each interface's workers in a cpuset cgroup of
+//                             their CPUs and the NIC's memory node)
 //   [log]                     level (error|warn|info|debug), target (auto|stderr|journald):
 //                             auto is journald when stderr is systemd's journal stream
+//   [sysctl]                  net.core.busy_read = 50: sysctls set for the service's lifetime
+//                             (journaled, put back at the stop); dotted keys as sysctl(8) spells
+//                             them, a quoted component for one that holds a dot
 //
 // Unknown keys are errors (a typo must not be a silent default), and every
 // error is FILE:LINE:COLUMN: with the key's dotted path.
@@ -118,6 +123,7 @@ struct process_settings {
   static constexpr int kAuto = -1, kNone = -2;
   bool mlockall = false;   // mlockall(MCL_CURRENT | MCL_FUTURE) before the workers run
   int control_cpu = kAuto;  // kAuto: the planner's control CPU; kNone: unpinned; else that CPU
+  bool cpuset = false;      // each interface's workers in a cpuset cgroup: their CPUs, the NIC's node
   bool operator==(const process_settings&) const = default;
 };
 
@@ -133,6 +139,9 @@ struct service_config {
   metrics_settings metrics;
   process_settings process;
   log_settings log;
+  // sysctl(8) name ("net.core.busy_read", or with slashes when a component
+  // holds a dot: "net/ipv4/conf/eth0.100/rp_filter") -> value as written.
+  std::map<std::string, std::string> sysctl;
 };
 
 // Parses `text` (named `source` in errors; rule paths resolve against

@@ -57,6 +57,7 @@ struct interface_status {
   std::vector<ethtool::step_report> replayed, tuned;  // a dead service's journal; this start's tune
   std::size_t journal_entries = 0;
   std::vector<std::size_t> rules_per_file;
+  std::filesystem::path cpuset;  // the workers' cgroup ([process] cpuset), empty without
 };
 
 // The service's counters at one moment, copied out under its lock so a
@@ -116,6 +117,11 @@ class service {
   std::uint64_t reloads_ok() const noexcept;
   std::uint64_t reloads_failed() const noexcept;
 
+  // [sysctl] and [process] cpuset: what a dead service's journal held and
+  // was put back, and what this start set ("already" for a value a sysctl had).
+  const std::vector<ethtool::step_report>& settings_replayed() const;
+  const std::vector<ethtool::step_report>& settings_applied() const;
+
   // Why an interface was lost (deleted, moved), naming it; nullopt while all are there.
   std::optional<std::string> interface_lost() const;
 
@@ -135,7 +141,7 @@ class service {
   void stop() noexcept;
 
   struct shutdown_report {
-    std::vector<std::pair<std::string, std::vector<ethtool::step_report>>> reverted;  // per interface
+    std::vector<std::pair<std::string, std::vector<ethtool::step_report>>> reverted;  // per interface, then "host" (sysctls, cpusets)
     std::vector<std::string> failures;  // what could not be put back, with the journal that keeps it
   };
   // Detaches every data plane, then reverts every tune. Once; later calls return nothing.

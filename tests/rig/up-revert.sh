@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity, pages = huge, shareable: every queue bound on node-1 CPUs and its UMEM on node-1 huge pages up grew the pool for, while it runs; probe and pools identical after the stop
+# what: xdpkit up with [interface.tune] channels, RSS table, hash key (virtio) and IRQ affinity, pages = huge, shareable, [process] cpuset on cgroup v2: every queue bound on node-1 CPUs and its UMEM on node-1 huge pages up grew the pool for, the workers in a cpuset of their CPUs and node 1, while it runs; probe, pools and cgroups identical after the stop
 # order: 12
 . /tests/lib/rig-test.sh
 link_up
@@ -20,6 +20,9 @@ case $DRV in
   virtio_net) [ -n "$key" ] && keyline="rss_key = \"$newkey\"";;
   *) skip "up/rss-key: $DRV does not take a hash key (ethtool -X hkey): the service is tuned without one";;
 esac
+# cgroup v2 (the host's CI machine has v1: its service test covers that one).
+mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+subtree_before=$(cat /sys/fs/cgroup/cgroup.subtree_control)
 cat > /tmp/up.toml <<TOML
 [[interface]]
 name = "$IF"
@@ -36,6 +39,8 @@ channels = $n
 rss = "equal $n"
 irq_affinity = "local"
 $keyline
+[process]
+cpuset = true
 TOML
 cat /tmp/up.toml
 pool() { cat /sys/devices/system/node/node$1/hugepages/hugepages-2048kB/nr_hugepages; }
@@ -47,6 +52,9 @@ grow=$((free1_before >= 16 ? 0 : 16 - free1_before))
 sleep 4
 xk /tmp/up-mid.json probe "$IF" --json
 pool0_mid=$(pool 0); pool1_mid=$(pool 1)
+cg=$(ls -d /sys/fs/cgroup/xdpkit-up-*-"$IF" 2>/dev/null | head -1)
+cg_cpus=$( [ -n "$cg" ] && cat "$cg/cpuset.cpus"); cg_mems=$( [ -n "$cg" ] && cat "$cg/cpuset.mems")
+cg_type=$( [ -n "$cg" ] && cat "$cg/cgroup.type"); cg_threads=$( [ -n "$cg" ] && wc -l < "$cg/cgroup.threads")
 wait
 rc=$(cat /tmp/up.rc)
 echo "-- up (exit $rc):"; cat /tmp/up.out; cat /tmp/up.err
@@ -69,6 +77,13 @@ expect up/huge-pages "$(echo "$start" | jq -r .huge_pages)" true "UMEMs on huge 
 expect up/umem-pages-node1 "$(echo "$start" | jq -c '.umem_bytes_per_node')" '{"1":33554432}' "UMEM bytes per node (numa_maps: two UMEMs of 16 MiB)"
 expect up/pool-node1-while-up "$pool1_mid" $((pool1_before + grow)) "node 1's pool while up runs ($free1_before of 16 pages free before)"
 expect up/pool-node0-while-up "$pool0_mid" "$pool0_before" "node 0's pool while up runs (not the NIC's node)"
+if [ -n "$cg" ]; then pass "up/cpuset: the workers' cgroup $cg while up runs"; else fail "up/cpuset: no xdpkit-up-*-$IF cgroup under /sys/fs/cgroup while up ran"; fi
+expect up/cpuset-type "$cg_type" threaded "cgroup.type of the workers' cpuset"
+expect up/cpuset-threads "$cg_threads" 2 "threads in it (one worker per queue)"
+expect up/cpuset-cpus "$(cpus "$cg_cpus" | sort -n | tr "\n" " ")" "$(cpus "$wcpus" | sort -n | tr "\n" " ")" "its cpuset.cpus (the workers' CPUs)"
+expect up/cpuset-mems "$cg_mems" 1 "its cpuset.mems (the UMEMs' node)"
+expect up/cpuset-gone "$(ls -d /sys/fs/cgroup/xdpkit-up-* 2>/dev/null | wc -l)" 0 "workers' cgroups after the stop"
+expect up/subtree-control "$(cat /sys/fs/cgroup/cgroup.subtree_control)" "$subtree_before" "the root's subtree_control after the stop"
 stop=$(grep '"type":"stop"' /tmp/up.out)
 expect up/stop-failures "$(echo "$stop" | jq -c .failures)" "[]" "what could not be put back"
 expect up/journal-gone "$(ls /tmp/uprun/up/*.journal 2>/dev/null | wc -l)" 0 "service journals left"

@@ -3,9 +3,11 @@
 // what it did (--dry-run: what it would do).
 //   - a dead `xdpkit up`'s tune journals (RUN_DIR/up), replayed in the
 //     network namespace they were written in, so its devices and its /sys
-//   - a dead `up`'s sysctls and cpusets (RUN_DIR/up/<netns>.host.journal), undone
-//     back in that namespace
+//   - a dead `up`'s sysctls and cpusets (RUN_DIR/up/<netns>.host.journal),
+//     undone in that namespace
 //   - a dead `up`'s control socket
+//   - XDP programs of xdpkit's no process holds, and libxdp's pins of a
+//     dispatcher attached nowhere that hold only xdpkit's programs
 //   - lab namespaces (demo, bench, tests) whose creating process is gone
 //   - huge-page pools a killed lab had grown (its notes in RUN_DIR)
 // Left alone: `xdpkit tune` journals (the user's own changes: `xdpkit
@@ -25,6 +27,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -175,7 +178,8 @@ json replay_settings_journal(const fs::path& path, std::uint64_t netns, const st
 
 int clean(const clean_args& a) {
   const bool dry = a.dry_run;
-  json journals = json::array(), sockets = json::array(), programs = json::array(), namespaces = json::array(),
+  json journals = json::array(), sockets = json::array(), programs = json::array(), pins = json::array(),
+       namespaces = json::array(),
        pools = json::array(), kept = json::array();
   std::string text;
   bool failed = false;
@@ -320,6 +324,67 @@ int clean(const clean_args& a) {
     }
   }
 
+  // 3b. libxdp's pins of a dispatcher attached nowhere (its interface was
+  // deleted under it): looked for in every namespace a process or a name
+  // holds, since the dispatcher may be attached in any of them.
+  {
+    std::set<std::uint32_t> attached;
+    bool complete = true;
+    std::set<std::uint64_t> seen;
+    std::vector<std::string> paths{"/proc/thread-self/ns/net"};
+    for (const auto& n : lab::list_netns()) paths.push_back("/run/netns/" + n);
+    for (const auto& e : fs::directory_iterator("/proc", ec))
+      if (e.path().filename().string().find_first_not_of("0123456789") == std::string::npos)
+        paths.push_back((e.path() / "ns/net").string());
+    unique_fd home(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    for (const auto& p : paths) {
+      const std::uint64_t ino = inode_of(p);
+      if (!ino || !seen.insert(ino).second) continue;
+      unique_fd ns(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!ns) continue;  // the process went meanwhile
+      try {
+        if (::setns(ns.get(), CLONE_NEWNET) < 0) throw_os_error(errno, "enter network namespace", p);
+        const auto ids = attached_xdp_program_ids();
+        attached.insert(ids.begin(), ids.end());
+      } catch (const std::exception& ex) {
+        complete = false;
+        note("could not list the XDP programs of " + p + ": " + ex.what());
+      }
+      if (home && ::setns(home.get(), CLONE_NEWNET) < 0) {
+        failed = true;
+        note(std::string("could not return to clean's own network namespace: ") + std::strerror(errno));
+        break;
+      }
+    }
+    // A namespace that could not be read may hold the dispatcher: nothing is removed then.
+    for (const auto& st : complete ? find_stale_dispatcher_pins(attached) : std::vector<stale_dispatcher_pins>{}) {
+      json p{{"dir", st.dir}, {"ifindex", st.ifindex}, {"dispatcher_id", st.dispatcher_id}, {"programs", st.programs}};
+      std::string names;
+      for (const auto& n : st.programs) names += (names.empty() ? "" : ", ") + n;
+      if (!st.all_xdpkit) {
+        kept.push_back({{"pins", st.dir}, {"why", "a dispatcher attached nowhere, holding others' programs (" + names +
+                                                      "): libxdp's, not xdpkit's; `rm -r " + st.dir + "` frees them"}});
+        note("left " + st.dir + ": a dispatcher attached nowhere, with others' programs (" + names + "); `rm -r " +
+             st.dir + "` frees them");
+        continue;
+      }
+      if (!dry) {
+        try {
+          remove_dispatcher_pins(st);
+        } catch (const std::exception& ex) {
+          p["error"] = ex.what();
+          failed = true;
+          note("could not remove " + st.dir + ": " + ex.what());
+          pins.push_back(p);
+          continue;
+        }
+      }
+      pins.push_back(p);
+      note((dry ? "would remove " : "removed ") + st.dir + " (libxdp's pins of " + names +
+           " in a dispatcher no interface runs any more)");
+    }
+  }
+
   // 4. Lab namespaces whose creator is gone.
   for (const auto& ns : lab::stale_lab_netns()) {
     if (!dry && lab::run_command({"ip", "netns", "del", ns}).status != 0) {
@@ -357,6 +422,7 @@ int clean(const clean_args& a) {
                        {"journals", journals},
                        {"control_sockets", sockets},
                        {"xdp_programs", programs},
+                       {"dispatcher_pins", pins},
                        {"namespaces", namespaces},
                        {"hugepage_pools", pools},
                        {"left", kept},
@@ -379,12 +445,15 @@ void add_clean_command(CLI::App& app, int& exit_code) {
       "  namespace they were made in), its control socket, lab namespaces whose process is gone (demo, bench, tests),\n"
       "  huge-page pools a killed lab grew, and XDP programs of xdpkit's (named xdpkit_...) that no process\n"
       "  holds: attached by netlink or in libxdp's dispatcher, in this namespace or a named one (a BPF link\n"
-      "  dies with its process; others' programs are never touched). A running `up`'s journal, and\n"
+      "  dies with its process; others' programs are never touched), and libxdp's bpffs pins of a dispatcher\n"
+      "  whose interface was deleted, when every program pinned there is xdpkit's. A running `up`'s journal, and\n"
       "  `xdpkit tune`'s journals (your own changes: `xdpkit revert IF`), are left and named.\n"
       "Exit codes: 0 everything found was undone (or nothing was found), 1 something could not be undone.");
   cmd->add_option("--run-dir", a->run_dir, "The run directory the dead service used")->capture_default_str();
   cmd->add_flag("--dry-run", a->dry_run, "Say what would be undone, change nothing");
-  cmd->add_flag("--json", a->json_out, "One JSON object: journals, control_sockets, xdp_programs, namespaces, hugepage_pools, left, ok");
+  cmd->add_flag("--json", a->json_out,
+                "One JSON object: journals, control_sockets, xdp_programs, dispatcher_pins, namespaces, hugepage_pools, "
+                "left, ok");
   cmd->callback([a, &exit_code] { exit_code = clean(*a); });
 }
 

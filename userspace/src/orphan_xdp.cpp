@@ -8,7 +8,12 @@
 #include <unistd.h>
 #include <xdp/libxdp.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -113,6 +118,67 @@ void detach_orphan(const orphan_xdp_program& o) {
     }
   xdp_multiprog__close(mp);
   if (ret) throw_os_error(-ret, what + " from libxdp's dispatcher", o.ifname);
+}
+
+std::set<std::uint32_t> attached_xdp_program_ids() {
+  std::set<std::uint32_t> ids;
+  struct if_nameindex* list = if_nameindex();
+  if (!list) throw_os_error(errno, "list interfaces", "this network namespace");
+  for (const struct if_nameindex* i = list; i->if_index; ++i) {
+    bpf_xdp_query_opts q{};
+    q.sz = sizeof(q);
+    if (bpf_xdp_query(static_cast<int>(i->if_index), 0, &q)) continue;
+    for (std::uint32_t id : {q.prog_id, q.drv_prog_id, q.skb_prog_id, q.hw_prog_id})
+      if (id) ids.insert(id);
+  }
+  if_freenameindex(list);
+  return ids;
+}
+
+namespace {
+// libxdp's state directory: <bpffs>/xdp, the bpffs from $LIBXDP_BPFFS as libxdp reads it.
+fs::path libxdp_state_dir() {
+  const char* env = ::secure_getenv("LIBXDP_BPFFS");
+  return fs::path(env && *env ? env : "/sys/fs/bpf") / "xdp";
+}
+}  // namespace
+
+std::vector<stale_dispatcher_pins> find_stale_dispatcher_pins(const std::set<std::uint32_t>& attached) {
+  std::vector<stale_dispatcher_pins> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(libxdp_state_dir(), ec)) {
+    const std::string name = e.path().filename().string();
+    unsigned ifindex = 0, id = 0;
+    char tail = 0;
+    if (std::sscanf(name.c_str(), "dispatch-%u-%u%c", &ifindex, &id, &tail) != 2 || !e.is_directory()) continue;
+    if (attached.count(id)) continue;
+    stale_dispatcher_pins st{e.path().string(), ifindex, id, {}, true};
+    std::error_code fec;
+    for (const auto& f : fs::directory_iterator(e.path(), fec)) {
+      const std::string file = f.path().filename().string();
+      if (file.size() < 5 || file.compare(file.size() - 5, 5, "-prog") != 0) continue;
+      unique_fd fd(bpf_obj_get(f.path().c_str()));
+      bpf_prog_info info{};
+      __u32 len = sizeof(info);
+      const std::string prog = fd && !bpf_obj_get_info_by_fd(fd.get(), &info, &len) ? info.name : "";
+      st.programs.push_back(prog.empty() ? file : prog);
+      st.all_xdpkit = st.all_xdpkit && is_xdpkit_name(prog);
+    }
+    if (st.programs.empty()) st.all_xdpkit = false;  // nothing says whose it was
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+void remove_dispatcher_pins(const stale_dispatcher_pins& st) {
+  const fs::path state = fs::path(st.dir).parent_path();
+  unique_fd lock(::open(state.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!lock) throw_os_error(errno, "open libxdp's state directory", state.string());
+  if (::flock(lock.get(), LOCK_EX) < 0) throw_os_error(errno, "lock libxdp's state directory", state.string());
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(st.dir, ec))
+    if (::unlink(f.path().c_str()) < 0 && errno != ENOENT) throw_os_error(errno, "unpin", f.path().string());
+  if (::rmdir(st.dir.c_str()) < 0 && errno != ENOENT) throw_os_error(errno, "remove", st.dir);
 }
 
 }  // namespace xdpkit

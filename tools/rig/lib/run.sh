@@ -194,7 +194,8 @@ rig_run() {
   trap rig_run_cleanup EXIT
   trap 'exit 130' INT TERM
   local t0=$SECONDS
-  local mods=(virtio_pci virtio_net); [ "$nic" = igb ] && mods=(igb)
+  # veth: clean-pins.sh deletes an interface under a dispatcher, which the guest NIC cannot be
+  local mods=(virtio_pci virtio_net veth); [ "$nic" = igb ] && mods=(igb veth)
   FAULT_KO="" FAULT_WHY=""
   for t in "${list[@]}"; do
     if grep -q '^# needs: fault-module' "$RIG_REPO/tests/rig/$t.sh"; then rig_fault_module "$kernel" "$kd"; break; fi

@@ -38,4 +38,31 @@ std::vector<orphan_xdp_program> find_orphaned_xdpkit_programs();
 // the dispatcher with its last component). Throws os_error naming the interface.
 void detach_orphan(const orphan_xdp_program& orphan);
 
+// The ids of the XDP programs attached in this network namespace (native,
+// generic, offloaded): a dispatcher attached here is among them.
+std::set<std::uint32_t> attached_xdp_program_ids();
+
+// A directory of libxdp's pins for a dispatcher that is attached nowhere.
+// libxdp pins each component's program and freplace link under
+// <bpffs>/xdp/dispatch-<ifindex>-<dispatcher id>/ and unpins them when it
+// detaches; an interface deleted under it (its namespace removed, a veth
+// deleted) detaches the dispatcher in the kernel, and the pins stay, holding
+// the programs (and, through the links, the dispatcher) for ever.
+struct stale_dispatcher_pins {
+  std::string dir;
+  unsigned ifindex = 0;  // in the namespace it was attached in
+  std::uint32_t dispatcher_id = 0;
+  std::vector<std::string> programs;  // the pinned components' names
+  bool all_xdpkit = false;            // every component is xdpkit's
+};
+// The pin directories under libxdp's bpffs ($LIBXDP_BPFFS, else
+// /sys/fs/bpf) whose dispatcher id is not in `attached` (every id attached in
+// every namespace the caller looked in: attached_xdp_program_ids() there).
+// Empty when there is no bpffs or no pin.
+std::vector<stale_dispatcher_pins> find_stale_dispatcher_pins(const std::set<std::uint32_t>& attached);
+// Unlinks the directory's pins and removes it, under libxdp's lock (a flock
+// on its xdp directory), so no libxdp call meets it half gone. Throws
+// os_error naming the file.
+void remove_dispatcher_pins(const stale_dispatcher_pins& stale);
+
 }  // namespace xdpkit

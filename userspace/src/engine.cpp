@@ -227,7 +227,10 @@ engine engine::start(const engine_config& config, engine_host host) {
     wc.cpu = config.cpus.empty() ? -1 : config.cpus[i];
     // The worker is running and its fill ring primed (the constructor waits
     // for that) before the socket goes in the map and the first packet comes.
-    path->poller.emplace(path->sock, path->area, config.handler, wc);
+    if (config.make_worker)
+      path->poller.emplace(config.make_worker(path->sock, path->area, wc));
+    else
+      path->poller.emplace(path->sock, path->area, config.handler, wc);
     st->bind(q, path->sock.fd());
     st->paths.push_back(std::move(path));
   }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -24,6 +25,19 @@
 
 namespace xdpkit {
 
+// Makes one queue's worker: called by engine::start once per queue, on the
+// queue's socket and UMEM, with its CPU in the config.
+using worker_factory = std::function<worker(xsk_socket&, umem&, const worker_config&)>;
+
+// A factory whose workers each run a copy of `prototype` (handler.hpp): the
+// way a user's handler goes into the engine.
+template <packet_handler H>
+worker_factory run_handler(H prototype) {
+  return [prototype](xsk_socket& sock, umem& area, const worker_config& config) {
+    return worker(sock, area, prototype, config);
+  };
+}
+
 struct engine_config {
   std::string ifname;
   // With rules, the firewall (bpf/firewall.bpf.c) is the XDP program and only
@@ -37,6 +51,10 @@ struct engine_config {
   std::vector<std::uint32_t> queues{0};
   std::vector<int> cpus;  // one per queue; empty: workers not pinned
   handler_kind handler = handler_kind::rxdrop;
+  // A handler of the caller's instead of `handler` (run_handler(h)); its
+  // name for reports. A handler that transmits needs xsk.with_tx (the default).
+  worker_factory make_worker;
+  std::string handler_name;
   steer_options steer;
   umem_config umem;
   xsk_config xsk;

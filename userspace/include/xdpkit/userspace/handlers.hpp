@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Handlers: what a worker does with a batch of received packets.
-//
-// A handler is a callable `void(std::span<const packet>, std::span<verdict>) noexcept`
-// that writes one verdict per packet. The worker is instantiated per handler
-// type, so the call inlines: no virtual call, no allocation, no lock per packet.
+// The built-in handlers, written against the same API a user's handler is
+// (handler.hpp), and the names the CLI and the config give them.
 #pragma once
 
 #include <cstdint>
@@ -12,17 +9,9 @@
 #include <span>
 #include <string_view>
 
+#include "xdpkit/userspace/handler.hpp"
+
 namespace xdpkit {
-
-struct packet {
-  std::uint8_t* data;
-  std::uint32_t len;
-};
-
-enum class verdict : std::uint8_t {
-  drop,  // frame goes back to the fill ring
-  tx,    // frame is sent out of the socket's interface and queue
-};
 
 // Receives and drops: the cost floor of an AF_XDP consumer.
 struct rxdrop_handler {
@@ -30,6 +19,7 @@ struct rxdrop_handler {
     for (std::size_t i = 0; i < pkts.size(); ++i) out[i] = verdict::drop;
   }
 };
+static_assert(packet_handler<rxdrop_handler>);
 
 // Swaps source and destination MAC and sends the frame back out the same
 // interface (the classic l2fwd reflector). Frames shorter than an Ethernet
@@ -50,6 +40,7 @@ struct l2fwd_handler {
     }
   }
 };
+static_assert(packet_handler<l2fwd_handler>);
 
 enum class handler_kind { rxdrop, l2fwd };
 std::string_view to_string(handler_kind h) noexcept;

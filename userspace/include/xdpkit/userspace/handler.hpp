@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// The handler API: what a worker does with each batch of received packets,
+// and what a user writes to put their own code in xdpkit's data plane.
+//
+// A handler is any copyable type with
+//
+//   void operator()(std::span<const packet> batch, std::span<verdict> out) noexcept;
+//
+// that writes one verdict per packet (out.size() == batch.size(), at most the
+// worker's batch, 64 by default). It runs on the worker's thread, pinned to
+// the queue's CPU, with no capability; it may rewrite a packet's bytes in
+// place (the frame is the UMEM's: no copy was made) but not keep a pointer
+// past the call, since the frame goes back to the kernel with its verdict.
+// Each worker gets its own copy, so a handler's members are per queue and
+// need no lock; to report to the rest of the program, point at something
+// that outlives the engine (an atomic per queue). The worker is a template
+// on the handler's type: the call inlines into the loop, no virtual call
+// per packet or per batch.
+//
+// Give one to the engine with engine_config::make_worker = run_handler(h)
+// (engine.hpp); tools/examples/ builds one against the installed package.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <span>
+
+namespace xdpkit {
+
+struct packet {
+  std::uint8_t* data;  // the frame in the UMEM, starting at the Ethernet header
+  std::uint32_t len;
+};
+
+enum class verdict : std::uint8_t {
+  drop,  // the frame goes back to the fill ring
+  tx,    // the frame is sent out of the socket's own interface and queue
+};
+
+template <typename H>
+concept packet_handler = std::copy_constructible<H> && requires(H& h, std::span<const packet> batch,
+                                                               std::span<verdict> out) {
+  { h(batch, out) } noexcept;
+};
+
+}  // namespace xdpkit

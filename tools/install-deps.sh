@@ -11,6 +11,7 @@ packages=(
   clang llvm libclang-rt-14-dev bpftool libbpf-dev libxdp-dev xdp-tools libelf-dev zlib1g-dev
   libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnuma-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev libsystemd-dev libcap-dev prometheus-cpp-dev prometheus
+  libpcap-dev tcpdump
   iproute2 ethtool numactl procps util-linux systemd
 )
 if [ "${1:-}" = bench ]; then packages+=(dpdk dpdk-dev linux-perf); fi

@@ -10,9 +10,17 @@ namespace xdpkit::cli {
 
 void add_engine_options(CLI::App& cmd, engine_options& o) {
   cmd.add_option("--handler", o.handler,
-                 "What the worker does with each packet: rxdrop (count and drop) or l2fwd "
-                 "(swap MACs, send back out the same interface)")
-      ->check(CLI::IsMember({"rxdrop", "l2fwd"}))
+                 "What the worker does with each packet: rxdrop (count and drop), l2fwd "
+                 "(swap MACs, send back out the same interface), or capture (write it to --capture FILE, drop it)")
+      ->check(CLI::IsMember({"rxdrop", "l2fwd", "capture"}))
+      ->capture_default_str();
+  cmd.add_option("--capture", o.capture_file,
+                 "Write what the handler sees, before it acts, to this pcap file (tcpdump -r reads it); "
+                 "with --handler capture, that is all it does");
+  cmd.add_option("--capture-count", o.capture_count, "Stop writing after this many packets (0: no limit)")
+      ->capture_default_str();
+  cmd.add_option("--snaplen", o.snaplen, "Bytes of each packet the capture keeps")
+      ->check(CLI::Range(1u, 262144u))
       ->capture_default_str();
   cmd.add_option("--xdp-mode", o.xdp_mode,
                  "auto: native XDP, generic only if the driver refuses; native; generic")
@@ -81,8 +89,28 @@ CLI::Validator finite_seconds(double lo, double hi) {
 }
 
 engine_config to_engine_config(const engine_options& o, const std::string& ifname,
-                               std::vector<std::uint32_t> queues, std::vector<int> cpus) {
-  engine_config c = engine_config_from(o, ifname, std::move(queues), std::move(cpus));
+                               std::vector<std::uint32_t> queues, std::vector<int> cpus,
+                               std::shared_ptr<pcap_writer>* capture) {
+  const bool capture_only = o.handler == "capture";
+  engine_words words = o;
+  if (capture_only) words.handler = "rxdrop";  // what happens after the write: the frame is dropped
+  engine_config c = engine_config_from(words, ifname, std::move(queues), std::move(cpus));
+  if (capture_only && o.capture_file.empty())
+    throw std::invalid_argument("--handler capture writes to --capture FILE: give one");
+  if (!o.capture_file.empty()) {
+    if (!capture) throw std::invalid_argument("--capture: this command does not capture (`xdpkit run` does)");
+    *capture = pcap_writer::create(o.capture_file, o.snaplen, o.capture_count);
+    if (capture_only) {
+      c.make_worker = run_handler(capture_handler{*capture});
+      c.handler_name = "capture";
+    } else if (c.handler == handler_kind::l2fwd) {
+      c.make_worker = run_handler(recording<l2fwd_handler>{{}, *capture});
+      c.handler_name = "l2fwd (captured)";
+    } else {
+      c.make_worker = run_handler(recording<rxdrop_handler>{{}, *capture});
+      c.handler_name = "rxdrop (captured)";
+    }
+  }
   if (!o.rules_file.empty() || !o.inline_rules.empty()) {
     firewall::rule_set set;
     // A rule source that cannot be read whole is an error before anything is

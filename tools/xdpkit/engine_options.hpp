@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "xdpkit/userspace/capture.hpp"
 #include "xdpkit/userspace/engine.hpp"
 #include "xdpkit/userspace/engine_words.hpp"
 
@@ -18,6 +19,9 @@ struct engine_options : engine_words {
   std::string rules_file;  // --rules: the firewall instead of the steer program
   std::vector<std::string> inline_rules;  // --rule, after the file's rules
   std::vector<std::string> ports;         // --port SLOT=IFNAME for redirect-dev
+  std::string capture_file;               // --capture FILE: a pcap of what the handler sees
+  std::uint64_t capture_count = 0;        // --capture-count: at most this many (0: no limit)
+  std::uint32_t snaplen = 65535;          // --snaplen: bytes kept of each packet
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);
@@ -25,7 +29,10 @@ void add_engine_options(CLI::App& cmd, engine_options& o);
 // comparison with NaN is false), and `--duration nan` ran 0 s with exit 0.
 CLI::Validator finite_seconds(double lo, double hi);
 // Throws std::invalid_argument for values CLI11's checks can't express.
+// With --handler capture or --capture FILE, the pcap file is created here
+// and handed back through `capture`; a command that passes none refuses them.
 engine_config to_engine_config(const engine_options& o, const std::string& ifname,
-                               std::vector<std::uint32_t> queues, std::vector<int> cpus);
+                               std::vector<std::uint32_t> queues, std::vector<int> cpus,
+                               std::shared_ptr<pcap_writer>* capture = nullptr);
 
 }  // namespace xdpkit::cli

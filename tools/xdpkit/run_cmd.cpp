@@ -50,7 +50,8 @@ int run(const run_args& a) {
       throw std::invalid_argument("not enough CPUs for " + std::to_string(a.queues.size()) +
                                   " workers; give them with --cpu");
   }
-  engine_config config = to_engine_config(a.engine, a.iface, a.queues, cpus);
+  std::shared_ptr<pcap_writer> capture;
+  engine_config config = to_engine_config(a.engine, a.iface, a.queues, cpus, &capture);
   config.umem.numa_node = node;
   engine e = engine::start(config);
   if (a.json) {
@@ -77,10 +78,22 @@ int run(const run_args& a) {
       });
   e.stop();
   const engine_stats final_stats = e.stats();
-  if (a.json)
-    std::cout << summary_json(e, final_stats, end.seconds).dump() << std::endl;
-  else
+  if (capture) capture->flush();
+  if (a.json) {
+    auto j = summary_json(e, final_stats, end.seconds);
+    if (capture)
+      j["capture"] = {{"file", capture->file().string()}, {"written", capture->written()},
+                      {"limit", capture->limit()}, {"snaplen", capture->snaplen()},
+                      {"write_errors", capture->write_errors()}};
+    std::cout << j.dump() << std::endl;
+  } else {
     std::cout << summary_text(e, final_stats, end.seconds);
+    if (capture)
+      std::cout << fmt::format("capture: {} packet(s) written to {} (snap length {}{}){}\n", capture->written(),
+                               capture->file().string(), capture->snaplen(),
+                               capture->limit() ? fmt::format(", limit {}", capture->limit()) : "",
+                               capture->write_errors() ? fmt::format(", {} write error(s)", capture->write_errors()) : "");
+  }
   if (end.lost) {
     if (a.json)
       std::cout << nlohmann::json{{"type", "error"}, {"interface", a.iface}, {"error", *end.lost}}.dump() << std::endl;

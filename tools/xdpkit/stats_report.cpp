@@ -73,7 +73,7 @@ nlohmann::json info_json(const engine& e) {
           {"firewall_rules", c.firewall ? c.firewall->rules.size() : 0},
           {"queues", c.queues},
           {"cpus", c.cpus},
-          {"handler", std::string(to_string(c.handler))},
+          {"handler", c.handler_name.empty() ? std::string(to_string(c.handler)) : c.handler_name},
           {"xdp_mode", std::string(to_string(in.mode))},
           {"xdp_mode_fallback", in.mode_fallback},
           {"attach", std::string(to_string(in.backend))},
@@ -97,7 +97,8 @@ std::string info_line(const engine& e) {
   std::string cpus;
   for (int cpu : c.cpus) cpus += (cpus.empty() ? "" : ",") + std::to_string(cpu);
   std::string s = fmt::format("{} queue(s) {} on {}: handler {}, XDP program {} in {} mode via {}, AF_XDP {}, UMEM on {}, worker CPU {}",
-                              c.queues.size(), fmt::join(c.queues, ","), c.ifname, to_string(c.handler),
+                              c.queues.size(), fmt::join(c.queues, ","), c.ifname,
+                              c.handler_name.empty() ? std::string(to_string(c.handler)) : c.handler_name,
                               c.firewall ? fmt::format("firewall ({} rules)", c.firewall->rules.size()) : "steer",
                               to_string(in.mode), to_string(in.backend),
                               in.zero_copy ? "zero-copy" : "copy", in.huge_pages ? "2 MiB huge pages" : "normal pages",

@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "xdpkit/base/quote.hpp"
+#include "xdpkit/topology/cpu_set.hpp"
 #include "engine_options.hpp"
 #include "interval_loop.hpp"
 #include "signals.hpp"
@@ -22,7 +24,7 @@ namespace {
 
 struct run_args {
   std::string iface;
-  std::vector<std::uint32_t> queues{0};
+  std::vector<std::string> queue_words{"0"};  // numbers, lists ("0-3"), or "all"
   std::vector<int> cpus;
   double duration = 0;
   bool json = false;
@@ -31,27 +33,58 @@ struct run_args {
   engine_options engine;
 };
 
+// --queue: "all" is every rx queue the interface has (sysfs, in this
+// namespace); otherwise numbers and lists, in the order given.
+std::vector<std::uint32_t> resolve_queues(const std::vector<std::string>& words, const topology::nic_info* nic,
+                                          const std::string& ifname) {
+  std::vector<std::uint32_t> out;
+  for (const auto& w : words) {
+    if (w == "all") {
+      if (!nic || nic->rx_queues == 0)
+        throw std::invalid_argument("--queue all: /sys/class/net/" + ifname +
+                                    "/queues lists no rx queue in this namespace; is the interface here? (`ip link "
+                                    "show " + ifname + "`)");
+      for (std::uint32_t q = 0; q < nic->rx_queues; ++q) out.push_back(q);
+      continue;
+    }
+    try {
+      for (unsigned q : topology::cpu_set::parse_list(w, "--queue").ids()) out.push_back(q);
+    } catch (const std::exception& e) {
+      throw std::invalid_argument("--queue " + xdpkit::quote(w) + ": not a queue number, a list such as 0-3, or all (" +
+                                  e.what() + ")");
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t j = i + 1; j < out.size(); ++j)
+      if (out[i] == out[j]) throw std::invalid_argument("--queue names queue " + std::to_string(out[i]) + " twice");
+  return out;
+}
+
 int run(const run_args& a) {
   // The host as `xdpkit topology` reads it, and its one planner: the plan a
   // run makes is the plan `topology` prints.
   const topology::host_snapshot host = topology::read_host(topology::host_root(a.root));
   const topology::nic_info* nic = host.find_nic(a.iface);
+  const std::vector<std::uint32_t> queues = resolve_queues(a.queue_words, nic, a.iface);
+  if (!a.cpus.empty() && a.cpus.size() != queues.size())
+    throw std::invalid_argument(std::to_string(a.cpus.size()) + " --cpu for " + std::to_string(queues.size()) +
+                                " queue(s): give one per queue, in queue order, or none (the planner's)");
   // -1 when sysfs doesn't say (virtual devices, one-node hosts) or can't be read from this namespace.
   const int node = nic ? nic->numa_node() : -1;
   std::vector<int> cpus = a.cpus;
   std::optional<topology::cpu_plan> plan;
   if (cpus.empty()) {
-    plan = topology::plan_for_interface(host, a.iface, static_cast<unsigned>(a.queues.size()));
+    plan = topology::plan_for_interface(host, a.iface, static_cast<unsigned>(queues.size()));
     for (unsigned c : plan->workers) cpus.push_back(static_cast<int>(c));
     // Before the start, so that a start that fails still shows where the workers were to go.
     if (!a.json)
       for (const auto& n : plan->explanation) std::cout << "  cpu plan: " << n << "\n" << std::flush;
     if (!plan->complete)
-      throw std::invalid_argument("not enough CPUs for " + std::to_string(a.queues.size()) +
+      throw std::invalid_argument("not enough CPUs for " + std::to_string(queues.size()) +
                                   " workers; give them with --cpu");
   }
   std::shared_ptr<pcap_writer> capture;
-  engine_config config = to_engine_config(a.engine, a.iface, a.queues, cpus, &capture);
+  engine_config config = to_engine_config(a.engine, a.iface, queues, cpus, &capture);
   config.umem.numa_node = node;
   engine e = engine::start(config);
   if (a.json) {
@@ -114,7 +147,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
       "Example: xdpkit run --iface eth1 --queue 0 --handler l2fwd --duration 10\n"
       "Inside a lab namespace: ip netns exec NS xdpkit run --iface veth0");
   cmd->add_option("--iface,-i", a->iface, "Interface to attach to (in the current network namespace)")->required();
-  cmd->add_option("--queue,-q", a->queues, "Queue(s) to bind, one worker each")->capture_default_str();
+  cmd->add_option("--queue,-q", a->queue_words,
+                  "Queue(s) to bind, one worker each: numbers, lists (0-3), or all (every rx queue the interface "
+                  "has; `xdpkit probe IF` shows them)")
+      ->capture_default_str();
   cmd->add_option("--cpu", a->cpus,
                   "CPU per worker, in --queue order (default: planned from the topology: on the NIC's node, "
                   "one per core, isolated CPUs first, not CPU 0 when avoidable)")

@@ -4,6 +4,8 @@
 // end, after Ctrl-C, and (on the next start) after being killed outright.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sched.h>
 #include <nlohmann/json.hpp>
 #include <poll.h>
 #include <signal.h>
@@ -172,6 +174,52 @@ TEST_F(RunCli, CountsWhatItReceivesAndSaysHowItAttached) {
   EXPECT_EQ((*summary)["xdp"]["rx"], n) << summary->dump();
   EXPECT_EQ((*summary)["xdp"]["redirected"], n) << summary->dump();
   EXPECT_EQ((*summary)["rx_packets"], n) << summary->dump();
+}
+
+// `--queue all` on a veth of two queues: both bound, a worker each on the
+// CPUs given, and what the lab sends from each CPU (veth puts a sender's
+// packets on the rx queue of its CPU) counted on both, N of N in total.
+TEST_F(RunCli, QueueAllBindsEveryRxQueueAndCountsNOfN) {
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs 2 CPUs to feed two rx queues";
+  if (generator_ == lab::generator_kind::tc_clone)
+    GTEST_SKIP() << "tc-clone's clones share one queue mapping: the spread over queues needs af-packet or live";
+  lab_.reset();
+  lab::veth_lab_options o;
+  o.prefix = "xktestq";
+  o.queues = 2;
+  lab_.emplace(lab::veth_lab::create(o));
+  cli_child run({"run", "--iface", lab_->dut_if(), "--queue", "all", "--cpu", "0", "--cpu", "1", "--duration", "4",
+                 "--json", "--wait", "poll", "--pages", "normal"},
+                {"ip", "netns", "exec", lab_->dut_ns()});
+  std::optional<nlohmann::json> start, summary;
+  while (auto l = run.line(std::chrono::seconds(10)))
+    if (!l->empty() && (*l)[0] == '{') {
+      start = nlohmann::json::parse(*l);
+      break;
+    }
+  ASSERT_TRUE(start && (*start)["type"] == "start") << run.output();
+  EXPECT_EQ((*start)["queues"], nlohmann::json::array({0, 1}));
+  constexpr std::uint64_t per_cpu = 2000;
+  for (int cpu : {0, 1}) {
+    cpu_set_t one, saved;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    pthread_getaffinity_np(pthread_self(), sizeof saved, &saved);
+    pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+    send_unpaced(per_cpu, 100);
+    pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+  }
+  while (auto l = run.line(std::chrono::seconds(20))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "summary") summary = j;
+  }
+  EXPECT_EQ(run.wait_exit(), 0) << run.output();
+  ASSERT_TRUE(summary) << run.output();
+  EXPECT_EQ((*summary)["rx_packets"], 2 * per_cpu) << summary->dump();
+  ASSERT_EQ((*summary)["queues"].size(), 2u) << summary->dump();
+  for (const auto& q : (*summary)["queues"])
+    EXPECT_GT(q["rx_packets"].get<std::uint64_t>(), 0u) << "queue " << q["queue"] << " got nothing: " << summary->dump();
 }
 
 // Issue 12: a rules file that could not be read (a directory, /proc/self/mem,

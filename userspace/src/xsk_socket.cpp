@@ -28,6 +28,10 @@ struct xsk_socket::state {
   int busy_poll_usec = 0;
   xsk_ring_cons rx{};
   xsk_ring_prod tx{};
+  bool shared = false;   // create_shared(): the rings below are this socket's
+  xsk_ring_prod own_fill{};
+  xsk_ring_cons own_comp{};
+  umem* area = nullptr;
   ::xsk_socket* handle = nullptr;
   ~state() {
     if (handle) xsk_socket__delete(handle);
@@ -62,7 +66,19 @@ std::string bind_hint(int err, bool zero_copy) {
 
 xsk_socket xsk_socket::create(umem& area, const std::string& ifname, std::uint32_t queue,
                               const xsk_config& config) {
+  return create_on(area, ifname, queue, config, false);
+}
+
+xsk_socket xsk_socket::create_shared(umem& area, const std::string& ifname, std::uint32_t queue,
+                                     const xsk_config& config) {
+  return create_on(area, ifname, queue, config, true);
+}
+
+xsk_socket xsk_socket::create_on(umem& area, const std::string& ifname, std::uint32_t queue, const xsk_config& config,
+                                 bool shared) {
   auto st = std::make_unique<state>();
+  st->shared = shared;
+  st->area = &area;
   st->ifname = ifname;
   st->queue = queue;
   st->need_wakeup = config.need_wakeup;
@@ -80,8 +96,10 @@ xsk_socket xsk_socket::create(umem& area, const std::string& ifname, std::uint32
     // usually transient: retry for up to a second before calling it real.
     int ret = 0;
     for (int attempt = 0; attempt < 20; ++attempt) {
-      ret = xsk_socket__create(&st->handle, ifname.c_str(), queue, area.handle(), &st->rx,
-                               config.with_tx ? &st->tx : nullptr, &c);
+      ret = shared ? xsk_socket__create_shared(&st->handle, ifname.c_str(), queue, area.handle(), &st->rx,
+                                               config.with_tx ? &st->tx : nullptr, &st->own_fill, &st->own_comp, &c)
+                   : xsk_socket__create(&st->handle, ifname.c_str(), queue, area.handle(), &st->rx,
+                                        config.with_tx ? &st->tx : nullptr, &c);
       if (ret != -EBUSY) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -126,6 +144,8 @@ xsk_socket xsk_socket::create(umem& area, const std::string& ifname, std::uint32
 int xsk_socket::fd() const noexcept { return xsk_socket__fd(s_->handle); }
 xsk_ring_cons& xsk_socket::rx() noexcept { return s_->rx; }
 xsk_ring_prod& xsk_socket::tx() noexcept { return s_->tx; }
+xsk_ring_prod& xsk_socket::fill() noexcept { return s_->shared ? s_->own_fill : s_->area->fill(); }
+xsk_ring_cons& xsk_socket::completion() noexcept { return s_->shared ? s_->own_comp : s_->area->completion(); }
 bool xsk_socket::zero_copy() const noexcept { return s_->zero_copy; }
 bool xsk_socket::need_wakeup() const noexcept { return s_->need_wakeup; }
 std::uint32_t xsk_socket::queue() const noexcept { return s_->queue; }

@@ -20,6 +20,7 @@
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
+#include "xdpkit/forward/afxdp_forwarder.hpp"
 #include "xdpkit/forward/xdp_forwarder.hpp"
 #include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/forward_lab.hpp"
@@ -192,6 +193,109 @@ TEST_F(ForwardXdp, TheForwardVerbCountsWhatTheFarEndsReceive) {
   EXPECT_EQ((*summary)["directions"][0]["out"], n);
   EXPECT_EQ((*summary)["directions"][1]["in"], m);
   EXPECT_EQ((*summary)["directions"][1]["out"], m);
+  for (const auto& ifname : {lab_->fwd_a(), lab_->fwd_b()}) {
+    const auto link = lab::run_command({"ip", "-n", lab_->fwd_ns(), "link", "show", "dev", ifname});
+    EXPECT_EQ(link.output.find("xdp"), std::string::npos) << ifname << " still has a program: " << link.output;
+  }
+}
+
+// The AF_XDP path: one UMEM shared by a socket on each interface, one worker
+// turning both. Every frame arrives at the far end unchanged, both ways; when
+// the worker stops, every frame of the UMEM is free or in a fill ring, once.
+class ForwardAfXdp : public ForwardXdp {
+ protected:
+  void start_afxdp(std::uint32_t frames = 4096) {
+    lab::netns_scope in(lab_->fwd_ns());
+    forward::afxdp_forwarder_config c;
+    c.a = lab_->fwd_a();
+    c.b = lab_->fwd_b();
+    c.umem.pages = page_policy::normal;
+    c.umem.frame_count = frames;
+    c.wait = wait_mode::poll;
+    c.poll_timeout_ms = 10;
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
+    afxdp_.emplace(forward::afxdp_forwarder::start(c));
+  }
+  void TearDown() override {
+    afxdp_.reset();
+    ForwardXdp::TearDown();
+  }
+  void expect_accounted() {
+    afxdp_->stop();
+    for (const auto& p : afxdp_->stats()) {
+      ASSERT_TRUE(p.frames_accounted) << "queue " << p.queue;
+      EXPECT_EQ(*p.frames_accounted, p.frames) << p.accounting_error;
+      EXPECT_TRUE(p.accounting_error.empty()) << p.accounting_error;
+    }
+  }
+  std::optional<forward::afxdp_forwarder> afxdp_;
+};
+
+TEST_F(ForwardAfXdp, EveryFrameArrivesAtTheFarEndBothWaysAndEveryFrameIsAccounted) {
+  constexpr std::uint64_t n = 20000, m = 7000;
+  start_afxdp();
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n) << "left -> right";
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m) << "right -> left";
+  EXPECT_EQ(right_sink_->bytes(), n * 60) << "frames arrive unchanged in length";
+  EXPECT_EQ(left_sink_->packets(), m);
+  expect_accounted();
+  const auto s = afxdp_->stats();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].a_to_b.rx_packets, n);
+  EXPECT_EQ(s[0].a_to_b.tx_packets, n);
+  EXPECT_EQ(s[0].a_to_b.tx_ring_full, 0u);
+  EXPECT_EQ(s[0].b_to_a.rx_packets, m);
+  EXPECT_EQ(s[0].b_to_a.tx_packets, m);
+  EXPECT_EQ(s[0].b_to_a.rx_bytes, m * 60);
+  EXPECT_EQ(s[0].a.rx_dropped + s[0].b.rx_dropped, 0u);
+  EXPECT_EQ(afxdp_->program_counters(true).redirected, n) << "A's steer program sent every frame to the socket";
+}
+
+// Issue 13: no frame lost or used twice after a million forwarded frames,
+// with a UMEM small enough (1,024 frames) that each one goes round ~1,000
+// times. Not smaller: each fill ring holds half the frames, and the lab's
+// next chunk of 200 may come before the worker (descheduled on a busy host)
+// has topped the ring up again; with 512 that left 56 frames for 200 packets.
+TEST_F(ForwardAfXdp, AMillionFramesLeaveTheAccountingWhole) {
+  constexpr std::uint64_t n = 500000, m = 500000;
+  start_afxdp(1024);
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n) << "left -> right";
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m) << "right -> left";
+  expect_accounted();
+  const auto s = afxdp_->stats();
+  EXPECT_EQ(s[0].a_to_b.tx_packets + s[0].b_to_a.tx_packets, n + m);
+}
+
+// The verb on the AF_XDP path: the far ends' counts per direction, and the
+// summary's frame accounting whole.
+TEST_F(ForwardAfXdp, TheForwardVerbOnTheAfXdpPathCountsWhatTheFarEndsReceive) {
+  std::vector<std::string> args{"forward", lab_->fwd_a(), lab_->fwd_b(), "--path", "afxdp", "--wait", "poll",
+                                "--pages", "normal", "--duration", "60", "--json"};
+  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) args.insert(args.end(), {"--cpu", "1"});
+  cli_child fwd(args, {"ip", "netns", "exec", lab_->fwd_ns()});
+  ASSERT_TRUE(fwd.wait_for("\"type\":\"start\"", std::chrono::seconds(30))) << fwd.output();
+  constexpr std::uint64_t n = 5000, m = 3000;
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n);
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m);
+  ASSERT_TRUE(fwd.wait_for("\"type\":\"interval\"", std::chrono::seconds(5))) << fwd.output();
+  ::kill(fwd.pid(), SIGINT);
+  std::optional<nlohmann::json> summary;
+  while (auto l = fwd.line(std::chrono::seconds(10))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "summary") summary = j;
+  }
+  EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
+  ASSERT_TRUE(summary) << fwd.output();
+  EXPECT_EQ((*summary)["path"], "afxdp");
+  ASSERT_EQ((*summary)["directions"].size(), 2u);
+  EXPECT_EQ((*summary)["directions"][0]["in"], n);
+  EXPECT_EQ((*summary)["directions"][0]["out"], n);
+  EXPECT_EQ((*summary)["directions"][1]["in"], m);
+  EXPECT_EQ((*summary)["directions"][1]["out"], m);
+  ASSERT_EQ((*summary)["frame_accounting"].size(), 1u);
+  EXPECT_EQ((*summary)["frame_accounting"][0]["accounted"], (*summary)["frame_accounting"][0]["frames"])
+      << summary->dump();
   for (const auto& ifname : {lab_->fwd_a(), lab_->fwd_b()}) {
     const auto link = lab::run_command({"ip", "-n", lab_->fwd_ns(), "link", "show", "dev", ifname});
     EXPECT_EQ(link.output.find("xdp"), std::string::npos) << ifname << " still has a program: " << link.output;

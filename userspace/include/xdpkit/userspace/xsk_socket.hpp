@@ -43,6 +43,12 @@ class xsk_socket {
   // socket's queue asynchronously), EOPNOTSUPP for zero-copy without support.
   static xsk_socket create(umem& area, const std::string& ifname, std::uint32_t queue,
                            const xsk_config& config);
+  // A second socket on `area` (XDP_SHARED_UMEM), bound to another interface
+  // or queue, with fill and completion rings of its own (the UMEM's are the
+  // first socket's): a frame received on one socket can be transmitted on the
+  // other with no copy in userspace. Same errors as create().
+  static xsk_socket create_shared(umem& area, const std::string& ifname, std::uint32_t queue,
+                                  const xsk_config& config);
 
   xsk_socket(xsk_socket&&) noexcept;
   xsk_socket& operator=(xsk_socket&&) noexcept;
@@ -51,6 +57,10 @@ class xsk_socket {
   int fd() const noexcept;
   xsk_ring_cons& rx() noexcept;
   xsk_ring_prod& tx() noexcept;
+  // The fill and completion rings this socket's frames go through: its own
+  // for a create_shared() socket, the UMEM's otherwise.
+  xsk_ring_prod& fill() noexcept;
+  xsk_ring_cons& completion() noexcept;
   bool zero_copy() const noexcept;
   bool need_wakeup() const noexcept;
   std::uint32_t queue() const noexcept;
@@ -65,6 +75,8 @@ class xsk_socket {
  private:
   struct state;
   explicit xsk_socket(std::unique_ptr<state> s) noexcept;
+  static xsk_socket create_on(umem& area, const std::string& ifname, std::uint32_t queue, const xsk_config& config,
+                              bool shared);
   std::unique_ptr<state> s_;
 };
 

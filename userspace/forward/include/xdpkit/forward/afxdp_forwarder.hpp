@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// afxdp_forwarder: `xdpkit forward A B --path afxdp`. Per queue, one UMEM
+// shared by a socket on A and a socket on B (XDP_SHARED_UMEM: each with its
+// own fill and completion ring), xdpkit's steer program on both interfaces,
+// and one worker, pinned, that turns both: a frame received on A is put on
+// B's tx ring as it lies in the UMEM (no copy in userspace) and the other way
+// round; whichever completion ring gives a frame back, it goes to whichever
+// fill ring needs one. Frames are forwarded unchanged (testpmd's io mode).
+//
+// The frame accounting is checked when the worker stops: every frame of the
+// UMEM is then free or in one of the two fill rings, each exactly once.
+#pragma once
+
+#include <linux/if_xdp.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xdpkit/userspace/steer_program.hpp"
+#include "xdpkit/userspace/umem.hpp"
+#include "xdpkit/userspace/worker_types.hpp"
+#include "xdpkit/userspace/xsk_socket.hpp"
+
+namespace xdpkit::forward {
+
+struct afxdp_forwarder_config {
+  std::string a, b;
+  std::vector<std::uint32_t> queues{0};  // the same queue number on both interfaces
+  std::vector<int> cpus;                 // one per queue pair; empty: unpinned
+  steer_options steer;
+  umem_config umem;
+  xsk_config xsk;
+  std::uint32_t batch = 64;
+  wait_mode wait = wait_mode::busy;
+  int poll_timeout_ms = 100;
+};
+
+// One direction of one queue pair, as its worker counts it.
+struct afxdp_direction_counters {
+  std::uint64_t rx_packets = 0, rx_bytes = 0;
+  std::uint64_t tx_packets = 0;     // completed by the kernel on the far interface
+  std::uint64_t tx_ring_full = 0;   // no room on the far tx ring: dropped
+};
+
+struct afxdp_pair_stats {
+  std::uint32_t queue = 0;
+  int cpu = -1;
+  afxdp_direction_counters a_to_b, b_to_a;
+  xdp_statistics a{}, b{};  // the kernel's per-socket drops
+  // Set once the worker stopped: the UMEM's frames, and how many were found
+  // free or in a fill ring exactly once (equal when none was lost or used twice).
+  std::uint32_t frames = 0;
+  std::optional<std::uint32_t> frames_accounted;
+  std::string accounting_error;  // what was wrong, when they differ
+};
+
+class afxdp_forwarder {
+ public:
+  // Attaches the steer program to A and B, makes each queue pair's UMEM and
+  // sockets and starts its worker, in the calling thread's namespace. Throws
+  // os_error naming the interface and queue; nothing stays attached.
+  static afxdp_forwarder start(const afxdp_forwarder_config& config);
+
+  afxdp_forwarder(afxdp_forwarder&&) noexcept;
+  afxdp_forwarder& operator=(afxdp_forwarder&&) noexcept;
+  ~afxdp_forwarder();
+
+  std::vector<afxdp_pair_stats> stats() const;
+  steer_counters program_counters(bool of_a) const;
+  // Stops every worker (in-flight transmissions are waited for, briefly) and
+  // checks its frame accounting; the sockets stay until destruction.
+  void stop() noexcept;
+  bool zero_copy() const noexcept;
+  const afxdp_forwarder_config& config() const noexcept;
+
+ private:
+  struct state;
+  explicit afxdp_forwarder(std::unique_ptr<state> s) noexcept;
+  std::unique_ptr<state> s_;
+};
+
+}  // namespace xdpkit::forward

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -67,21 +68,6 @@ std::string start_text(const fw::xdp_forwarder& f) {
   return s;
 }
 
-nlohmann::json direction_json(const fw::direction_stats& now, const fw::direction_stats* before, double seconds) {
-  nlohmann::json j{{"from", now.from},
-                   {"to", now.to},
-                   {"in", now.counters.rx_packets},
-                   {"in_bytes", now.counters.rx_bytes},
-                   {"out", now.counters.forwarded},
-                   {"dropped", now.counters.failed}};
-  if (before && seconds > 0) {
-    j["in_pps"] = static_cast<double>(now.counters.rx_packets - before->counters.rx_packets) / seconds;
-    j["out_pps"] = static_cast<double>(now.counters.forwarded - before->counters.forwarded) / seconds;
-    j["dropped_pps"] = static_cast<double>(now.counters.failed - before->counters.failed) / seconds;
-  }
-  return j;
-}
-
 // One direction's numbers as both paths give them.
 struct flow {
   std::string from, to;
@@ -114,6 +100,63 @@ std::vector<flow> afxdp_flows(const fw::afxdp_forwarder& f) {
     ba.dropped += p.b_to_a.tx_ring_full + p.b.rx_dropped + p.b.rx_ring_full;
   }
   return {ab, ba};
+}
+
+std::vector<flow> xdp_flows(const fw::xdp_forwarder& f) {
+  std::vector<flow> out;
+  for (const auto& d : f.stats())
+    out.push_back({d.from, d.to, d.counters.rx_packets, d.counters.rx_bytes, d.counters.forwarded, d.counters.failed});
+  return out;
+}
+
+// The per-second lines of either path, until the duration ends, Ctrl-C, or `lost` names an interface that went.
+loop_end report_flows(const forward_args& a, const std::function<std::optional<std::string>()>& lost,
+                      const std::function<std::vector<flow>()>& flows) {
+  auto last = flows();
+  return run_intervals(a.duration, lost, [&](double t, double dt) {
+    const auto now = flows();
+    if (!a.quiet) {
+      if (a.json) {
+        nlohmann::json dirs = nlohmann::json::array();
+        for (std::size_t k = 0; k < now.size(); ++k) dirs.push_back(flow_json(now[k], &last[k], dt));
+        std::cout << nlohmann::json{{"type", "interval"}, {"t", t}, {"directions", dirs}}.dump() << std::endl;
+      } else {
+        std::string line = fmt::format("t={:5.1f}s", t);
+        for (std::size_t k = 0; k < now.size(); ++k)
+          line += fmt::format("{}  {} -> {}  in {}  out {}  dropped {}", k ? "  |" : "", now[k].from, now[k].to,
+                              rate(static_cast<double>(now[k].in - last[k].in) / dt),
+                              rate(static_cast<double>(now[k].out - last[k].out) / dt),
+                              rate(static_cast<double>(now[k].dropped - last[k].dropped) / dt));
+        std::cout << line << std::endl;
+      }
+    }
+    last = now;
+  });
+}
+
+// The summary of either path; the keys of `extra` join its JSON (the AF_XDP path's frame accounting).
+void print_summary(const forward_args& a, const char* path, const char* path_name, double seconds,
+                   const std::vector<flow>& flows, const nlohmann::json& extra) {
+  if (a.json) {
+    nlohmann::json dirs = nlohmann::json::array();
+    for (const auto& d : flows) dirs.push_back(flow_json(d, nullptr, 0));
+    nlohmann::json j{{"type", "summary"}, {"path", path}, {"seconds", seconds}, {"directions", dirs}};
+    for (const auto& [key, value] : extra.items()) j[key] = value;
+    std::cout << j.dump() << std::endl;
+    return;
+  }
+  std::cout << fmt::format("summary ({:.1f} s, {}):\n", seconds, path_name);
+  for (const auto& d : flows)
+    std::cout << fmt::format("  {} -> {}  in {} ({} bytes)  out {}  dropped {}\n", d.from, d.to, d.in, d.in_bytes, d.out,
+                             d.dropped);
+}
+
+// An interface that went away ends either path with an error (exit 1).
+int exit_code_of(const forward_args& a, const loop_end& end, int otherwise) {
+  if (!end.lost) return otherwise;
+  if (a.json) std::cout << nlohmann::json{{"type", "error"}, {"error", *end.lost}}.dump() << std::endl;
+  std::cerr << "xdpkit forward: stopped after " << fmt::format("{:.1f}", end.seconds) << " s: " << *end.lost << "\n";
+  return 1;
 }
 
 int forward_afxdp(const forward_args& a) {
@@ -150,26 +193,7 @@ int forward_afxdp(const forward_args& a) {
         return name + " is gone from this network namespace (deleted or moved): its socket can no longer forward";
     return std::nullopt;
   };
-  auto last = afxdp_flows(f);
-  const loop_end end = run_intervals(a.duration, lost, [&](double t, double dt) {
-    const auto now = afxdp_flows(f);
-    if (!a.quiet) {
-      if (a.json) {
-        nlohmann::json dirs = nlohmann::json::array();
-        for (std::size_t k = 0; k < now.size(); ++k) dirs.push_back(flow_json(now[k], &last[k], dt));
-        std::cout << nlohmann::json{{"type", "interval"}, {"t", t}, {"directions", dirs}}.dump() << std::endl;
-      } else {
-        std::string line = fmt::format("t={:5.1f}s", t);
-        for (std::size_t k = 0; k < now.size(); ++k)
-          line += fmt::format("{}  {} -> {}  in {}  out {}  dropped {}", k ? "  |" : "", now[k].from, now[k].to,
-                              rate(static_cast<double>(now[k].in - last[k].in) / dt),
-                              rate(static_cast<double>(now[k].out - last[k].out) / dt),
-                              rate(static_cast<double>(now[k].dropped - last[k].dropped) / dt));
-        std::cout << line << std::endl;
-      }
-    }
-    last = now;
-  });
+  const loop_end end = report_flows(a, lost, [&] { return afxdp_flows(f); });
   f.stop();
   const auto flows = afxdp_flows(f);
   nlohmann::json accounting = nlohmann::json::array();
@@ -181,30 +205,15 @@ int forward_afxdp(const forward_args& a) {
                           {"accounted", p.frames_accounted ? nlohmann::json(*p.frames_accounted) : nlohmann::json()},
                           {"error", p.accounting_error}});
   }
-  if (a.json) {
-    nlohmann::json dirs = nlohmann::json::array();
-    for (const auto& d : flows) dirs.push_back(flow_json(d, nullptr, 0));
-    std::cout << nlohmann::json{{"type", "summary"}, {"path", "afxdp"}, {"seconds", end.seconds},
-                                {"directions", dirs}, {"frame_accounting", accounting}}
-                     .dump()
-              << std::endl;
-  } else {
-    std::cout << fmt::format("summary ({:.1f} s, AF_XDP path):\n", end.seconds);
-    for (const auto& d : flows)
-      std::cout << fmt::format("  {} -> {}  in {} ({} bytes)  out {}  dropped {}\n", d.from, d.to, d.in, d.in_bytes,
-                               d.out, d.dropped);
+  print_summary(a, "afxdp", "AF_XDP path", end.seconds, flows, {{"frame_accounting", accounting}});
+  if (!a.json) {
     for (const auto& q : accounting)
       std::cout << fmt::format("  queue {}: {} of {} frames accounted for{}\n", q["queue"].get<unsigned>(),
                                q["accounted"].is_null() ? 0u : q["accounted"].get<unsigned>(), q["frames"].get<unsigned>(),
                                q["error"].get<std::string>().empty() ? "" : ": " + q["error"].get<std::string>());
   }
   if (!whole) std::cerr << "xdpkit forward: the frame accounting is not whole (a bug: please report it)\n";
-  if (end.lost) {
-    if (a.json) std::cout << nlohmann::json{{"type", "error"}, {"error", *end.lost}}.dump() << std::endl;
-    std::cerr << "xdpkit forward: stopped after " << fmt::format("{:.1f}", end.seconds) << " s: " << *end.lost << "\n";
-    return 1;
-  }
-  return whole ? 0 : 3;
+  return exit_code_of(a, end, whole ? 0 : 3);
 }
 
 int forward(const forward_args& a) {
@@ -220,50 +229,9 @@ int forward(const forward_args& a) {
   fw::xdp_forwarder f = fw::xdp_forwarder::start(config);
   std::cout << (a.json ? start_json(f).dump() : start_text(f)) << std::endl;
 
-  auto last = f.stats();
-  const loop_end end = run_intervals(
-      a.duration, [&] { return f.interface_lost(); },
-      [&](double t, double dt) {
-        const auto now = f.stats();
-        if (!a.quiet) {
-          if (a.json) {
-            nlohmann::json dirs = nlohmann::json::array();
-            for (std::size_t k = 0; k < now.size(); ++k) dirs.push_back(direction_json(now[k], &last[k], dt));
-            std::cout << nlohmann::json{{"type", "interval"}, {"t", t}, {"directions", dirs}}.dump() << std::endl;
-          } else {
-            std::string line = fmt::format("t={:5.1f}s", t);
-            for (std::size_t k = 0; k < now.size(); ++k) {
-              const auto& c = now[k].counters;
-              const auto& p = last[k].counters;
-              line += fmt::format("{}  {} -> {}  in {}  out {}  dropped {}", k ? "  |" : "", now[k].from, now[k].to,
-                                  rate(static_cast<double>(c.rx_packets - p.rx_packets) / dt),
-                                  rate(static_cast<double>(c.forwarded - p.forwarded) / dt),
-                                  rate(static_cast<double>(c.failed - p.failed) / dt));
-            }
-            std::cout << line << std::endl;
-          }
-        }
-        last = now;
-      });
-  const auto final_stats = f.stats();
-  const double seconds = end.seconds;
-  if (a.json) {
-    nlohmann::json dirs = nlohmann::json::array();
-    for (const auto& d : final_stats) dirs.push_back(direction_json(d, nullptr, 0));
-    std::cout << nlohmann::json{{"type", "summary"}, {"path", "xdp"}, {"seconds", seconds}, {"directions", dirs}}.dump()
-              << std::endl;
-  } else {
-    std::cout << fmt::format("summary ({:.1f} s, XDP path):\n", seconds);
-    for (const auto& d : final_stats)
-      std::cout << fmt::format("  {} -> {}  in {} ({} bytes)  out {}  dropped {}\n", d.from, d.to, d.counters.rx_packets,
-                               d.counters.rx_bytes, d.counters.forwarded, d.counters.failed);
-  }
-  if (end.lost) {
-    if (a.json) std::cout << nlohmann::json{{"type", "error"}, {"error", *end.lost}}.dump() << std::endl;
-    std::cerr << "xdpkit forward: stopped after " << fmt::format("{:.1f}", seconds) << " s: " << *end.lost << "\n";
-    return 1;
-  }
-  return 0;
+  const loop_end end = report_flows(a, [&] { return f.interface_lost(); }, [&] { return xdp_flows(f); });
+  print_summary(a, "xdp", "XDP path", end.seconds, xdp_flows(f), nlohmann::json::object());
+  return exit_code_of(a, end, 0);
 }
 
 }  // namespace

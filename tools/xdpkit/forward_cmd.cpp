@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -16,9 +17,14 @@
 #include "commands.hpp"
 #include "engine_options.hpp"
 #include "interval_loop.hpp"
+#include "queue_words.hpp"
 #include "signals.hpp"
 #include "xdpkit/forward/afxdp_forwarder.hpp"
 #include "xdpkit/forward/xdp_forwarder.hpp"
+#include "xdpkit/topology/host.hpp"
+#include "xdpkit/topology/json.hpp"
+#include "xdpkit/userspace/capture.hpp"
+#include "xdpkit/userspace/handlers.hpp"
 #include <net/if.h>
 
 namespace xdpkit::cli {
@@ -35,12 +41,59 @@ struct forward_args {
   bool json = false;
   bool quiet = false;
   // The AF_XDP path's own knobs.
-  std::vector<std::uint32_t> queues{0};
+  std::vector<std::string> queue_words{"0"};  // numbers, lists, or "all"
   std::vector<int> cpus;
+  std::string handler = "io";
+  std::string capture_file;
+  std::uint64_t capture_count = 0;
+  std::uint32_t snaplen = 65535;
   std::string wait = "busy";
   std::string pages = "huge-or-normal";
+  std::string bind = "copy";
   std::uint32_t frames = 4096;
+  std::uint32_t batch = 64;
 };
+
+// The AF_XDP path's handlers by name: testpmd's io and macswap, a drop, a capture point.
+template <typename H>
+fw::pair_loop maybe_recorded(H h, const std::shared_ptr<pcap_writer>& capture) {
+  if (capture) return fw::forward_handler(recording<H>{h, capture});
+  return fw::forward_handler(h);
+}
+
+fw::pair_loop pair_loop_named(const std::string& name, const std::shared_ptr<pcap_writer>& capture) {
+  if (name == "io") return maybe_recorded(io_handler{}, capture);
+  if (name == "macswap") return maybe_recorded(macswap_handler{}, capture);
+  if (name == "rxdrop") return maybe_recorded(rxdrop_handler{}, capture);
+  if (name == "capture") {
+    if (!capture) throw std::invalid_argument("--handler capture writes to --capture FILE: give one");
+    return fw::forward_handler(capture_handler{capture});
+  }
+  throw std::invalid_argument("--handler " + name + ": not one of io, macswap, rxdrop, capture");
+}
+
+// The queue pairs: the same number on both interfaces. "all" is every queue
+// both have; a queue only one has is named, since nothing forwards from it.
+std::vector<std::uint32_t> pair_queues(const forward_args& a, const topology::host_snapshot& host,
+                                       std::vector<std::string>& notes) {
+  const topology::nic_info* na = host.find_nic(a.a);
+  const topology::nic_info* nb = host.find_nic(a.b);
+  std::vector<std::uint32_t> qa = resolve_queues(a.queue_words, na, a.a);
+  if (std::find(a.queue_words.begin(), a.queue_words.end(), "all") == a.queue_words.end()) return qa;
+  const std::vector<std::uint32_t> qb = resolve_queues(a.queue_words, nb, a.b);
+  if (qa.size() == qb.size()) return qa;
+  const bool a_more = qa.size() > qb.size();
+  const std::size_t both = std::min(qa.size(), qb.size());
+  const auto span = [](std::size_t lo, std::size_t hi) {
+    return lo == hi ? fmt::format("queue {}", lo) : fmt::format("queues {}-{}", lo, hi);
+  };
+  notes.push_back(fmt::format("{} has {} rx queues and {} has {}: forwarding {}; what {} receives on {} has no socket "
+                              "and goes to its kernel stack",
+                              a.a, na ? na->rx_queues : 0, a.b, nb ? nb->rx_queues : 0, span(0, both - 1),
+                              a_more ? a.a : a.b, span(both, std::max(qa.size(), qb.size()) - 1)));
+  qa.resize(both);
+  return qa;
+}
 
 std::string rate(double pps) {
   if (pps >= 1e6) return fmt::format("{:.2f} Mpps", pps / 1e6);
@@ -72,11 +125,15 @@ std::string start_text(const fw::xdp_forwarder& f) {
 struct flow {
   std::string from, to;
   std::uint64_t in = 0, in_bytes = 0, out = 0, dropped = 0;
+  // The AF_XDP path's handler: of `dropped`, what its verdicts dropped; and
+  // what it sent back out of the port it came in on (counted in the other flow's out).
+  std::uint64_t handler_dropped = 0, returned = 0;
 };
 
 nlohmann::json flow_json(const flow& now, const flow* before, double seconds) {
   nlohmann::json j{{"from", now.from}, {"to", now.to}, {"in", now.in}, {"in_bytes", now.in_bytes},
-                   {"out", now.out},   {"dropped", now.dropped}};
+                   {"out", now.out},   {"dropped", now.dropped}, {"handler_dropped", now.handler_dropped},
+                   {"returned", now.returned}};
   if (before && seconds > 0) {
     j["in_pps"] = static_cast<double>(now.in - before->in) / seconds;
     j["out_pps"] = static_cast<double>(now.out - before->out) / seconds;
@@ -85,19 +142,24 @@ nlohmann::json flow_json(const flow& now, const flow* before, double seconds) {
   return j;
 }
 
-// Both directions summed over the queue pairs. Dropped: no room on the far
-// tx ring, or the kernel's drops on the receiving socket (its rx ring full, no fill frame).
+// Both directions summed over the queue pairs. Dropped: the handler's drop
+// verdicts, no room on the tx ring a verdict chose, or the kernel's drops on
+// the receiving socket (its rx ring full, no fill frame).
 std::vector<flow> afxdp_flows(const fw::afxdp_forwarder& f) {
   flow ab{f.config().a, f.config().b}, ba{f.config().b, f.config().a};
   for (const auto& p : f.stats()) {
     ab.in += p.a_to_b.rx_packets;
     ab.in_bytes += p.a_to_b.rx_bytes;
     ab.out += p.a_to_b.tx_packets;
-    ab.dropped += p.a_to_b.tx_ring_full + p.a.rx_dropped + p.a.rx_ring_full;
+    ab.dropped += p.a_to_b.tx_ring_full + p.a_to_b.dropped + p.a.rx_dropped + p.a.rx_ring_full;
+    ab.handler_dropped += p.a_to_b.dropped;
+    ab.returned += p.a_to_b.returned;
     ba.in += p.b_to_a.rx_packets;
     ba.in_bytes += p.b_to_a.rx_bytes;
     ba.out += p.b_to_a.tx_packets;
-    ba.dropped += p.b_to_a.tx_ring_full + p.b.rx_dropped + p.b.rx_ring_full;
+    ba.dropped += p.b_to_a.tx_ring_full + p.b_to_a.dropped + p.b.rx_dropped + p.b.rx_ring_full;
+    ba.handler_dropped += p.b_to_a.dropped;
+    ba.returned += p.b_to_a.returned;
   }
   return {ab, ba};
 }
@@ -160,11 +222,29 @@ int exit_code_of(const forward_args& a, const loop_end& end, int otherwise) {
 }
 
 int forward_afxdp(const forward_args& a) {
+  // The host as `xdpkit topology` reads it: the queue pairs' workers go where
+  // its planner puts them (on A's NIC node), and the UMEMs on that node.
+  const topology::host_snapshot host = topology::read_host(topology::host_root("/"));
+  std::vector<std::string> notes;
   fw::afxdp_forwarder_config c;
   c.a = a.a;
   c.b = a.b;
-  c.queues = a.queues;
+  c.queues = pair_queues(a, host, notes);
   c.cpus = a.cpus;
+  if (!c.cpus.empty() && c.cpus.size() != c.queues.size())
+    throw std::invalid_argument(fmt::format("{} --cpu for {} queue pair(s): give one per queue, in queue order, or "
+                                            "none (the planner's)",
+                                            c.cpus.size(), c.queues.size()));
+  std::optional<topology::cpu_plan> plan;
+  if (c.cpus.empty()) {
+    plan = topology::plan_for_interface(host, a.a, static_cast<unsigned>(c.queues.size()));
+    for (unsigned cpu : plan->workers) c.cpus.push_back(static_cast<int>(cpu));
+    if (!a.json)
+      for (const auto& n : plan->explanation) std::cout << "  cpu plan: " << n << "\n" << std::flush;
+    if (!plan->complete)
+      throw std::invalid_argument(fmt::format("not enough CPUs for {} workers; give them with --cpu", c.queues.size()));
+  }
+  if (const topology::nic_info* nic = host.find_nic(a.a)) c.umem.numa_node = nic->numa_node();
   c.steer.mode = a.xdp_mode == "native"    ? xdp_mode_request::native
                  : a.xdp_mode == "generic" ? xdp_mode_request::generic
                                            : xdp_mode_request::automatic;
@@ -172,20 +252,31 @@ int forward_afxdp(const forward_args& a) {
   c.umem.pages = a.pages == "huge"     ? page_policy::huge_required
                  : a.pages == "normal" ? page_policy::normal
                                        : page_policy::huge_preferred;
+  c.xsk.mode = a.bind == "zero-copy" ? bind_mode::zero_copy : a.bind == "auto" ? bind_mode::automatic : bind_mode::copy;
   c.wait = a.wait == "poll" ? wait_mode::poll : wait_mode::busy;
+  c.batch = a.batch;
+  std::shared_ptr<pcap_writer> capture;
+  if (!a.capture_file.empty()) capture = pcap_writer::create(a.capture_file, a.snaplen, a.capture_count);
+  c.loop = pair_loop_named(a.handler, capture);
+  c.handler_name = a.handler + (capture && a.handler != "capture" ? " (captured)" : "");
   const unsigned ia = if_nametoindex(a.a.c_str()), ib = if_nametoindex(a.b.c_str());
   fw::afxdp_forwarder f = fw::afxdp_forwarder::start(c);
   if (a.json) {
-    std::cout << nlohmann::json{{"type", "start"},       {"path", "afxdp"},     {"a", a.a}, {"b", a.b},
-                                {"queues", a.queues},    {"cpus", a.cpus},      {"zero_copy", f.zero_copy()},
-                                {"frames_per_queue", a.frames}}
-                     .dump()
-              << std::endl;
+    nlohmann::json j{{"type", "start"},        {"path", "afxdp"},           {"a", a.a},
+                     {"b", a.b},               {"queues", c.queues},        {"cpus", c.cpus},
+                     {"handler", c.handler_name}, {"zero_copy", f.zero_copy()}, {"frames_per_queue", a.frames},
+                     {"notes", notes}};
+    if (plan) j["cpu_plan"] = topology::plan_json(*plan);
+    if (capture) j["capture"] = {{"file", capture->file().string()}, {"snaplen", capture->snaplen()}, {"limit", capture->limit()}};
+    std::cout << j.dump() << std::endl;
   } else {
-    std::cout << fmt::format("forward on the AF_XDP path: {} <-> {}, queue(s) {}, one UMEM of {} frames per queue "
-                             "shared by both sockets, AF_XDP {}",
-                             a.a, a.b, fmt::join(a.queues, ","), a.frames, f.zero_copy() ? "zero-copy" : "copy")
+    std::cout << fmt::format("forward on the AF_XDP path: {} <-> {}, queue(s) {} on CPU(s) {}, handler {}, one UMEM "
+                             "of {} frames per queue shared by both sockets, AF_XDP {}",
+                             a.a, a.b, fmt::join(c.queues, ","), fmt::join(c.cpus, ","), c.handler_name, a.frames,
+                             f.zero_copy() ? "zero-copy" : "copy")
               << std::endl;
+    for (const auto& n : notes) std::cout << "  note: " << n << std::endl;
+    if (capture) std::cout << "  capturing what the handler sees to " << capture->file().string() << std::endl;
   }
   const auto lost = [&]() -> std::optional<std::string> {
     for (const auto& [name, index] : {std::pair{a.a, ia}, std::pair{a.b, ib}})
@@ -205,21 +296,35 @@ int forward_afxdp(const forward_args& a) {
                           {"accounted", p.frames_accounted ? nlohmann::json(*p.frames_accounted) : nlohmann::json()},
                           {"error", p.accounting_error}});
   }
-  print_summary(a, "afxdp", "AF_XDP path", end.seconds, flows, {{"frame_accounting", accounting}});
+  nlohmann::json extra{{"frame_accounting", accounting}, {"handler", c.handler_name}};
+  if (capture) {
+    capture->flush();
+    extra["capture"] = {{"file", capture->file().string()}, {"written", capture->written()},
+                        {"write_errors", capture->write_errors()}};
+  }
+  print_summary(a, "afxdp", "AF_XDP path", end.seconds, flows, extra);
   if (!a.json) {
     for (const auto& q : accounting)
       std::cout << fmt::format("  queue {}: {} of {} frames accounted for{}\n", q["queue"].get<unsigned>(),
                                q["accounted"].is_null() ? 0u : q["accounted"].get<unsigned>(), q["frames"].get<unsigned>(),
                                q["error"].get<std::string>().empty() ? "" : ": " + q["error"].get<std::string>());
+    if (capture)
+      std::cout << fmt::format("  capture: {} packets written to {}{}\n", capture->written(), capture->file().string(),
+                               capture->write_errors() ? fmt::format(" ({} write errors)", capture->write_errors()) : "");
   }
   if (!whole) std::cerr << "xdpkit forward: the frame accounting is not whole (a bug: please report it)\n";
   return exit_code_of(a, end, whole ? 0 : 3);
 }
 
 int forward(const forward_args& a) {
-  if (a.path == "afxdp") return forward_afxdp(a);
   // `auto` picks the cheapest path that does what was asked: with no handler
   // to run on the packets, that is XDP.
+  const bool needs_userspace = a.handler != "io" || !a.capture_file.empty();
+  if (a.path == "afxdp" || (a.path == "auto" && needs_userspace)) return forward_afxdp(a);
+  if (needs_userspace)
+    throw std::invalid_argument("--path xdp runs no handler and captures nothing: no packet reaches userspace there; "
+                                "--handler " + a.handler + (a.capture_file.empty() ? "" : " and --capture") +
+                                " need --path afxdp (or auto)");
   fw::xdp_forwarder_config config;
   config.a = a.a;
   config.b = a.b;
@@ -240,12 +345,15 @@ void add_forward_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<forward_args>();
   CLI::App* cmd = app.add_subcommand(
       "forward",
-      "Send every frame that arrives on IF_A out of IF_B and every frame of IF_B out of IF_A, unchanged. The XDP\n"
-      "path (a devmap redirect per direction; XDP_TX when IF_A is IF_B) is the cheapest: no packet reaches\n"
-      "userspace, and auto takes it. The AF_XDP path (--path afxdp) binds a socket per queue on each interface\n"
-      "on one shared UMEM and forwards in a pinned worker, the frames never copied in userspace. A line per\n"
-      "second per direction (in, out, dropped) and a summary (with the AF_XDP path's frame accounting); Ctrl-C\n"
-      "stops and detaches. Example, in a lab namespace: ip netns exec NS xdpkit forward veth1 veth2 --duration 10\n"
+      "Send every frame that arrives on IF_A out of IF_B and every frame of IF_B out of IF_A. The XDP path (a\n"
+      "devmap redirect per direction; XDP_TX when IF_A is IF_B) is the cheapest: no packet reaches userspace, and\n"
+      "auto takes it unless a handler or a capture needs the packets. The AF_XDP path (--path afxdp) binds a\n"
+      "socket per queue on each interface on one shared UMEM and runs a handler in a pinned worker per queue pair\n"
+      "(io by default: unchanged), the frames never copied in userspace. A line per second per direction (in,\n"
+      "out, dropped) and a summary (with the AF_XDP path's frame accounting); Ctrl-C stops and detaches.\n"
+      "Examples, in a lab namespace:\n"
+      "  ip netns exec NS xdpkit forward veth1 veth2 --duration 10\n"
+      "  ip netns exec NS xdpkit forward veth1 veth2 --handler macswap --queue all --capture /tmp/fw.pcap\n"
       "On veth the far ends need an XDP program (or GRO) to receive redirected frames; 'out' counts what the\n"
       "program handed to the egress device.");
   cmd->add_option("IF_A", a->a, "First interface (in the current network namespace)")->required();
@@ -258,10 +366,35 @@ void add_forward_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--xdp-mode", a->xdp_mode, "auto: native XDP, generic only if the driver refuses; native; generic")
       ->check(CLI::IsMember({"auto", "native", "generic"}))
       ->capture_default_str();
-  cmd->add_option("--queue,-q", a->queues, "AF_XDP path: the queue(s) to bind on both interfaces, a worker per pair")
+  cmd->add_option("--handler", a->handler,
+                  "AF_XDP path: what the worker does with each frame. io: out of the other interface unchanged "
+                  "(testpmd's io); macswap: swap the MACs, then the same (testpmd's macswap); rxdrop: drop (the "
+                  "receive cost alone); capture: write it to --capture FILE and drop it. Any but io makes auto take "
+                  "the AF_XDP path. A handler of your own: the library's forward_handler(h) (README)")
+      ->check(CLI::IsMember({"io", "macswap", "rxdrop", "capture"}))
       ->capture_default_str();
-  cmd->add_option("--cpu", a->cpus, "AF_XDP path: the CPU per worker, in --queue order (default: unpinned)")
+  cmd->add_option("--capture", a->capture_file,
+                  "AF_XDP path: write what the handler sees to this pcap file (tcpdump -r reads it), both directions "
+                  "in one file, before the handler may rewrite a frame");
+  cmd->add_option("--capture-count", a->capture_count, "At most this many packets in the capture (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--snaplen", a->snaplen, "Bytes kept of each captured packet")
+      ->check(CLI::Range(1u, 262144u))
+      ->capture_default_str();
+  cmd->add_option("--queue,-q", a->queue_words,
+                  "AF_XDP path: the queue(s) to bind on both interfaces, a worker per pair: numbers, lists (0-3), or "
+                  "all (every rx queue both interfaces have)")
+      ->capture_default_str();
+  cmd->add_option("--cpu", a->cpus,
+                  "AF_XDP path: the CPU per worker, in --queue order (default: planned from the topology, on IF_A's "
+                  "NIC node, as `xdpkit topology` prints)")
       ->check(CLI::Range(0, 4095));
+  cmd->add_option("--bind", a->bind, "AF_XDP path: copy, zero-copy (refused where the driver has none), or auto")
+      ->check(CLI::IsMember({"copy", "zero-copy", "auto"}))
+      ->capture_default_str();
+  cmd->add_option("--batch", a->batch, "AF_XDP path: frames taken from an rx ring at a time")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   cmd->add_option("--wait", a->wait, "AF_XDP path: busy (spin) or poll (sleep when both rings are idle)")
       ->check(CLI::IsMember({"busy", "poll"}))
       ->capture_default_str();

@@ -13,6 +13,7 @@
 #include "xdpkit/topology/cpu_set.hpp"
 #include "engine_options.hpp"
 #include "interval_loop.hpp"
+#include "queue_words.hpp"
 #include "signals.hpp"
 #include "stats_report.hpp"
 #include "xdpkit/topology/host.hpp"
@@ -32,33 +33,6 @@ struct run_args {
   std::string root = "/";
   engine_options engine;
 };
-
-// --queue: "all" is every rx queue the interface has (sysfs, in this
-// namespace); otherwise numbers and lists, in the order given.
-std::vector<std::uint32_t> resolve_queues(const std::vector<std::string>& words, const topology::nic_info* nic,
-                                          const std::string& ifname) {
-  std::vector<std::uint32_t> out;
-  for (const auto& w : words) {
-    if (w == "all") {
-      if (!nic || nic->rx_queues == 0)
-        throw std::invalid_argument("--queue all: /sys/class/net/" + ifname +
-                                    "/queues lists no rx queue in this namespace; is the interface here? (`ip link "
-                                    "show " + ifname + "`)");
-      for (std::uint32_t q = 0; q < nic->rx_queues; ++q) out.push_back(q);
-      continue;
-    }
-    try {
-      for (unsigned q : topology::cpu_set::parse_list(w, "--queue").ids()) out.push_back(q);
-    } catch (const std::exception& e) {
-      throw std::invalid_argument("--queue " + xdpkit::quote(w) + ": not a queue number, a list such as 0-3, or all (" +
-                                  e.what() + ")");
-    }
-  }
-  for (std::size_t i = 0; i < out.size(); ++i)
-    for (std::size_t j = i + 1; j < out.size(); ++j)
-      if (out[i] == out[j]) throw std::invalid_argument("--queue names queue " + std::to_string(out[i]) + " twice");
-  return out;
-}
 
 int run(const run_args& a) {
   // The host as `xdpkit topology` reads it, and its one planner: the plan a

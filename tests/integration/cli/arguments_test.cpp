@@ -55,7 +55,17 @@ INSTANTIATE_TEST_SUITE_P(
                      "no rules were given"},
         refused_case{"TuneWithoutInterface", {"tune", "--rss", "equal", "2"}, "which interface?"},
         refused_case{"TuneIrqListDescending", {"tune", "xkenosuch0", "--irq-affinity", "7-2"}, "descending range"},
-        refused_case{"RevertNotAName", {"revert", "a/b"}, "not an interface name"}),
+        refused_case{"RevertNotAName", {"revert", "a/b"}, "not an interface name"},
+        refused_case{"ForwardXdpPathWithAHandler",
+                     {"forward", "xkenosuch0", "xkenosuch1", "--path", "xdp", "--handler", "macswap"},
+                     "need --path afxdp"},
+        refused_case{"ForwardXdpPathWithACapture",
+                     {"forward", "xkenosuch0", "xkenosuch1", "--path", "xdp", "--capture", "/tmp/xkenosuch.pcap"},
+                     "--capture need --path afxdp"},
+        refused_case{"ForwardCaptureHandlerWithoutAFile", {"forward", "xkenosuch0", "xkenosuch1", "--handler", "capture"},
+                     "--handler capture writes to --capture FILE"},
+        refused_case{"ForwardUnknownHandler", {"forward", "xkenosuch0", "xkenosuch1", "--handler", "l3fwd"},
+                     "--handler"}),
     [](const ::testing::TestParamInfo<refused_case>& i) { return std::string(i.param.name); });
 
 TEST(ExitCodes, ValidateTellsAFailedCheckFromAnUnreadableHost) {

@@ -25,17 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Packets tcpdump reads from the file (one line each), or -1.
-long tcpdump_count(const fs::path& file) {
-  const auto r = lab::run_command({"tcpdump", "-nn", "-r", file.string()});
-  if (r.status != 0) return -1;
-  long n = 0;
-  std::size_t at = 0;
-  for (std::size_t nl; (nl = r.output.find('\n', at)) != std::string::npos; at = nl + 1)
-    n += r.output.compare(at, 17, "reading from file") != 0;  // its stderr's one line
-  return n;
-}
-
 class Capture : public LabTest {
  protected:
   void SetUp() override {

@@ -10,12 +10,15 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include "cli_child.hpp"
+#include "pcap_reader.hpp"
 #include "lab_fixture.hpp"
 #include "xdpkit/base/os_error.hpp"
 #include "xdpkit/ethtool/stats.hpp"
@@ -204,7 +207,7 @@ TEST_F(ForwardXdp, TheForwardVerbCountsWhatTheFarEndsReceive) {
 // the worker stops, every frame of the UMEM is free or in a fill ring, once.
 class ForwardAfXdp : public ForwardXdp {
  protected:
-  void start_afxdp(std::uint32_t frames = 4096) {
+  void start_afxdp(std::uint32_t frames = 4096, forward::pair_loop loop = {}) {
     lab::netns_scope in(lab_->fwd_ns());
     forward::afxdp_forwarder_config c;
     c.a = lab_->fwd_a();
@@ -214,6 +217,7 @@ class ForwardAfXdp : public ForwardXdp {
     c.wait = wait_mode::poll;
     c.poll_timeout_ms = 10;
     if (sysconf(_SC_NPROCESSORS_ONLN) > 1) c.cpus = {1};
+    c.loop = std::move(loop);
     afxdp_.emplace(forward::afxdp_forwarder::start(c));
   }
   void TearDown() override {
@@ -300,6 +304,123 @@ TEST_F(ForwardAfXdp, TheForwardVerbOnTheAfXdpPathCountsWhatTheFarEndsReceive) {
     const auto link = lab::run_command({"ip", "-n", lab_->fwd_ns(), "link", "show", "dev", ifname});
     EXPECT_EQ(link.output.find("xdp"), std::string::npos) << ifname << " still has a program: " << link.output;
   }
+}
+
+// A handler's verdicts choose each frame's way (the handler API's forward,
+// tx and drop on the AF_XDP path): of what comes in on A, a third goes on to
+// B, a third back out of A, a third is dropped; what comes in on B all goes
+// on to A. The handler sees which port each frame came in on.
+struct thirds_handler {
+  std::atomic<std::uint64_t>* seen;  // [0]: port 0's frames, [1]: port 1's
+  std::uint64_t i = 0;
+  void operator()(std::span<const packet> batch, std::span<verdict> out) noexcept {
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      seen[batch[k].port].fetch_add(1, std::memory_order_relaxed);
+      if (batch[k].port == 1) {
+        out[k] = verdict::forward;
+        continue;
+      }
+      const auto r = i++ % 3;
+      out[k] = r == 0 ? verdict::forward : r == 1 ? verdict::tx : verdict::drop;
+    }
+  }
+};
+static_assert(packet_handler<thirds_handler>);
+
+TEST_F(ForwardAfXdp, AHandlersVerdictsSendEachFrameOnBackOrToTheFreeFrames) {
+  constexpr std::uint64_t n = 3000, m = 900;
+  std::atomic<std::uint64_t> seen[2] = {0, 0};
+  start_afxdp(4096, forward::forward_handler(thirds_handler{seen}));
+  {
+    // Chunks of 150, each waited for at both ends: a third of it on the right, a third back on the left.
+    lab::netns_scope in(lab_->left_ns());
+    auto gen = lab::make_generator(generator_, lab_->left_if(), lab_->left_frame());
+    for (std::uint64_t sent = 0; sent < n;) {
+      gen->send(150);
+      sent += 150;
+      if (!wait_until([&] { return right_sink_->packets() >= sent / 3 && left_sink_->packets() >= sent / 3; },
+                      std::chrono::seconds(2)))
+        break;
+    }
+  }
+  EXPECT_EQ(right_sink_->packets(), n / 3) << "left -> right: the forward third";
+  EXPECT_EQ(left_sink_->packets(), n / 3) << "the tx third, back to the left end";
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m) << "right -> left";
+  EXPECT_EQ(left_sink_->packets(), n / 3 + m) << "the tx third came back to the left end, then all of the right's";
+  EXPECT_EQ(seen[0].load(), n);
+  EXPECT_EQ(seen[1].load(), m) << "each frame came with the port it came in on";
+  expect_accounted();
+  const auto s = afxdp_->stats();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].a_to_b.rx_packets, n);
+  EXPECT_EQ(s[0].a_to_b.dropped, n / 3);
+  EXPECT_EQ(s[0].a_to_b.returned, n / 3);
+  EXPECT_EQ(s[0].a_to_b.tx_ring_full, 0u);
+  EXPECT_EQ(s[0].a_to_b.tx_packets, n / 3) << "what left B";
+  EXPECT_EQ(s[0].b_to_a.tx_packets, n / 3 + m) << "what left A: the returned third and B's frames";
+}
+
+// The verb with a handler and a capture on every queue: `--handler macswap
+// --capture F --queue all` on a lab of two queues per interface. Every frame
+// reaches the far end; the pcap holds each frame as it arrived (the swap
+// comes after the capture), both directions, and tcpdump reads them all.
+TEST_F(ForwardAfXdp, TheVerbRunsAHandlerOnEveryQueueAndCapturesWhatItSaw) {
+  right_sink_.reset();
+  left_sink_.reset();
+  lab_.emplace(lab::forward_lab::create("xkfwh", 2));
+  {
+    lab::netns_scope in(lab_->left_ns());
+    left_sink_.emplace(lab::xdp_sink::attach(lab_->left_if()));
+  }
+  {
+    lab::netns_scope in(lab_->right_ns());
+    right_sink_.emplace(lab::xdp_sink::attach(lab_->right_if()));
+  }
+  char tmpl[] = "/tmp/xdpkit-fwcap-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl, file = dir / "fw.pcap";
+  cli_child fwd({"forward", lab_->fwd_a(), lab_->fwd_b(), "--handler", "macswap", "--capture", file.string(), "--queue",
+                 "all", "--wait", "poll", "--pages", "normal", "--duration", "60", "--json"},
+                {"ip", "netns", "exec", lab_->fwd_ns()});
+  std::optional<nlohmann::json> start, summary;
+  while (auto l = fwd.line(std::chrono::seconds(30))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    start = nlohmann::json::parse(*l);
+    break;
+  }
+  ASSERT_TRUE(start && (*start)["type"] == "start") << fwd.output();
+  EXPECT_EQ((*start)["path"], "afxdp") << "a handler makes auto take the AF_XDP path";
+  EXPECT_EQ((*start)["queues"], nlohmann::json::array({0, 1})) << start->dump();
+  EXPECT_EQ((*start)["cpus"].size(), 2u) << "the planner gave each queue pair a CPU: " << start->dump();
+  EXPECT_EQ((*start)["handler"], "macswap (captured)");
+  constexpr std::uint64_t n = 2000, m = 1000;
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n);
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m);
+  ::kill(fwd.pid(), SIGINT);
+  while (auto l = fwd.line(std::chrono::seconds(10))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "summary") summary = j;
+  }
+  EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
+  ASSERT_TRUE(summary) << fwd.output();
+  EXPECT_EQ((*summary)["directions"][0]["out"], n);
+  EXPECT_EQ((*summary)["directions"][1]["out"], m);
+  EXPECT_EQ((*summary)["capture"]["written"], n + m) << summary->dump();
+  ASSERT_EQ((*summary)["frame_accounting"].size(), 2u);
+  for (const auto& q : (*summary)["frame_accounting"]) EXPECT_EQ(q["accounted"], q["frames"]) << summary->dump();
+  const captured got = read_pcap(file);
+  EXPECT_EQ(got.error, "");
+  ASSERT_EQ(got.frames.size(), n + m);
+  std::uint64_t from_left = 0, from_right = 0;
+  for (const auto& f : got.frames) {
+    from_left += f == lab_->left_frame();
+    from_right += f == lab_->right_frame();
+  }
+  EXPECT_EQ(from_left, n) << "each of the left's frames as it arrived, before the swap";
+  EXPECT_EQ(from_right, m);
+  EXPECT_EQ(tcpdump_count(file), static_cast<long>(n + m));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -18,4 +18,7 @@ struct captured {
 
 captured read_pcap(const std::filesystem::path& file);
 
+// Packets `tcpdump -nn -r file` lists (one line each), or -1 when it fails.
+long tcpdump_count(const std::filesystem::path& file);
+
 }  // namespace xdpkit::testing

@@ -30,11 +30,16 @@ namespace xdpkit {
 struct packet {
   std::uint8_t* data;  // the frame in the UMEM, starting at the Ethernet header
   std::uint32_t len;
+  // The port it came in on: 0 on `run`'s single interface; in `forward A B`,
+  // 0 for A and 1 for B.
+  std::uint16_t port = 0;
 };
 
 enum class verdict : std::uint8_t {
-  drop,  // the frame goes back to the fill ring
-  tx,    // the frame is sent out of the socket's own interface and queue
+  drop,     // the frame goes back to the fill ring
+  tx,       // the frame is sent out of the port it came in on (its socket's interface and queue)
+  forward,  // the frame is sent out of the peer port: in `forward A B`, B for what came in on A and
+            // A for what came in on B; a worker with one port (`run`) is its own peer, so it is tx there
 };
 
 template <typename H>

@@ -42,6 +42,26 @@ struct l2fwd_handler {
 };
 static_assert(packet_handler<l2fwd_handler>);
 
+// Sends every frame out of the peer port unchanged: testpmd's io mode, what
+// `xdpkit forward --path afxdp` runs by default.
+struct io_handler {
+  void operator()(std::span<const packet> pkts, std::span<verdict> out) const noexcept {
+    for (std::size_t i = 0; i < pkts.size(); ++i) out[i] = verdict::forward;
+  }
+};
+static_assert(packet_handler<io_handler>);
+
+// Swaps source and destination MAC and sends the frame out of the peer port
+// (testpmd's macswap mode). Frames shorter than an Ethernet header are dropped.
+struct macswap_handler {
+  void operator()(std::span<const packet> pkts, std::span<verdict> out) const noexcept {
+    l2fwd_handler{}(pkts, out);
+    for (std::size_t i = 0; i < pkts.size(); ++i)
+      if (out[i] == verdict::tx) out[i] = verdict::forward;
+  }
+};
+static_assert(packet_handler<macswap_handler>);
+
 enum class handler_kind { rxdrop, l2fwd };
 std::string_view to_string(handler_kind h) noexcept;
 std::optional<handler_kind> parse_handler_kind(std::string_view name) noexcept;

@@ -208,7 +208,7 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
     handler(std::span<const packet>(pkts.data(), n), std::span<verdict>(verdicts.data(), n));
 
     std::uint32_t want_tx = 0;
-    for (std::uint32_t i = 0; i < n; ++i) want_tx += verdicts[i] == verdict::tx;
+    for (std::uint32_t i = 0; i < n; ++i) want_tx += verdicts[i] != verdict::drop;  // one port: forward is tx
     std::uint32_t tx_idx = 0;
     bool have_tx = false;
     if (want_tx && tx.size) {  // a socket without a tx ring (xsk_config::with_tx) counts them as ring-full
@@ -220,13 +220,13 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
       }
     }
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (verdicts[i] == verdict::tx && have_tx) {
+      if (verdicts[i] != verdict::drop && have_tx) {
         xdp_desc* t = xsk_ring_prod__tx_desc(&tx, tx_idx++);
         t->addr = xsk_umem__extract_addr(addrs[i]);
         t->len = pkts[i].len;
         t->options = 0;
       } else {
-        if (verdicts[i] == verdict::tx)
+        if (verdicts[i] != verdict::drop)
           ++c.tx_ring_full;
         else
           ++c.dropped;

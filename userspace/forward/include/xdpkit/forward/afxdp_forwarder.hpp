@@ -5,7 +5,10 @@
 // and one worker, pinned, that turns both: a frame received on A is put on
 // B's tx ring as it lies in the UMEM (no copy in userspace) and the other way
 // round; whichever completion ring gives a frame back, it goes to whichever
-// fill ring needs one. Frames are forwarded unchanged (testpmd's io mode).
+// fill ring needs one. Frames are forwarded unchanged (testpmd's io mode)
+// unless a handler (handler.hpp) is given: forward_handler(h) runs a copy of
+// it per queue pair, inlined into the loop (pair_loop.hpp), and its verdicts
+// send each frame to the peer port, back out of its own, or to the free frames.
 //
 // The frame accounting is checked when the worker stops: every frame of the
 // UMEM is then free or in one of the two fill rings, each exactly once.
@@ -19,12 +22,23 @@
 #include <string>
 #include <vector>
 
+#include "xdpkit/forward/pair_loop.hpp"
+#include "xdpkit/userspace/handlers.hpp"
 #include "xdpkit/userspace/steer_program.hpp"
 #include "xdpkit/userspace/umem.hpp"
 #include "xdpkit/userspace/worker_types.hpp"
 #include "xdpkit/userspace/xsk_socket.hpp"
 
 namespace xdpkit::forward {
+
+// A loop whose worker runs a copy of `prototype` on each batch of either port.
+template <packet_handler H>
+pair_loop forward_handler(H prototype) {
+  return [prototype](detail::queue_pair& p, std::promise<int>& started) {
+    H h = prototype;
+    detail::run_pair(p, h, started);
+  };
+}
 
 struct afxdp_forwarder_config {
   std::string a, b;
@@ -36,13 +50,10 @@ struct afxdp_forwarder_config {
   std::uint32_t batch = 64;
   wait_mode wait = wait_mode::busy;
   int poll_timeout_ms = 100;
-};
-
-// One direction of one queue pair, as its worker counts it.
-struct afxdp_direction_counters {
-  std::uint64_t rx_packets = 0, rx_bytes = 0;
-  std::uint64_t tx_packets = 0;     // completed by the kernel on the far interface
-  std::uint64_t tx_ring_full = 0;   // no room on the far tx ring: dropped
+  // The loop each queue pair's worker runs: forward_handler(h); empty is
+  // forward_handler(io_handler{}), every frame out of the peer port unchanged.
+  pair_loop loop;
+  std::string handler_name = "io";  // for reports
 };
 
 struct afxdp_pair_stats {

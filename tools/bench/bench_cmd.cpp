@@ -54,6 +54,8 @@ struct bench_args {
   std::vector<int> firewall_rules{0, 10, 1000, 10000};
   std::vector<int> firewall6_rules{10, 10000};
   std::vector<int> xdp_filter_rules{10000};
+  std::vector<std::string> only;  // --sinks: these sinks alone (empty: all)
+  bool forward = true;  // the forwarders' rows (a third namespace beyond the DUT)
   double rate = 400'000;  // offered load, packets a second; 0 = all the generator can
   std::string generator = "auto";
   lab::generator_kind generator_kind = lab::generator_kind::live;  // resolved from `generator` at start
@@ -118,14 +120,34 @@ double median(std::vector<double> v) {
 // gets EBUSY. Wait until the interface is free, then a little more.
 void wait_interface_free(const lab::veth_lab& lab) {
   lab::netns_scope in_dut(lab.dut_ns());
-  const int ifindex = static_cast<int>(if_nametoindex(lab.dut_if().c_str()));
-  for (int i = 0; i < 150; ++i) {
-    LIBBPF_OPTS(bpf_xdp_query_opts, q);
-    if (bpf_xdp_query(ifindex, 0, &q) == 0 && q.prog_id == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (const std::string& ifname : {lab.dut_if(), lab.dut_far_if()}) {  // a forwarder holds both
+    if (ifname.empty()) continue;
+    const int ifindex = static_cast<int>(if_nametoindex(ifname.c_str()));
+    for (int i = 0; i < 150; ++i) {
+      LIBBPF_OPTS(bpf_xdp_query_opts, q);
+      if (bpf_xdp_query(ifindex, 0, &q) == 0 && q.prog_id == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 }
+
+// The bench's XDP_DROP program attached to an interface of the lab, counting
+// what arrives there (a far end, or the generator's veth for a reflector).
+struct counting_drop {
+  std::optional<drop_skeleton> skel;
+  std::optional<xdp_attachment> attach;
+  counting_drop(const std::string& ns, const std::string& ifname) {
+    lab::netns_scope in(ns);
+    skel.emplace(drop_skeleton::open("bench_drop"));
+    attach.emplace(xdp_attachment::attach((*skel)->obj, "xdpkit_bench_drop",
+                                          static_cast<int>(if_nametoindex(ifname.c_str())), ifname,
+                                          xdp_mode_request::native));
+  }
+  ~counting_drop() {
+    attach.reset();  // detached before the skeleton closes
+  }
+};
 
 // N prefix rules, one of which drops the lab's traffic (UDP to port 9 of the
 // lab's unowned address): every packet costs a destination lookup among N
@@ -189,6 +211,8 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   std::optional<xdp_attachment> attach;
   std::optional<scoped_hugetlbfs> hugetlbfs;
   std::optional<scoped_pages> dpdk_pages;
+  std::optional<counting_drop> at_gen;
+  if (sink.count_at == "gen") at_gen.emplace(lab.gen_ns(), lab.gen_if());
   if (sink.command.empty() && sink.firewall_rules >= 0) {
     const auto compiled =
         firewall::compile(sink.ipv6 ? bench_rules6(sink.firewall_rules, lab) : bench_rules(sink.firewall_rules, lab));
@@ -203,7 +227,7 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
                                           xdp_mode_request::native));
   } else {
     std::vector<std::string> cmd = sink.command;
-    if (sink.name == "dpdk") {
+    if (sink.name.starts_with("dpdk")) {
       dpdk_pages.emplace(512);  // testpmd's mempools
       hugetlbfs.emplace();
       cmd.insert(cmd.begin() + 1, {"--huge-dir", hugetlbfs->dir});
@@ -224,7 +248,11 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   generator_thread gen(lab, a.generator_kind, ~0ull, a.warmup + a.seconds + 2, 0, a.rate,
                        sink.ipv6 ? lab.udp6_frame() : std::vector<std::uint8_t>{});
   sleep_unless_stopped(a.warmup);
-  auto count = [&] { return veth_xdp_counter(lab.dut_ns(), lab.dut_if(), sink.counter); };
+  auto count = [&] {
+    if (sink.count_at == "far") return veth_xdp_counter(lab.far_ns(), lab.far_if(), sink.counter);
+    if (sink.count_at == "gen") return veth_xdp_counter(lab.gen_ns(), lab.gen_if(), sink.counter);
+    return veth_xdp_counter(lab.dut_ns(), lab.dut_if(), sink.counter);
+  };
   auto prog = [&] { return attached_xdp_program_stats(lab.dut_ns(), lab.dut_if()); };
   const std::uint64_t c0 = count(), sent0 = gen.sent();
   const auto cpu0 = proc ? proc->cpu_seconds() : std::nullopt;
@@ -240,12 +268,62 @@ sample measure(const lab::veth_lab& lab, const sink_spec& sink, const bench_args
   s.pps = static_cast<double>(c1 - c0) / dt;
   s.offered_pps = static_cast<double>(sent1 - sent0) / dt;
   // Only an AF_XDP sink's process does the receiving; xdp-filter's is a `sleep`.
-  if (sink.counter == "xdp_redirect" && cpu0 && cpu1 && c1 > c0) s.cpu_ns_per_packet = (*cpu1 - *cpu0) * 1e9 / static_cast<double>(c1 - c0);
+  if ((sink.counter == "xdp_redirect" || sink.cpu_per_packet) && cpu0 && cpu1 && c1 > c0) s.cpu_ns_per_packet = (*cpu1 - *cpu0) * 1e9 / static_cast<double>(c1 - c0);
   // The same program at both ends (a sink that re-attached mid-run is not measured).
   if (prog0 && prog1 && prog0->id == prog1->id && prog1->run_cnt > prog0->run_cnt)
     s.xdp_ns_per_packet = static_cast<double>(prog1->run_time_ns - prog0->run_time_ns) /
                           static_cast<double>(prog1->run_cnt - prog0->run_cnt);
   return s;
+}
+
+// The forwarders and their anchors, every one fed by the same generator on
+// dut_if: the XDP path and the AF_XDP path of `xdpkit forward dut_if
+// dut_far_if`, and testpmd's io mode between the same two ports, counted at
+// the far end; the libxdp reference's l2fwd (swap the MACs, back out of
+// dut_if, the classic one-port AF_XDP forwarder) and xdpkit's own, counted
+// back at the generator's veth. The AF_XDP ones poll, so their CPU per
+// packet is their own (testpmd's cannot sleep: its number is the inverse of the load).
+void add_forward_sinks(std::vector<sink_spec>& sinks, const bench_args& a, const lab::veth_lab& lab,
+                       const std::string& exe, const std::vector<std::string>& poll_run, bool have_dpdk,
+                       int sink_cpu) {
+  const std::string dif = lab.dut_if(), bif = lab.dut_far_if();
+  sink_spec xdp{"forward-xdp", {exe, "forward", dif, bif, "--path", "xdp", "--quiet"}, "xdp_drops"};
+  xdp.count_at = "far";
+  sinks.push_back(xdp);
+  sink_spec afxdp{"forward-afxdp-poll",
+                  {exe, "forward", dif, bif, "--path", "afxdp", "--wait", "poll", "--quiet", "--pages",
+                   "huge-or-normal", "--cpu", std::to_string(sink_cpu)},
+                  "xdp_drops"};
+  afxdp.count_at = "far";
+  afxdp.cpu_per_packet = true;
+  afxdp.cpu_ref = "ref-l2fwd-poll";
+  sinks.push_back(afxdp);
+  if (!a.ref_xsk.empty()) {
+    sink_spec ref{"ref-l2fwd-poll", {a.ref_xsk, "-i", dif, "-m", "l2fwd", "-d", "1000", "-p"}, "xdp_drops"};
+    ref.count_at = "gen";
+    ref.cpu_per_packet = true;
+    ref.cpu_ref = "";
+    sinks.push_back(ref);
+  }
+  auto l2fwd = poll_run;
+  l2fwd.insert(l2fwd.end(), {"--handler", "l2fwd"});
+  sink_spec own{"xdpkit-l2fwd-poll", l2fwd, "xdp_drops"};
+  own.count_at = "gen";
+  own.cpu_per_packet = true;
+  own.cpu_ref = "ref-l2fwd-poll";
+  sinks.push_back(own);
+  if (have_dpdk) {
+    sink_spec io{"dpdk-io",
+                 {"dpdk-testpmd", "-l", "0,1", "--main-lcore", "0", "--no-pci", "--in-memory", "--vdev",
+                  "net_af_xdp0,iface=" + dif + ",start_queue=0,queue_count=1", "--vdev",
+                  "net_af_xdp1,iface=" + bif + ",start_queue=0,queue_count=1", "--", "--forward-mode=io",
+                  "--stats-period", "1", "--no-lsc-interrupt"},
+                 "xdp_drops"};
+    io.count_at = "far";
+    io.cpu_per_packet = true;
+    io.cpu_ref = "ref-l2fwd-poll";
+    sinks.push_back(io);
+  }
 }
 
 int bench(bench_args a) {
@@ -264,7 +342,11 @@ int bench(bench_args a) {
   sinks.push_back({"xdp-drop", {}, "xdp_drops", -1});
   lab::veth_lab_options lo;
   lo.prefix = "xkbench";
+  lo.far_end = a.forward;
   lab::veth_lab lab = lab::veth_lab::create(lo);
+  // The far end counts what the forwarders deliver, for the whole bench (nothing else reaches it).
+  std::optional<counting_drop> far_drop;
+  if (a.forward) far_drop.emplace(lab.far_ns(), lab.far_if());
   const std::string dif = lab.dut_if();
   const std::vector<std::string> xdpkit_run{exe, "run", "--iface", dif, "--quiet", "--pages", "huge-or-normal"};
   for (int n : a.firewall_rules) sinks.push_back({fmt::format("firewall-{}", n), {}, "xdp_drops", n});
@@ -294,6 +376,19 @@ int bench(bench_args a) {
   auto poll_run = xdpkit_run;
   poll_run.insert(poll_run.end(), {"--wait", "poll"});
   sinks.push_back({"xdpkit-rxdrop-poll", poll_run, "xdp_redirect"});
+  if (a.forward) add_forward_sinks(sinks, a, lab, exe, poll_run, have_dpdk, sink_cpu);
+
+  if (!a.only.empty()) {
+    for (const auto& n : a.only)
+      if (std::none_of(sinks.begin(), sinks.end(), [&](const sink_spec& k) { return k.name == n; })) {
+        std::string names;
+        for (const auto& k : sinks) names += (names.empty() ? "" : ", ") + k.name;
+        throw std::invalid_argument("--sinks " + n + ": no such sink in this bench (here: " + names + ")");
+      }
+    std::erase_if(sinks, [&](const sink_spec& k) {
+      return std::find(a.only.begin(), a.only.end(), k.name) == a.only.end();
+    });
+  }
 
   // xdpkit's UMEM: 8 pages of 2 MiB, reserved for the whole bench.
   std::optional<scoped_pages> umem_pages;
@@ -399,8 +494,11 @@ int bench(bench_args a) {
                      {"offered_mpps", *o / 1e6}};
     std::optional<double> cpu_x_ref, xdp_over, xdp_x;
     if (c) j["cpu_ns_per_packet"] = *c;
-    if (c && sink.name != "ref-rxdrop-poll") cpu_x_ref = paired(sink.name, "ref-rxdrop-poll", cpu, ratio);
-    if (cpu_x_ref) j["cpu_ratio_to_ref"] = *cpu_x_ref;
+    if (c && !sink.cpu_ref.empty() && sink.name != sink.cpu_ref) cpu_x_ref = paired(sink.name, sink.cpu_ref, cpu, ratio);
+    if (cpu_x_ref) j["cpu_ratio_to_ref"] = *cpu_x_ref, j["ref"] = sink.cpu_ref;
+    if (sink.cpu_ref == "ref-l2fwd-poll")
+      if (auto r = paired(sink.name, sink.cpu_ref, rx, ratio)) j["pps_ratio_to_ref"] = *r;
+    j["counted_at"] = sink.count_at;
     if (x) j["xdp_ns_per_packet"] = *x;
     if (x) xdp_over = paired(sink.name, "xdp-drop", xdp, over), xdp_x = paired(sink.name, "xdp-drop", xdp, ratio);
     if (xdp_over) j["xdp_ns_over_xdp_drop"] = *xdp_over, j["xdp_ratio_to_xdp_drop"] = *xdp_x;
@@ -414,13 +512,15 @@ int bench(bench_args a) {
 
   // The targets of the bench (a measurement, never a pass/fail test).
   nlohmann::json targets = nlohmann::json::array();
-  auto target = [&](const std::string& what, std::optional<double> value, double limit, const std::string& unit) {
-    nlohmann::json t{{"target", what}, {"limit", limit}};
-    if (value) t["value"] = *value, t["met"] = *value <= limit;
+  auto target = [&](const std::string& what, std::optional<double> value, double limit, const std::string& unit,
+                    bool at_least = false) {
+    nlohmann::json t{{"target", what}, {"limit", limit}, {"at_least", at_least}};
+    const bool met = value && (at_least ? *value >= limit : *value <= limit);
+    if (value) t["value"] = *value, t["met"] = met;
     targets.push_back(t);
     if (!a.json)
-      std::cout << fmt::format("target: {} <= {}{}: {}\n", what, limit, unit,
-                               value ? fmt::format("{:.2f}{} ({})", *value, unit, *value <= limit ? "met" : "missed")
+      std::cout << fmt::format("target: {} {} {}{}: {}\n", what, at_least ? ">=" : "<=", limit, unit,
+                               value ? fmt::format("{:.3f}{} ({})", *value, unit, met ? "met" : "missed")
                                      : std::string("not measured in this run"));
   };
   if (!a.json) std::cout << "\n";
@@ -432,6 +532,23 @@ int bench(bench_args a) {
          paired("firewall6-10000", "firewall-10000", xdp, ratio), 1.5, "x");
   target("firewall at 10,000 IPv4 rules x xdp-filter at 10,000 addresses (XDP ns per packet)",
          paired("firewall-10000", "xdp-filter-10000", xdp, ratio), 0.5, "x");
+  if (a.forward) {
+    // What the far end received of what the generator offered, per run.
+    auto delivered = [&](const std::string& n) -> std::optional<double> {
+      std::vector<double> v;
+      for (const auto& smp : results[n])
+        if (smp.offered_pps > 0) v.push_back(smp.pps / smp.offered_pps);
+      if (v.empty()) return std::nullopt;
+      return median(v);
+    };
+    target("XDP-path forwarder: delivered x offered", delivered("forward-xdp"), 0.99, "x", true);
+    target("XDP-path forwarder, XDP ns per packet over XDP_DROP", paired("forward-xdp", "xdp-drop", xdp, over), 15,
+           " ns");
+    target("AF_XDP-path forwarder pps x the reference l2fwd's", paired("forward-afxdp-poll", "ref-l2fwd-poll", rx, ratio),
+           1.0, "x", true);
+    target("AF_XDP-path forwarder CPU per packet x the reference l2fwd's (poll mode)",
+           paired("forward-afxdp-poll", "ref-l2fwd-poll", cpu, ratio), 0.9, "x");
+  }
 
   if (a.json)
     std::cout << nlohmann::json{{"type", "bench"}, {"generator", generator_json(support, a.generator_kind)},
@@ -452,7 +569,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       "offered load (--rate): each XDP program's own cost per packet from the kernel's BPF run-time\n"
       "statistics (the XDP_DROP ceiling, the firewall at 0/10/1,000/10,000 prefix rules, xdpkit's\n"
       "steer program, libxdp's and DPDK's), and each AF_XDP sink's own CPU per packet in poll mode\n"
-      "(xdpkit rxdrop, the plain libxdp reference with --ref-xsk, dpdk-testpmd's af_xdp PMD).\n"
+      "(xdpkit rxdrop, the plain libxdp reference with --ref-xsk, dpdk-testpmd's af_xdp PMD); then\n"
+      "the forwarders, from the DUT's veth to a second one into a third namespace: xdpkit forward on\n"
+      "the XDP path and the AF_XDP path, testpmd io between the two ports (counted at the far end),\n"
+      "the reference's l2fwd and xdpkit's (back out of the DUT's veth, counted at the generator's).\n"
       "Prints medians, ratios and the targets. A measurement, not a test: compare ratios from the\n"
       "same run. `tools/bench.sh` builds the reference and runs this.");
   cmd->add_option("--seconds", a->seconds, "Measured seconds per sink and run")->check(CLI::Range(1.0, 120.0))->capture_default_str();
@@ -460,6 +580,13 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--runs", a->runs, "Runs per sink (the median is reported)")->check(CLI::Range(1, 15))->capture_default_str();
   cmd->add_option("--ref-xsk", a->ref_xsk, "Path of the reference sink binary (shared/bench/ref-xsk.c, built)");
   cmd->add_flag("!--no-dpdk", a->dpdk, "Skip dpdk-testpmd");
+  cmd->add_option("--sinks", a->only,
+                  "Only these sinks, by the names the table prints (the ratios need their anchors too: xdp-drop, "
+                  "ref-rxdrop-poll, ref-l2fwd-poll)")
+      ->delimiter(',');
+  cmd->add_flag("!--no-forward", a->forward,
+                "Skip the forwarders (xdpkit forward on the XDP and AF_XDP paths, the reference l2fwd, xdpkit's "
+                "l2fwd, testpmd io between two ports), and the third namespace they forward into");
   cmd->add_option("--firewall-rules", a->firewall_rules,
                   "Firewall sinks to measure, by rule count (each a distinct /24 prefix rule; one drops the lab's "
                   "traffic; 0 = no rules, default drop: the firewall's floor)")

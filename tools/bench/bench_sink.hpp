@@ -25,6 +25,12 @@ struct sink_spec {
   bool ipv6 = false;                 // the generator sends the lab's IPv6/UDP frame instead of IPv4
   std::string ready_line = {};       // a process sink is ready once its log has this line (else after 1.5 s)
   bool detach_after = false;         // its XDP program outlives it (a netlink attach): detach it after
+  // Where its packets are counted: "dut" (what the DUT's veth did with them),
+  // "far" (what a forwarder delivered to the far end's XDP_DROP) or "gen" (what
+  // a reflector sent back, counted by an XDP_DROP on the generator's veth).
+  std::string count_at = "dut";
+  bool cpu_per_packet = false;         // an AF_XDP process whose CPU per packet is measured (xdp_redirect sinks are)
+  std::string cpu_ref = "ref-rxdrop-poll";  // the sink its CPU and pps are compared with
 };
 
 // A process started inside a namespace, pinned to a CPU; stopped with SIGINT

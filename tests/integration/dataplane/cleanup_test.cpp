@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "lab_fixture.hpp"
+#include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/base/os_error.hpp"
 
@@ -74,6 +75,28 @@ TEST(LabCleanup, LabRemovesBothNamespaces) {
   }
   EXPECT_FALSE(netns_exists(gen));
   EXPECT_FALSE(netns_exists(dut));
+}
+
+// The bench's lab of three: the far end is a namespace of its own, linked to
+// the DUT's, and goes with the lab.
+TEST(LabCleanup, AFarEndIsLinkedToTheDutAndRemovedWithTheLab) {
+  require_root();
+  if (::testing::Test::IsSkipped()) return;
+  std::string far;
+  {
+    lab::veth_lab_options o;
+    o.prefix = "xktest";
+    o.far_end = true;
+    auto lab = lab::veth_lab::create(o);
+    far = lab.far_ns();
+    ASSERT_TRUE(netns_exists(far));
+    const auto peer = lab::run_command({"ip", "-n", lab.dut_ns(), "-o", "link", "show", "dev", lab.dut_far_if()});
+    EXPECT_EQ(peer.status, 0) << peer.output;
+    EXPECT_NE(peer.output.find("state UP"), std::string::npos) << peer.output;
+    const auto end = lab::run_command({"ip", "-n", far, "-o", "link", "show", "dev", lab.far_if()});
+    EXPECT_NE(end.output.find(lab.far_if() + "@"), std::string::npos) << "a veth end: " << end.output;
+  }
+  EXPECT_FALSE(netns_exists(far));
 }
 
 TEST_F(Cleanup, AShortHugePagePoolIsAClearErrorAndChangesNothing) {

@@ -57,6 +57,22 @@ veth_lab veth_lab::create(const veth_lab_options& options) {
     run_checked({"ip", "-n", s.ns, "link", "set", "dev", s.ifname, "up"});
     run_checked({"ip", "-n", s.ns, "link", "set", "dev", "lo", "up"});
   }
+  if (options.far_end) {
+    lab.far_.emplace(netns::create(options.prefix + tag + "f" + n));
+    lab.dut_far_if_ = "xkb" + n;
+    lab.far_if_ = "xkf" + n;
+    run_checked({"ip", "netns", "exec", lab.far_ns(), "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                 "net.ipv6.conf.default.disable_ipv6=1"});
+    run_checked({"ip", "-n", lab.dut_ns(), "link", "add", lab.dut_far_if_, "type", "veth", "peer", "name",
+                 lab.far_if_, "netns", lab.far_ns()});
+    // A forwarder passes frames unchanged: the far end takes them whatever their MAC (XDP sees them all).
+    run_checked({"ip", "-n", lab.dut_ns(), "link", "set", "dev", lab.dut_far_if_, "address",
+                 to_string({0x02, 0x78, 0x6b, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq), 0x03})});
+    run_checked({"ip", "-n", lab.far_ns(), "link", "set", "dev", lab.far_if_, "address",
+                 to_string({0x02, 0x78, 0x6b, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq), 0x04})});
+    run_checked({"ip", "-n", lab.dut_ns(), "link", "set", "dev", lab.dut_far_if_, "up"});
+    run_checked({"ip", "-n", lab.far_ns(), "link", "set", "dev", lab.far_if_, "up"});
+  }
   return lab;
 }
 

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ using mac_address = std::array<std::uint8_t, 6>;
 struct veth_lab_options {
   std::string prefix = "xklab";  // namespace name prefix
   std::uint32_t queues = 1;      // veth rx/tx queues per end
+  // A third namespace beyond the DUT, for forwarders: a second veth pair from
+  // the DUT namespace (dut_far_if) to far_if in far_ns, one queue each.
+  bool far_end = false;
 };
 
 class veth_lab {
@@ -41,6 +45,10 @@ class veth_lab {
   const mac_address& gen_mac() const noexcept { return gen_mac_; }
   const mac_address& dut_mac() const noexcept { return dut_mac_; }
   const std::string& gen_ip() const noexcept { return gen_ip_; }
+  // With veth_lab_options::far_end (else empty): gen_if -> dut_if | dut_far_if -> far_if.
+  const std::string& far_ns() const noexcept { return far_ ? far_->name() : far_if_; }
+  const std::string& dut_far_if() const noexcept { return dut_far_if_; }
+  const std::string& far_if() const noexcept { return far_if_; }
   const std::string& dut_ip() const noexcept { return dut_ip_; }
   // An address in the lab's subnet that neither end owns. Traffic sent to it
   // is dropped silently by both kernels (forwarding is off in a new namespace):
@@ -61,7 +69,8 @@ class veth_lab {
   veth_lab(netns gen, netns dut) noexcept : gen_(std::move(gen)), dut_(std::move(dut)) {}
   netns gen_;
   netns dut_;
-  std::string gen_if_, dut_if_, gen_ip_, dut_ip_, unowned_ip_;
+  std::optional<netns> far_;
+  std::string gen_if_, dut_if_, gen_ip_, dut_ip_, unowned_ip_, dut_far_if_, far_if_;
   mac_address gen_mac_{}, dut_mac_{};
   std::vector<std::string> stale_removed_;
   unsigned seq_ = 0;

@@ -13,6 +13,11 @@
 
 /* Set by the loader between open and load (the skeleton's .rodata). */
 const volatile __u32 xmit_back = 0;
+/* The egress's ifindex, for the frames that come between the attach and the
+ * loader's filling of the devmap slot (the maps exist only once the program
+ * is loaded, and libxdp loads and attaches in one call): they go by a plain
+ * bpf_redirect, so the first frame is forwarded too. */
+const volatile __u32 egress_ifindex = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -37,8 +42,10 @@ int xdpkit_forward(struct xdp_md *ctx)
 
 	if (xmit_back)
 		action = XDP_TX;
-	else /* an empty slot returns the flags' action: XDP_ABORTED, counted as failed */
+	else /* an empty slot returns the flags' action (XDP_ABORTED): only before the loader filled it */
 		action = bpf_redirect_map(&fwd_egress, 0, 0);
+	if (action != XDP_REDIRECT && action != XDP_TX && egress_ifindex)
+		action = bpf_redirect(egress_ifindex, 0);
 	if (!st) /* cannot happen for a one-slot array; the verifier wants the check */
 		return action == XDP_REDIRECT || action == XDP_TX ? action : XDP_DROP;
 	st->rx_packets++;

@@ -261,6 +261,7 @@ int forward_afxdp(const forward_args& a) {
   c.handler_name = a.handler + (capture && a.handler != "capture" ? " (captured)" : "");
   const unsigned ia = if_nametoindex(a.a.c_str()), ib = if_nametoindex(a.b.c_str());
   fw::afxdp_forwarder f = fw::afxdp_forwarder::start(c);
+  notes.insert(notes.end(), f.notes().begin(), f.notes().end());
   if (a.json) {
     nlohmann::json j{{"type", "start"},        {"path", "afxdp"},           {"a", a.a},
                      {"b", a.b},               {"queues", c.queues},        {"cpus", c.cpus},
@@ -296,7 +297,18 @@ int forward_afxdp(const forward_args& a) {
                           {"accounted", p.frames_accounted ? nlohmann::json(*p.frames_accounted) : nlohmann::json()},
                           {"error", p.accounting_error}});
   }
-  nlohmann::json extra{{"frame_accounting", accounting}, {"handler", c.handler_name}};
+  // Per queue pair, for a test or a user to hold against the driver's per-queue counters.
+  nlohmann::json per_queue = nlohmann::json::array();
+  const auto dir_json = [](const fw::afxdp_direction_counters& d, const xdp_statistics& k) {
+    return nlohmann::json{{"rx_packets", d.rx_packets}, {"rx_bytes", d.rx_bytes},         {"tx_packets", d.tx_packets},
+                          {"tx_ring_full", d.tx_ring_full}, {"dropped", d.dropped},       {"returned", d.returned},
+                          {"kernel_rx_dropped", k.rx_dropped}, {"kernel_rx_ring_full", k.rx_ring_full}};
+  };
+  for (const auto& p : f.stats())
+    per_queue.push_back({{"queue", p.queue}, {"cpu", p.cpu}, {"a_to_b", dir_json(p.a_to_b, p.a)},
+                         {"b_to_a", dir_json(p.b_to_a, p.b)}});
+  nlohmann::json extra{{"frame_accounting", accounting}, {"handler", c.handler_name}, {"queues", per_queue},
+                       {"zero_copy", f.zero_copy()}};
   if (capture) {
     capture->flush();
     extra["capture"] = {{"file", capture->file().string()}, {"written", capture->written()},
@@ -335,6 +347,7 @@ int forward(const forward_args& a) {
   std::cout << (a.json ? start_json(f).dump() : start_text(f)) << std::endl;
 
   const loop_end end = report_flows(a, [&] { return f.interface_lost(); }, [&] { return xdp_flows(f); });
+  f.stop();  // detached first: the counts below are then final
   print_summary(a, "xdp", "XDP path", end.seconds, xdp_flows(f), nlohmann::json::object());
   return exit_code_of(a, end, 0);
 }

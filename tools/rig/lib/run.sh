@@ -96,6 +96,9 @@ build_initramfs() {   # KERNEL_DIR OUT MODULE...
     stage_elf /usr/sbin/xdp-filter /usr/sbin/xdp-filter
     cp /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_*.o "$ST${disp%/*}/"
   fi
+  # iproute2's ip as ip.iproute2 (busybox's stays `ip`): busybox cannot give a veth several
+  # queues, and forward.sh pairs each of the NIC's queues with a veth queue of the same number
+  stage_elf "$(readlink -f /sbin/ip)" /usr/sbin/ip.iproute2
   local jr=$RIG_CACHE/jq/root
   stage_elf "$jr/usr/bin/jq" /usr/bin/jq "$jr/usr/lib/x86_64-linux-gnu"
   for l in "$jr"/usr/lib/x86_64-linux-gnu/*.so*; do cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/" 2>/dev/null || { mkdir -p "$ST/usr/lib/x86_64-linux-gnu"; cp -a "$l" "$ST/usr/lib/x86_64-linux-gnu/"; }; done
@@ -156,7 +159,7 @@ rig_run() {
     esac
   done
   need_root "run (it makes private namespaces, a tap for virtio, and writes $RIG_CACHE)"
-  need_tool unshare:util-linux timeout:coreutils flock:util-linux strip:binutils ldd:libc-bin gzip:gzip
+  need_tool unshare:util-linux timeout:coreutils flock:util-linux strip:binutils ldd:libc-bin gzip:gzip ip:iproute2
   [ "$nic" = igb ] || [ -c /dev/net/tun ] || die "/dev/net/tun is missing" "modprobe tun"
   XDPKIT_BIN=$build/tools/xdpkit/xdpkit
   [ -x "$XDPKIT_BIN" ] || die "no xdpkit binary at $XDPKIT_BIN" "build it first: tools/build.sh (or pass --build DIR)"

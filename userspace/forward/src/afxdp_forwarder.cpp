@@ -65,6 +65,7 @@ struct afxdp_forwarder::state {
   afxdp_forwarder_config config;
   std::optional<steer_program> pa, pb;
   std::vector<std::unique_ptr<detail::queue_pair>> pairs;
+  std::vector<std::string> notes;
   bool stopped = false;
   ~state() {
     stop();
@@ -114,11 +115,33 @@ afxdp_forwarder afxdp_forwarder::start(const afxdp_forwarder_config& config) {
   xc.with_tx = true;
   for (std::size_t i = 0; i < config.queues.size(); ++i) {
     const std::uint32_t q = config.queues[i];
-    auto p = std::make_unique<detail::queue_pair>(q, config.cpus.empty() ? -1 : config.cpus[i],
-                                                  umem::create(config.umem),
-                                                  detail::pair_settings{config.batch, config.wait, config.poll_timeout_ms});
-    p->sa.emplace(xsk_socket::create(p->area, config.a, q, xc));
-    p->sb.emplace(xsk_socket::create_shared(p->area, config.b, q, xc));
+    std::unique_ptr<detail::queue_pair> p;
+    xsk_config xq = xc;
+    for (int attempt = 0;; ++attempt) {
+      p.reset();  // a retry's sockets must be gone before it binds the same queues again
+      p = std::make_unique<detail::queue_pair>(q, config.cpus.empty() ? -1 : config.cpus[i], umem::create(config.umem),
+                                               detail::pair_settings{config.batch, config.wait, config.poll_timeout_ms});
+      p->sa.emplace(xsk_socket::create(p->area, config.a, q, xq));
+      try {
+        p->sb.emplace(xsk_socket::create_shared(p->area, config.b, q, xq));
+        break;
+      } catch (const os_error& e) {
+        if (!p->sa->zero_copy()) throw;
+        // The kernel binds a socket that shares a UMEM in the mode of the UMEM's
+        // first socket (xp_assign_dev_shared): A in zero-copy makes B zero-copy or nothing.
+        const std::string why = fmt::format(
+            "a UMEM shared by two sockets binds both in its first socket's mode, and {} is zero-copy while {} could "
+            "not bind zero-copy",
+            config.a, config.b);
+        if (xq.mode == bind_mode::automatic && attempt == 0) {
+          s.notes.push_back(fmt::format("queue {}: {}: both sockets are bound in copy mode", q, why));
+          xq.mode = bind_mode::copy;
+          continue;
+        }
+        throw_os_error(e.err(), "bind AF_XDP socket sharing " + config.a + "'s UMEM (zero-copy)",
+                       config.b + " queue " + std::to_string(q), why + "; forward with --bind copy or auto");
+      }
+    }
     p->free_frames.emplace(p->area.config().frame_count);
     p->free_frames->seed(0, p->area.config().frame_count, p->area.config().frame_size);
     std::promise<int> started;
@@ -168,5 +191,6 @@ bool afxdp_forwarder::zero_copy() const noexcept {
   return !s_->pairs.empty();
 }
 const afxdp_forwarder_config& afxdp_forwarder::config() const noexcept { return s_->config; }
+const std::vector<std::string>& afxdp_forwarder::notes() const noexcept { return s_->notes; }
 
 }  // namespace xdpkit::forward

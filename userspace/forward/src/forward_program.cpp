@@ -21,7 +21,7 @@ using forward_skeleton = skeleton<::forward, forward__open, forward__destroy>;
 // (detach), then the skeleton (maps and program fds).
 struct forward_program::state {
   forward_skeleton skel;
-  std::string egress;
+  std::string ingress, egress;
   std::optional<xdp_attachment> attachment;
 };
 
@@ -44,13 +44,15 @@ unsigned ifindex_of(const std::string& ifname, const char* role) {
 forward_program forward_program::attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode) {
   const unsigned in = ifindex_of(ingress, "ingress");
   const unsigned out = ifindex_of(egress, "egress");
-  auto st = std::make_unique<state>(state{forward_skeleton::open("forward"), egress, std::nullopt});
+  auto st = std::make_unique<state>(state{forward_skeleton::open("forward"), ingress, egress, std::nullopt});
   st->skel->rodata->xmit_back = in == out ? 1 : 0;
+  st->skel->rodata->egress_ifindex = in == out ? 0 : out;
   st->attachment.emplace(
       xdp_attachment::attach(st->skel->obj, "xdpkit_forward", static_cast<int>(in), ingress, mode));
   if (in != out) {
-    // The slot is filled after the attach: until then the program drops
-    // (counted as failed), it never sends anywhere else.
+    // The slot can only be filled once the program is loaded, which libxdp
+    // does in the attach; until then the program redirects by ifindex (the
+    // same egress, without the devmap's bulking), so no frame is lost.
     const std::uint32_t slot = 0;
     if (bpf_map_update_elem(bpf_map__fd(st->skel->maps.fwd_egress), &slot, &out, BPF_ANY)) {
       const int err = errno;
@@ -66,7 +68,7 @@ forward_program forward_program::attach(const std::string& ingress, const std::s
 forward_counters forward_program::counters() const {
   forward_counters out{};
   for (const auto& c : read_percpu<xdpkit_fwd_stats>(bpf_map__fd(s_->skel->maps.fwd_stats), 0,
-                                                     "fwd_stats of " + s_->attachment->ifname())) {
+                                                     "fwd_stats of " + s_->ingress)) {
     out.rx_packets += c.rx_packets;
     out.rx_bytes += c.rx_bytes;
     out.forwarded += c.forwarded;
@@ -77,5 +79,7 @@ forward_counters forward_program::counters() const {
 
 const xdp_attachment& forward_program::attachment() const noexcept { return *s_->attachment; }
 const std::string& forward_program::egress() const noexcept { return s_->egress; }
+const std::string& forward_program::ingress() const noexcept { return s_->ingress; }
+void forward_program::detach() noexcept { s_->attachment.reset(); }
 
 }  // namespace xdpkit::forward

@@ -31,8 +31,12 @@ xdp_forwarder xdp_forwarder::start(const xdp_forwarder_config& config) {
 
 std::vector<direction_stats> xdp_forwarder::stats() const {
   std::vector<direction_stats> out;
-  for (const auto& d : s_->directions) out.push_back({d.attachment().ifname(), d.egress(), d.counters()});
+  for (const auto& d : s_->directions) out.push_back({d.ingress(), d.egress(), d.counters()});
   return out;
+}
+
+void xdp_forwarder::stop() noexcept {
+  for (auto& d : s_->directions) d.detach();
 }
 
 const std::vector<forward_program>& xdp_forwarder::directions() const noexcept { return s_->directions; }

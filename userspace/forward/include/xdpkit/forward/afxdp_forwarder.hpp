@@ -86,6 +86,9 @@ class afxdp_forwarder {
   void stop() noexcept;
   bool zero_copy() const noexcept;
   const afxdp_forwarder_config& config() const noexcept;
+  // What start() chose that was not asked for: with bind_mode::automatic, a
+  // queue pair bound in copy mode because A took zero-copy and B has none.
+  const std::vector<std::string>& notes() const noexcept;
 
  private:
   struct state;

@@ -27,8 +27,13 @@ class forward_program {
   forward_program& operator=(forward_program&&) noexcept;
   ~forward_program();
 
-  forward_counters counters() const;
+  forward_counters counters() const;  // still readable after detach()
+  // Only while attached (before detach()).
   const xdp_attachment& attachment() const noexcept;
+  const std::string& ingress() const noexcept;
+  // Detaches the program and keeps its maps, so the counters read afterwards
+  // are final: read before the detach, a frame could still be forwarded uncounted.
+  void detach() noexcept;
   const std::string& egress() const noexcept;
 
  private:

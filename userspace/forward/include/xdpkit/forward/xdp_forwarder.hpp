@@ -36,6 +36,8 @@ class xdp_forwarder {
 
   // One entry per direction, A -> B first (only it when A == B).
   std::vector<direction_stats> stats() const;
+  // Detaches both programs; stats() then gives the final counts.
+  void stop() noexcept;
   const std::vector<forward_program>& directions() const noexcept;
   // Which interface is gone from the namespace the forwarder started in, and
   // why, or nullopt while both are there (as engine::interface_lost).

@@ -198,7 +198,9 @@ static __always_inline int parse_l4(void *data, void *data_end, __u32 l4off, __u
 	return PARSE_OK;
 }
 
-static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off, struct fw_pkt *pkt)
+/* `len`: the whole frame's length (with xdp.frags, beyond data_end); the
+ * headers themselves must be in the first buffer, data .. data_end. */
+static __always_inline int parse_ipv4(void *data, void *data_end, __u32 len, __u32 off, struct fw_pkt *pkt)
 {
 	__u8 *ip = data + off;
 
@@ -210,7 +212,6 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off, str
 	if (hl < 20)
 		return XDPKIT_FW_R_BAD_IPV4;
 	__u32 tot = rd16(ip + 2);
-	__u32 len = data_end - data;
 	if (tot < hl || off + tot > len)
 		return XDPKIT_FW_R_BAD_IPV4;
 	pkt->family = 4;
@@ -222,7 +223,7 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off, str
 	return parse_l4(data, data_end, off + hl, off + tot, pkt);
 }
 
-static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off, struct fw_pkt *pkt)
+static __always_inline int parse_ipv6(void *data, void *data_end, __u32 len, __u32 off, struct fw_pkt *pkt)
 {
 	__u8 *ip = data + off;
 
@@ -230,7 +231,6 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off, str
 		return XDPKIT_FW_R_BAD_IPV6;
 	if ((ip[0] >> 4) != 6)
 		return XDPKIT_FW_R_BAD_IPV6;
-	__u32 len = data_end - data;
 	__u32 end = off + 40 + rd16(ip + 4);
 	if (end > len)
 		return XDPKIT_FW_R_BAD_IPV6;
@@ -276,10 +276,11 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off, str
 }
 
 /* Returns PARSE_OK, XDPKIT_FW_R_NOT_IP, or the malformation reason. */
-static __always_inline int parse(struct xdp_md *ctx, struct fw_pkt *pkt)
+static __always_inline int parse(struct xdp_md *ctx, struct fw_pkt *pkt, const int frags)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	const __u32 len = frags ? bpf_xdp_get_buff_len(ctx) : data_end - data;
 	__u8 *eth = data;
 	__u32 off = 14;
 
@@ -305,9 +306,9 @@ static __always_inline int parse(struct xdp_md *ctx, struct fw_pkt *pkt)
 		off += 4;
 	}
 	if (proto == ETH_P_IP)
-		return parse_ipv4(data, data_end, off, pkt);
+		return parse_ipv4(data, data_end, len, off, pkt);
 	if (proto == ETH_P_IPV6)
-		return parse_ipv6(data, data_end, off, pkt);
+		return parse_ipv6(data, data_end, len, off, pkt);
 	return XDPKIT_FW_R_NOT_IP;
 }
 
@@ -504,8 +505,7 @@ static __always_inline void swap_macs(struct xdp_md *ctx)
 	__builtin_memcpy(p + 6, tmp, 6);
 }
 
-SEC("xdp")
-int xdpkit_firewall(struct xdp_md *ctx)
+static __always_inline int firewall(struct xdp_md *ctx, const int frags)
 {
 	__u32 zero = 0;
 	struct xdpkit_fw_stats *st = bpf_map_lookup_elem(&fw_stats, &zero);
@@ -518,7 +518,7 @@ int xdpkit_firewall(struct xdp_md *ctx)
 	if (!st || !cfg)
 		return XDP_ABORTED;
 	set = cfg->active & 1;
-	int parsed = parse(ctx, &pkt);
+	int parsed = parse(ctx, &pkt, frags);
 	if (parsed == PARSE_OK) {
 		const struct xdpkit_fw_rule *r = set ? classify_b(&pkt) : classify_a(&pkt);
 		if (r) {
@@ -583,6 +583,20 @@ int xdpkit_firewall(struct xdp_md *ctx)
 		}
 	}
 	return xdp;
+}
+
+SEC("xdp")
+int xdpkit_firewall(struct xdp_md *ctx)
+{
+	return firewall(ctx, 0);
+}
+
+/* Multi-buffer (MTUs over one page): the headers are parsed in the first
+ * buffer (ctx->data .. data_end), and the verdict is the whole frame's. */
+SEC("xdp.frags")
+int xdpkit_fw_mb(struct xdp_md *ctx)
+{
+	return firewall(ctx, 1);
 }
 
 char LICENSE[] SEC("license") = "GPL";

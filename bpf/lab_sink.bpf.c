@@ -13,17 +13,29 @@ struct {
 	__type(value, struct xdpkit_lab_sink_stats);
 } sink_stats SEC(".maps");
 
-SEC("xdp")
-int xdpkit_lab_sink(struct xdp_md *ctx)
+static __always_inline int sink(struct xdp_md *ctx, const int frags)
 {
 	__u32 zero = 0;
 	struct xdpkit_lab_sink_stats *st = bpf_map_lookup_elem(&sink_stats, &zero);
 
 	if (st) {
 		st->packets++;
-		st->bytes += ctx->data_end - ctx->data;
+		st->bytes += frags ? bpf_xdp_get_buff_len(ctx) : ctx->data_end - ctx->data;
 	}
 	return XDP_DROP;
+}
+
+SEC("xdp")
+int xdpkit_lab_sink(struct xdp_md *ctx)
+{
+	return sink(ctx, 0);
+}
+
+/* For a lab of jumbo frames: takes frames of several buffers, counts their whole length. */
+SEC("xdp.frags")
+int xdpkit_sink_mb(struct xdp_md *ctx)
+{
+	return sink(ctx, 1);
 }
 
 char LICENSE[] SEC("license") = "GPL";

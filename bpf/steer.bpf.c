@@ -27,8 +27,9 @@ struct {
 	__type(value, struct xdpkit_steer_stats);
 } steer_stats SEC(".maps");
 
-SEC("xdp")
-int xdpkit_steer(struct xdp_md *ctx)
+/* `frags`: the xdp.frags variant, for MTUs over one page: the frame may have
+ * buffers beyond ctx->data_end, and its length is the whole frame's. */
+static __always_inline int steer(struct xdp_md *ctx, const int frags)
 {
 	__u32 zero = 0;
 	struct xdpkit_steer_stats *st = bpf_map_lookup_elem(&steer_stats, &zero);
@@ -40,7 +41,7 @@ int xdpkit_steer(struct xdp_md *ctx)
 	if (!st) /* cannot happen for a one-slot array; the verifier wants the check */
 		return action;
 	st->rx_packets++;
-	st->rx_bytes += ctx->data_end - ctx->data;
+	st->rx_bytes += frags ? bpf_xdp_get_buff_len(ctx) : ctx->data_end - ctx->data;
 	if (action == XDP_REDIRECT)
 		st->redirected++;
 	else if (action == XDP_DROP)
@@ -48,6 +49,19 @@ int xdpkit_steer(struct xdp_md *ctx)
 	else
 		st->passed++;
 	return action;
+}
+
+SEC("xdp")
+int xdpkit_steer(struct xdp_md *ctx)
+{
+	return steer(ctx, 0);
+}
+
+/* Multi-buffer: the socket must be bound with XDP_USE_SG to take these frames. */
+SEC("xdp.frags")
+int xdpkit_steer_mb(struct xdp_md *ctx)
+{
+	return steer(ctx, 1);
 }
 
 char LICENSE[] SEC("license") = "GPL";

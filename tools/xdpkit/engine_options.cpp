@@ -65,6 +65,10 @@ void add_engine_options(CLI::App& cmd, engine_options& o) {
                  "(kernel.sched_rt_runtime_us) still applies; see `xdpkit validate`")
       ->check(CLI::Range(0, 99))
       ->capture_default_str();
+  cmd.add_flag("--multi-buffer", o.multi_buffer,
+               "Frames over one page (an MTU above ~3,500, e.g. 9,000-byte jumbo frames): the xdp.frags variant of "
+               "the XDP program and sockets bound with XDP_USE_SG (Linux 6.6+), each frame handed to the handler as "
+               "one packet of several buffers. Without it such an MTU is refused with the limit named");
   cmd.add_option("--no-socket", o.no_socket,
                  "What the XDP program does with packets of a queue that has no socket: pass (to the stack) or drop")
       ->check(CLI::IsMember({"pass", "drop"}))

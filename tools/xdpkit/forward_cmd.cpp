@@ -52,6 +52,7 @@ struct forward_args {
   std::string bind = "copy";
   std::uint32_t frames = 4096;
   std::uint32_t batch = 64;
+  bool multi_buffer = false;
 };
 
 // The AF_XDP path's handlers by name: testpmd's io and macswap, a drop, a capture point.
@@ -255,6 +256,8 @@ int forward_afxdp(const forward_args& a) {
   c.xsk.mode = a.bind == "zero-copy" ? bind_mode::zero_copy : a.bind == "auto" ? bind_mode::automatic : bind_mode::copy;
   c.wait = a.wait == "poll" ? wait_mode::poll : wait_mode::busy;
   c.batch = a.batch;
+  c.xsk.multi_buffer = a.multi_buffer;
+  c.steer.multi_buffer = a.multi_buffer;
   std::shared_ptr<pcap_writer> capture;
   if (!a.capture_file.empty()) capture = pcap_writer::create(a.capture_file, a.snaplen, a.capture_count);
   c.loop = pair_loop_named(a.handler, capture);
@@ -266,6 +269,7 @@ int forward_afxdp(const forward_args& a) {
     nlohmann::json j{{"type", "start"},        {"path", "afxdp"},           {"a", a.a},
                      {"b", a.b},               {"queues", c.queues},        {"cpus", c.cpus},
                      {"handler", c.handler_name}, {"zero_copy", f.zero_copy()}, {"frames_per_queue", a.frames},
+                     {"multi_buffer", a.multi_buffer},
                      {"notes", notes}};
     if (plan) j["cpu_plan"] = topology::plan_json(*plan);
     if (capture) j["capture"] = {{"file", capture->file().string()}, {"snaplen", capture->snaplen()}, {"limit", capture->limit()}};
@@ -343,6 +347,7 @@ int forward(const forward_args& a) {
   config.mode = a.xdp_mode == "native"    ? xdp_mode_request::native
                 : a.xdp_mode == "generic" ? xdp_mode_request::generic
                                           : xdp_mode_request::automatic;
+  config.multi_buffer = a.multi_buffer;
   fw::xdp_forwarder f = fw::xdp_forwarder::start(config);
   std::cout << (a.json ? start_json(f).dump() : start_text(f)) << std::endl;
 
@@ -417,6 +422,10 @@ void add_forward_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--frames", a->frames, "AF_XDP path: UMEM frames (4 KiB each) per queue pair, a power of two")
       ->check(CLI::Range(64u, 1u << 20))
       ->capture_default_str();
+  cmd->add_flag("--multi-buffer", a->multi_buffer,
+                "Frames over one page (MTUs above ~3,500, e.g. 9,000-byte jumbo frames), both paths: the xdp.frags "
+                "programs, and on the AF_XDP path sockets with XDP_USE_SG (Linux 6.6+) whose frames the handler gets "
+                "as one packet of several buffers");
   cmd->add_option("--duration,-d", a->duration, "Seconds to run; 0 runs until Ctrl-C")->check(finite_seconds(0, 1e9));
   cmd->add_flag("--json", a->json, "One JSON object per line: start, interval (each second), summary");
   cmd->add_flag("--quiet", a->quiet, "No per-second lines, only the start line and the summary");

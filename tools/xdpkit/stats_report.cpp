@@ -80,6 +80,7 @@ nlohmann::json info_json(const engine& e) {
           {"attach_note", in.backend_reason},
           {"dispatcher", in.dispatcher},
           {"zero_copy", in.zero_copy},
+          {"multi_buffer", c.xsk.multi_buffer},
           {"huge_pages", in.huge_pages},
           {"pages_fallback", in.pages_fallback},
           {"umem_numa_node", c.umem.numa_node},

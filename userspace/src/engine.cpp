@@ -199,6 +199,7 @@ engine engine::start(const engine_config& config, engine_host host) {
     const auto ports = resolve_ports(*config.firewall, config.firewall_ports);
     firewall::program_options fw_options;
     fw_options.no_socket_pass = config.steer.no_socket == no_socket_policy::pass;
+    fw_options.multi_buffer = config.steer.multi_buffer;
     st->fw.emplace(firewall::firewall_program::attach(config.ifname, config.steer.mode, fw_options));
     for (const auto& [slot, ifindex] : ports) st->fw->set_port(slot, ifindex);
     st->fw->apply(compiled);

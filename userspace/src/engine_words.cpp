@@ -54,6 +54,8 @@ engine_config engine_config_from(const engine_words& w, const std::string& ifnam
   c.worker.fifo_priority = w.fifo_priority;
   c.xsk.busy_poll_usec = w.busy_poll_usec;
   c.xsk.busy_poll_budget = w.busy_poll_budget;
+  c.xsk.multi_buffer = w.multi_buffer;
+  c.steer.multi_buffer = w.multi_buffer;
   return c;
 }
 

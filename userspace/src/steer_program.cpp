@@ -41,7 +41,7 @@ steer_program steer_program::attach(const std::string& ifname, const steer_optio
                    "(`ip netns exec NS xdpkit ...`)");
   auto st = std::make_unique<state>(state{steer_skeleton::open("steer"), std::nullopt});
   st->skel->rodata->no_socket_action = options.no_socket == no_socket_policy::drop ? XDP_DROP : XDP_PASS;
-  st->attachment.emplace(xdp_attachment::attach(st->skel->obj, "xdpkit_steer", static_cast<int>(ifindex),
+  st->attachment.emplace(xdp_attachment::attach(st->skel->obj, options.multi_buffer ? "xdpkit_steer_mb" : "xdpkit_steer", static_cast<int>(ifindex),
                                                 ifname, options.mode));
   return steer_program(std::move(st));
 }

@@ -88,8 +88,9 @@ std::string attach_hint(int err, const std::string& ifname) {
       // frame and say only ERANGE (the reason is in netlink's extack).
       return ifname + "'s MTU is " + mtu_text(ifname) +
              ": XDP without multi-buffer takes each frame in one page, which caps the MTU near 3500 bytes with "
-             "4 KiB pages (veth: 3506, and its peer's MTU counts too; drivers differ). Lower it, e.g. `ip link set "
-             "dev " + ifname + " mtu 3500`; xdpkit has no multi-buffer (xdp.frags) program yet";
+             "4 KiB pages (veth: 3506, and its peer's MTU counts too; drivers differ). Give --multi-buffer (the "
+             "xdp.frags programs and AF_XDP sockets with XDP_USE_SG, Linux 6.6+), or lower the MTU, e.g. `ip link "
+             "set dev " + ifname + " mtu 3500`";
     default: return {};
   }
 }
@@ -104,6 +105,11 @@ xdp_attachment xdp_attachment::attach(bpf_object* obj, std::string_view prog_nam
   const std::string name(prog_name);
   const dispatcher_support& support = probe_dispatcher_support();
   a.backend_ = support.usable ? attach_backend::libxdp_dispatcher : attach_backend::bpf_link;
+  // An object may hold variants of one program (xdp and xdp.frags): only the
+  // one attached is loaded, so a kernel without frags still loads the other.
+  bpf_program* other = nullptr;
+  bpf_object__for_each_program(other, obj)
+    if (name != bpf_program__name(other)) bpf_program__set_autoload(other, false);
 
   // One attempt in one mode; returns 0 or a negative errno.
   std::function<int(xdp_mode)> try_mode;

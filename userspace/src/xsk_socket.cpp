@@ -2,6 +2,8 @@
 #include "xdpkit/userspace/xsk_socket.hpp"
 
 #include <linux/if_link.h>
+
+#include "xdpkit/userspace/frame_batch.hpp"  // XDP_USE_SG where the headers lack it
 #include <sys/socket.h>
 
 #ifndef SO_PREFER_BUSY_POLL
@@ -25,6 +27,7 @@ struct xsk_socket::state {
   std::uint32_t queue = 0;
   bool zero_copy = false;
   bool need_wakeup = false;
+  bool multi_buffer = false;
   int busy_poll_usec = 0;
   xsk_ring_cons rx{};
   xsk_ring_prod tx{};
@@ -49,7 +52,10 @@ std::string object_name(const std::string& ifname, std::uint32_t queue) {
   return ifname + " queue " + std::to_string(queue);
 }
 
-std::string bind_hint(int err, bool zero_copy) {
+std::string bind_hint(int err, bool zero_copy, bool multi_buffer) {
+  if (multi_buffer && (err == EINVAL || err == EOPNOTSUPP))
+    return "multi-buffer AF_XDP (XDP_USE_SG) needs Linux 6.6+ (zero-copy also the driver's support); without "
+           "--multi-buffer, keep the MTU within one page (about 3,500 bytes)";
   switch (err) {
     case EBUSY: return "another AF_XDP socket is bound to this queue; stop it or pick another --queue";
     case EOPNOTSUPP:
@@ -82,6 +88,7 @@ xsk_socket xsk_socket::create_on(umem& area, const std::string& ifname, std::uin
   st->ifname = ifname;
   st->queue = queue;
   st->need_wakeup = config.need_wakeup;
+  st->multi_buffer = config.multi_buffer;
 
   auto try_bind = [&](bool zero_copy) {
     xsk_socket_config c{};
@@ -90,7 +97,8 @@ xsk_socket xsk_socket::create_on(umem& area, const std::string& ifname, std::uin
     c.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
     c.xdp_flags = 0;
     c.bind_flags = static_cast<__u16>((zero_copy ? XDP_ZEROCOPY : XDP_COPY) |
-                                      (config.need_wakeup ? XDP_USE_NEED_WAKEUP : 0));
+                                      (config.need_wakeup ? XDP_USE_NEED_WAKEUP : 0) |
+                                      (config.multi_buffer ? XDP_USE_SG : 0));
     // A socket closed a moment ago releases its queue asynchronously (the
     // kernel defers the umem teardown), so EBUSY right after a close is
     // usually transient: retry for up to a second before calling it real.
@@ -119,7 +127,7 @@ xsk_socket xsk_socket::create_on(umem& area, const std::string& ifname, std::uin
   if (ret) {
     int err = errno_of(ret);
     throw_os_error(err, std::string("bind AF_XDP socket (") + (st->zero_copy ? "zero-copy" : "copy") + ")",
-                   object_name(ifname, queue), bind_hint(err, st->zero_copy));
+                   object_name(ifname, queue), bind_hint(err, st->zero_copy, config.multi_buffer));
   }
   if (config.busy_poll_usec > 0) {
     const int fd = xsk_socket__fd(st->handle);
@@ -148,6 +156,7 @@ xsk_ring_prod& xsk_socket::fill() noexcept { return s_->shared ? s_->own_fill : 
 xsk_ring_cons& xsk_socket::completion() noexcept { return s_->shared ? s_->own_comp : s_->area->completion(); }
 bool xsk_socket::zero_copy() const noexcept { return s_->zero_copy; }
 bool xsk_socket::need_wakeup() const noexcept { return s_->need_wakeup; }
+bool xsk_socket::multi_buffer() const noexcept { return s_->multi_buffer; }
 std::uint32_t xsk_socket::queue() const noexcept { return s_->queue; }
 int xsk_socket::busy_poll_usec() const noexcept { return s_->busy_poll_usec; }
 

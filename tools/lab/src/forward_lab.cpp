@@ -53,8 +53,9 @@ forward_lab forward_lab::create(const std::string& prefix, unsigned queues) {
 
 namespace {
 std::vector<std::uint8_t> udp_between(const mac_address& src_mac, const mac_address& dst_mac, const std::string& src_ip,
-                                      const std::string& dst_ip, std::uint16_t dport) {
+                                      const std::string& dst_ip, std::uint16_t dport, std::uint32_t frame_len) {
   udp4_frame_spec spec;
+  spec.frame_len = frame_len;
   spec.src_mac = src_mac;
   spec.dst_mac = dst_mac;
   spec.src_ip = src_ip;
@@ -64,12 +65,12 @@ std::vector<std::uint8_t> udp_between(const mac_address& src_mac, const mac_addr
 }
 }  // namespace
 
-std::vector<std::uint8_t> forward_lab::left_frame(std::uint16_t dport) const {
-  return udp_between(left_mac_, right_mac_, left_ip_, right_ip_, dport);
+std::vector<std::uint8_t> forward_lab::left_frame(std::uint16_t dport, std::uint32_t frame_len) const {
+  return udp_between(left_mac_, right_mac_, left_ip_, right_ip_, dport, frame_len);
 }
 
-std::vector<std::uint8_t> forward_lab::right_frame(std::uint16_t dport) const {
-  return udp_between(right_mac_, left_mac_, right_ip_, left_ip_, dport);
+std::vector<std::uint8_t> forward_lab::right_frame(std::uint16_t dport, std::uint32_t frame_len) const {
+  return udp_between(right_mac_, left_mac_, right_ip_, left_ip_, dport, frame_len);
 }
 
 }  // namespace xdpkit::lab

@@ -38,11 +38,12 @@ xdp_sink::xdp_sink(xdp_sink&&) noexcept = default;
 xdp_sink& xdp_sink::operator=(xdp_sink&&) noexcept = default;
 xdp_sink::~xdp_sink() = default;
 
-xdp_sink xdp_sink::attach(const std::string& ifname) {
+xdp_sink xdp_sink::attach(const std::string& ifname, bool multi_buffer) {
   const unsigned ifindex = if_nametoindex(ifname.c_str());
   if (!ifindex) throw_os_error(errno, "find interface for the lab sink", ifname);
   auto st = std::make_unique<state>(state{sink_skeleton::open("lab_sink"), std::nullopt});
-  st->attachment.emplace(xdp_attachment::attach(st->skel->obj, "xdpkit_lab_sink", static_cast<int>(ifindex), ifname,
+  st->attachment.emplace(xdp_attachment::attach(st->skel->obj, multi_buffer ? "xdpkit_sink_mb" : "xdpkit_lab_sink",
+                                                static_cast<int>(ifindex), ifname,
                                                 xdp_mode_request::native));
   return xdp_sink(std::move(st));
 }

@@ -80,6 +80,8 @@ void firewall_program::finish_load(state& st) {
 
 firewall_program firewall_program::load(const program_options& options) {
   auto st = open_state(options);
+  // One variant loads (a kernel without xdp.frags still loads the other).
+  bpf_program__set_autoload(options.multi_buffer ? st->skel->progs.xdpkit_firewall : st->skel->progs.xdpkit_fw_mb, false);
   if (int err = firewall__load(st->skel.get()))
     throw_os_error(errno_of(err), "load the firewall program", "bpf/firewall.bpf.c",
                    "run with XDPKIT_DEBUG=1 for the verifier log");
@@ -93,7 +95,8 @@ firewall_program firewall_program::attach(const std::string& ifname, xdp_mode_re
   if (!ifindex) throw_os_error(errno, "find interface", ifname);
   auto st = open_state(options);
   st->attachment.emplace(
-      xdp_attachment::attach(st->skel->obj, "xdpkit_firewall", static_cast<int>(ifindex), ifname, mode));
+      xdp_attachment::attach(st->skel->obj, options.multi_buffer ? "xdpkit_fw_mb" : "xdpkit_firewall",
+                             static_cast<int>(ifindex), ifname, mode));
   finish_load(*st);
   return firewall_program(std::move(st));
 }

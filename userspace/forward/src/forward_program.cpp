@@ -41,14 +41,16 @@ unsigned ifindex_of(const std::string& ifname, const char* role) {
 }
 }  // namespace
 
-forward_program forward_program::attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode) {
+forward_program forward_program::attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode,
+                                        bool multi_buffer) {
   const unsigned in = ifindex_of(ingress, "ingress");
   const unsigned out = ifindex_of(egress, "egress");
   auto st = std::make_unique<state>(state{forward_skeleton::open("forward"), ingress, egress, std::nullopt});
   st->skel->rodata->xmit_back = in == out ? 1 : 0;
   st->skel->rodata->egress_ifindex = in == out ? 0 : out;
   st->attachment.emplace(
-      xdp_attachment::attach(st->skel->obj, "xdpkit_forward", static_cast<int>(in), ingress, mode));
+      xdp_attachment::attach(st->skel->obj, multi_buffer ? "xdpkit_fwd_mb" : "xdpkit_forward", static_cast<int>(in),
+                             ingress, mode));
   if (in != out) {
     // The slot can only be filled once the program is loaded, which libxdp
     // does in the attach; until then the program redirects by ifindex (the

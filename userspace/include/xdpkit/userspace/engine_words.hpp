@@ -26,6 +26,7 @@ struct engine_words {
   int busy_poll_budget = 64;
   int fifo_priority = 0;
   bool shareable_umem = false;  // a memfd mapped shared (hot restart)
+  bool multi_buffer = false;    // xdp.frags programs and XDP_USE_SG sockets: frames over one page
 };
 
 // Everything but the firewall's rules and ports. Throws std::invalid_argument

@@ -27,12 +27,28 @@
 
 namespace xdpkit {
 
-struct packet {
-  std::uint8_t* data;  // the frame in the UMEM, starting at the Ethernet header
+// One buffer of a multi-buffer frame, in the UMEM.
+struct segment {
+  std::uint8_t* data;
   std::uint32_t len;
+};
+
+struct packet {
+  std::uint8_t* data;  // the frame in the UMEM, starting at the Ethernet header (its first buffer)
+  std::uint32_t len;   // of that first buffer; a handler may shorten it, never lengthen it
   // The port it came in on: 0 on `run`'s single interface; in `forward A B`,
   // 0 for A and 1 for B.
   std::uint16_t port = 0;
+  // With multi-buffer (--multi-buffer: frames over one page, e.g. 9,000-byte
+  // jumbo frames), the frame's further buffers in order; empty otherwise.
+  // The headers are in the first buffer; the verdict is the whole frame's.
+  std::span<const segment> more = {};
+
+  std::uint64_t total_len() const noexcept {
+    std::uint64_t n = len;
+    for (const segment& s : more) n += s.len;
+    return n;
+  }
 };
 
 enum class verdict : std::uint8_t {

@@ -21,6 +21,9 @@ enum class no_socket_policy { pass, drop };
 struct steer_options {
   xdp_mode_request mode = xdp_mode_request::automatic;
   no_socket_policy no_socket = no_socket_policy::pass;
+  // The xdp.frags variant (xdpkit_steer_mb): attaches to an MTU over one page
+  // and hands frames of several buffers to sockets bound with XDP_USE_SG.
+  bool multi_buffer = false;
 };
 
 // The program's counters summed over CPUs.

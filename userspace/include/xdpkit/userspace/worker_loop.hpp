@@ -21,6 +21,7 @@
 #include <span>
 #include <thread>
 
+#include "xdpkit/userspace/frame_batch.hpp"
 #include "xdpkit/userspace/frame_stack.hpp"
 #include "xdpkit/userspace/handler.hpp"
 #include "xdpkit/userspace/umem.hpp"
@@ -108,10 +109,14 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
   free_frames.seed(0, area.config().frame_count, frame_size);
 
   worker_counters c;
-  std::uint64_t in_flight = 0;
-  std::array<packet, max_batch> pkts;
-  std::array<std::uint64_t, max_batch> addrs;
-  std::array<verdict, max_batch> verdicts;
+  std::uint64_t in_flight = 0;  // buffers on the tx ring, not yet completed
+  // With multi-buffer a peek takes room for a whole frame beyond the batch,
+  // and transmitted frames are counted by their last buffer's completion.
+  const bool multi_buffer = sock.multi_buffer();
+  const std::uint32_t want = multi_buffer ? batch + max_segments - 1 : batch;
+  frame_batch<max_batch + max_segments> rxb;
+  std::array<verdict, max_batch + max_segments> verdicts;
+  tx_frames sent_frames(multi_buffer ? tx.size : 0);
 
   auto refill = [&] {
     std::uint32_t n = xsk_prod_nb_free(&fill, free_frames.size());
@@ -131,7 +136,7 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
       dirty = true;
       xsk_ring_cons__release(&comp, n);
       in_flight -= n;
-      c.tx_packets += n;
+      c.tx_packets += multi_buffer ? sent_frames.completed(n) : n;
     }
   };
   auto kick_tx = [&] {
@@ -179,8 +184,8 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
     }
     if (free_frames.size() >= refill_at) refill();
 
-    std::uint32_t idx;
-    std::uint32_t n = xsk_ring_cons__peek(&rx, batch, &idx);
+    rxb.take(rx, area, want, 0);
+    const std::uint32_t n = rxb.packets;
     if (!n) {
       if (config.wait == wait_mode::poll) {
         pollfd p{fd, POLLIN, 0};
@@ -196,19 +201,14 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
       if (dirty && (config.wait == wait_mode::poll || (++idle & 0x3ff) == 0)) publish();
       continue;
     }
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const xdp_desc* d = xsk_ring_cons__rx_desc(&rx, idx + i);
-      addrs[i] = d->addr;
-      pkts[i] = packet{area.frame(xsk_umem__add_offset_to_addr(d->addr)), d->len};
-      c.rx_bytes += d->len;
-    }
-    xsk_ring_cons__release(&rx, n);
+    c.rx_bytes += rxb.bytes;
     c.rx_packets += n;
 
-    handler(std::span<const packet>(pkts.data(), n), std::span<verdict>(verdicts.data(), n));
+    handler(std::span<const packet>(rxb.pkts.data(), n), std::span<verdict>(verdicts.data(), n));
 
+    // One port: forward is tx here. A frame needs a slot per buffer.
     std::uint32_t want_tx = 0;
-    for (std::uint32_t i = 0; i < n; ++i) want_tx += verdicts[i] != verdict::drop;  // one port: forward is tx
+    for (std::uint32_t i = 0; i < n; ++i) want_tx += verdicts[i] != verdict::drop ? rxb.count[i] : 0;
     std::uint32_t tx_idx = 0;
     bool have_tx = false;
     if (want_tx && tx.size) {  // a socket without a tx ring (xsk_config::with_tx) counts them as ring-full
@@ -221,16 +221,15 @@ void run_loop(worker_state& st, Handler& handler, std::promise<int>& started) no
     }
     for (std::uint32_t i = 0; i < n; ++i) {
       if (verdicts[i] != verdict::drop && have_tx) {
-        xdp_desc* t = xsk_ring_prod__tx_desc(&tx, tx_idx++);
-        t->addr = xsk_umem__extract_addr(addrs[i]);
-        t->len = pkts[i].len;
-        t->options = 0;
+        rxb.put(tx, tx_idx, i);
+        tx_idx += rxb.count[i];
+        if (multi_buffer) sent_frames.sent(rxb.count[i]);
       } else {
         if (verdicts[i] != verdict::drop)
           ++c.tx_ring_full;
         else
           ++c.dropped;
-        free_frames.push(xsk_umem__extract_addr(addrs[i]));
+        rxb.free(free_frames, i);
       }
     }
     if (want_tx && have_tx) {

@@ -32,6 +32,10 @@ struct xsk_config {
   // 0 = off. Pair with napi_defer_hard_irqs/gro_flush_timeout (xdpkit tune --busy-poll).
   int busy_poll_usec = 0;
   int busy_poll_budget = 64;
+  // XDP_USE_SG (Linux 6.6+): frames over one buffer arrive as chained
+  // descriptors (XDP_PKT_CONTD), and may be sent so. A socket sharing a UMEM
+  // takes the UMEM's first socket's choice, whatever it asks.
+  bool multi_buffer = false;
 };
 
 class xsk_socket {
@@ -63,6 +67,7 @@ class xsk_socket {
   xsk_ring_cons& completion() noexcept;
   bool zero_copy() const noexcept;
   bool need_wakeup() const noexcept;
+  bool multi_buffer() const noexcept;
   std::uint32_t queue() const noexcept;
   int busy_poll_usec() const noexcept;
   // The NAPI instance the socket's packets arrive on (SO_INCOMING_NAPI_ID);

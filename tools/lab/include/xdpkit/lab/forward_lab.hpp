@@ -37,10 +37,11 @@ class forward_lab {
   const std::string& fwd_b() const noexcept { return fwd_b_; }
   const std::string& right_if() const noexcept { return right_if_; }
 
-  // A 60-byte UDP frame from the left end to the right end's address and MAC
-  // (destination port `dport`), and the same the other way.
-  std::vector<std::uint8_t> left_frame(std::uint16_t dport = 9) const;
-  std::vector<std::uint8_t> right_frame(std::uint16_t dport = 9) const;
+  // A UDP frame of `frame_len` bytes (60 up to 9,000) from the left end to
+  // the right end's address and MAC (destination port `dport`), and the same
+  // the other way.
+  std::vector<std::uint8_t> left_frame(std::uint16_t dport = 9, std::uint32_t frame_len = 60) const;
+  std::vector<std::uint8_t> right_frame(std::uint16_t dport = 9, std::uint32_t frame_len = 60) const;
 
  private:
   forward_lab(netns left, netns fwd, netns right) noexcept

@@ -13,7 +13,9 @@ namespace xdpkit::lab {
 
 class xdp_sink {
  public:
-  static xdp_sink attach(const std::string& ifname);  // throws os_error naming the interface
+  // Throws os_error naming the interface. `multi_buffer`: the xdp.frags
+  // variant, for a lab of jumbo frames (counts each frame's whole length).
+  static xdp_sink attach(const std::string& ifname, bool multi_buffer = false);
   xdp_sink(xdp_sink&&) noexcept;
   xdp_sink& operator=(xdp_sink&&) noexcept;
   ~xdp_sink();

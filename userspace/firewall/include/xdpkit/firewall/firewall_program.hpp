@@ -24,6 +24,9 @@ struct program_options {
   // redirect-xsk on a queue without a socket: pass to the stack (true) or
   // drop; counted as XDPKIT_FW_R_NO_SOCKET either way.
   bool no_socket_pass = false;
+  // The xdp.frags variant (xdpkit_fw_mb), for MTUs over one page: headers are
+  // parsed in the first buffer and the verdict is the whole frame's.
+  bool multi_buffer = false;
 };
 
 struct last_outcome {

@@ -21,7 +21,9 @@ class forward_program {
   // egress slot with `egress`'s ifindex. Throws os_error naming the
   // interface: unknown, attach refused, or a devmap that cannot take it
   // (the egress driver has no ndo_xdp_xmit: EOPNOTSUPP).
-  static forward_program attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode);
+  // `multi_buffer`: the xdp.frags variant (xdpkit_fwd_mb), for MTUs over one page.
+  static forward_program attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode,
+                                bool multi_buffer = false);
 
   forward_program(forward_program&&) noexcept;
   forward_program& operator=(forward_program&&) noexcept;

@@ -26,6 +26,7 @@
 #include <string>
 #include <thread>
 
+#include "xdpkit/userspace/frame_batch.hpp"
 #include "xdpkit/userspace/frame_stack.hpp"
 #include "xdpkit/userspace/handler.hpp"
 #include "xdpkit/userspace/umem.hpp"
@@ -46,6 +47,9 @@ struct afxdp_direction_counters {
 namespace detail {
 
 inline constexpr std::uint32_t pair_max_batch = 256;
+using xdpkit::detail::frame_batch;
+using xdpkit::detail::max_segments;
+using xdpkit::detail::tx_frames;
 
 struct published_direction {
   std::atomic<std::uint64_t> rx_packets{0}, rx_bytes{0}, tx_packets{0}, tx_ring_full{0}, dropped{0}, returned{0};
@@ -118,9 +122,14 @@ void run_pair(queue_pair& p, Handler& handler, std::promise<int>& started) noexc
   const std::uint32_t frame_size = area.config().frame_size;
   const std::uint32_t batch = std::clamp<std::uint32_t>(p.settings.batch, 1, pair_max_batch);
   const auto base = [frame_size](std::uint64_t addr) { return addr - addr % frame_size; };
-  std::array<packet, pair_max_batch> pkts;
-  std::array<std::uint64_t, pair_max_batch> addrs;
-  std::array<verdict, pair_max_batch> verdicts;
+  // With multi-buffer a peek takes room for a whole frame beyond the batch,
+  // and each port counts transmitted frames by their last buffer's completion.
+  const bool multi_buffer = a.multi_buffer();
+  const std::uint32_t want = multi_buffer ? batch + max_segments - 1 : batch;
+  frame_batch<pair_max_batch + max_segments> rxb;
+  std::array<verdict, pair_max_batch + max_segments> verdicts;
+  tx_frames sent_a(multi_buffer ? a.tx().size : 0), sent_b(multi_buffer ? b.tx().size : 0);
+  const auto sent_of = [&](xsk_socket& s) -> tx_frames& { return &s == &a ? sent_a : sent_b; };
 
   auto refill = [&](xsk_ring_prod& fq, std::uint32_t most) {
     std::uint32_t n = std::min({xsk_prod_nb_free(&fq, most), free.size(), most});
@@ -138,7 +147,7 @@ void run_pair(queue_pair& p, Handler& handler, std::promise<int>& started) noexc
     if (n) {
       xsk_ring_cons__release(&cq, n);
       in_flight -= n;
-      dir.tx_packets += n;
+      dir.tx_packets += multi_buffer ? sent_of(s).completed(n) : n;
     }
   };
   // Reserves `want` slots on s's tx ring: once more after making room, since
@@ -158,45 +167,40 @@ void run_pair(queue_pair& p, Handler& handler, std::promise<int>& started) noexc
   auto serve = [&](xsk_socket& from, std::uint16_t port, std::uint64_t& from_in_flight, xsk_socket& to,
                    std::uint64_t& to_in_flight, afxdp_direction_counters& dir,
                    afxdp_direction_counters& back) -> std::uint32_t {
-    std::uint32_t idx;
-    const std::uint32_t n = xsk_ring_cons__peek(&from.rx(), batch, &idx);
+    rxb.take(from.rx(), area, want, port);
+    const std::uint32_t n = rxb.packets;
     if (!n) return 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const xdp_desc* d = xsk_ring_cons__rx_desc(&from.rx(), idx + i);
-      addrs[i] = xsk_umem__extract_addr(d->addr);
-      pkts[i] = packet{area.frame(xsk_umem__add_offset_to_addr(d->addr)), d->len, port};
-      dir.rx_bytes += d->len;
-    }
-    xsk_ring_cons__release(&from.rx(), n);
+    dir.rx_bytes += rxb.bytes;
     dir.rx_packets += n;
 
-    handler(std::span<const packet>(pkts.data(), n), std::span<verdict>(verdicts.data(), n));
+    handler(std::span<const packet>(rxb.pkts.data(), n), std::span<verdict>(verdicts.data(), n));
 
+    // A frame needs a slot per buffer on the ring its verdict chose.
     std::uint32_t want_fwd = 0, want_back = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-      want_fwd += verdicts[i] == verdict::forward;
-      want_back += verdicts[i] == verdict::tx;
+      want_fwd += verdicts[i] == verdict::forward ? rxb.count[i] : 0;
+      want_back += verdicts[i] == verdict::tx ? rxb.count[i] : 0;
     }
     std::uint32_t fwd_idx = 0, back_idx = 0;
     const bool fwd_room = reserve_tx(to, to_in_flight, dir, want_fwd, fwd_idx);
     const bool back_room = reserve_tx(from, from_in_flight, back, want_back, back_idx);
-    std::uint32_t fwd = 0, returned = 0;
+    std::uint32_t fwd = 0, returned = 0, returned_frames = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
       const verdict v = verdicts[i];
-      xdp_desc* t = nullptr;
       if (v == verdict::forward && fwd_room) {
-        t = xsk_ring_prod__tx_desc(&to.tx(), fwd_idx + fwd++);
+        rxb.put(to.tx(), fwd_idx + fwd, i);
+        fwd += rxb.count[i];
+        if (multi_buffer) sent_of(to).sent(rxb.count[i]);
       } else if (v == verdict::tx && back_room) {
-        t = xsk_ring_prod__tx_desc(&from.tx(), back_idx + returned++);
+        rxb.put(from.tx(), back_idx + returned, i);
+        returned += rxb.count[i];
+        ++returned_frames;
+        if (multi_buffer) sent_of(from).sent(rxb.count[i]);
       } else {
         if (v == verdict::forward || v == verdict::tx) ++dir.tx_ring_full;
         else ++dir.dropped;  // a value no verdict names is a drop too
-        free.push(addrs[i]);
-        continue;
+        rxb.free(free, i);
       }
-      t->addr = addrs[i];
-      t->len = pkts[i].len;  // the handler may not lengthen a frame; it may have rewritten its bytes
-      t->options = 0;
     }
     if (fwd) {
       xsk_ring_prod__submit(&to.tx(), fwd);
@@ -206,7 +210,7 @@ void run_pair(queue_pair& p, Handler& handler, std::promise<int>& started) noexc
     if (returned) {
       xsk_ring_prod__submit(&from.tx(), returned);
       from_in_flight += returned;
-      dir.returned += returned;
+      dir.returned += returned_frames;
       kick_pair_tx(from);
     }
     return n;

@@ -16,6 +16,7 @@ namespace xdpkit::forward {
 struct xdp_forwarder_config {
   std::string a, b;
   xdp_mode_request mode = xdp_mode_request::automatic;
+  bool multi_buffer = false;  // the xdp.frags programs: MTUs over one page, jumbo frames
 };
 
 struct direction_stats {

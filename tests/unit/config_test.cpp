@@ -22,6 +22,7 @@ ports = { 3 = "eth2" }
   [interface.xsk]
   frames = 8192
   wait = "poll"
+  multi_buffer = true
   [interface.umem]
   pages = "huge-or-normal"
   reserve = false
@@ -67,6 +68,7 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_EQ(a.xsk.frames, 8192u);
   EXPECT_EQ(a.xsk.wait, "poll");
   EXPECT_EQ(a.xsk.batch, 64u) << "defaults stay";
+  EXPECT_TRUE(a.xsk.multi_buffer);
   EXPECT_EQ(a.umem.pages, "huge-or-normal");
   EXPECT_FALSE(a.umem.reserve);
   EXPECT_TRUE(a.umem.shareable);
@@ -82,6 +84,7 @@ TEST(Config, TheContractKeysReadIntoValues) {
   EXPECT_FALSE(b.tune);
   EXPECT_TRUE(b.umem.reserve) << "up grows a short pool unless told not to";
   EXPECT_FALSE(b.umem.shareable);
+  EXPECT_FALSE(b.xsk.multi_buffer) << "single-buffer unless said";
   EXPECT_EQ(c.metrics.prometheus_listen, "127.0.0.1:9435");
   EXPECT_EQ(c.metrics.dogstatsd, "udp://127.0.0.1:8125");
   EXPECT_EQ(c.log.level, "debug");

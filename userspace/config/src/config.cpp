@@ -207,6 +207,7 @@ interface_config read_interface(const toml::table& t, std::size_t index, const s
     if (auto u = xr.integer("busy_poll_usec", 0, 1000000)) c.xsk.busy_poll_usec = static_cast<int>(*u);
     if (auto b = xr.integer("busy_poll_budget", 1, 65535)) c.xsk.busy_poll_budget = static_cast<int>(*b);
     if (auto p = xr.integer("fifo_priority", 0, 99)) c.xsk.fifo_priority = static_cast<int>(*p);
+    c.xsk.multi_buffer = xr.boolean("multi_buffer").value_or(c.xsk.multi_buffer);
     xr.finish();
   }
   if (const toml::table* u = r.table("umem")) {

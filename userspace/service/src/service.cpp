@@ -41,6 +41,7 @@ engine_words words_of(const config::interface_config& c) {
   w.no_socket = c.no_socket;
   w.busy_poll_usec = c.xsk.busy_poll_usec;
   w.busy_poll_budget = c.xsk.busy_poll_budget;
+  w.multi_buffer = c.xsk.multi_buffer;
   w.fifo_priority = c.xsk.fifo_priority;
   w.shareable_umem = c.umem.shareable;
   return w;

@@ -17,7 +17,8 @@
 //   no_socket = "pass"        pass | drop
 //   ports = { 3 = "eth2" }    redirect-dev slots (0-63) of the firewall
 //   [interface.xsk]           bind (copy|zero-copy|auto), frames, batch, wait (busy|poll),
-//                             busy_poll_usec, busy_poll_budget, fifo_priority (1-99: SCHED_FIFO workers)
+//                             busy_poll_usec, busy_poll_budget, fifo_priority (1-99: SCHED_FIFO workers),
+//                             multi_buffer (false: xdp.frags and XDP_USE_SG, for MTUs over one page)
 //   [interface.umem]          pages (huge|huge-or-normal|normal), reserve (true: grow the pool),
 //                             shareable (false: a memfd mapped shared, for a hot restart)
 //   [interface.tune]          channels, rings, rss, rss_key, hash = [...], ntuple = [...],
@@ -73,6 +74,7 @@ struct xsk_settings {
   int busy_poll_usec = 0;
   int busy_poll_budget = 64;
   int fifo_priority = 0;  // 0: SCHED_OTHER
+  bool multi_buffer = false;
   bool operator==(const xsk_settings&) const = default;
 };
 

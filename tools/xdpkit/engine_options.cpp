@@ -8,20 +8,24 @@
 
 namespace xdpkit::cli {
 
+void add_capture_options(CLI::App& cmd, std::string& file, std::uint64_t& count, std::uint32_t& snaplen,
+                         const std::string& file_help) {
+  cmd.add_option("--capture", file, file_help);
+  cmd.add_option("--capture-count", count, "Stop writing after this many packets (0: no limit)")->capture_default_str();
+  cmd.add_option("--snaplen", snaplen, "Bytes of each packet the capture keeps")
+      ->check(CLI::Range(1u, 262144u))
+      ->capture_default_str();
+}
+
 void add_engine_options(CLI::App& cmd, engine_options& o) {
   cmd.add_option("--handler", o.handler,
                  "What the worker does with each packet: rxdrop (count and drop), l2fwd "
                  "(swap MACs, send back out the same interface), or capture (write it to --capture FILE, drop it)")
       ->check(CLI::IsMember({"rxdrop", "l2fwd", "capture"}))
       ->capture_default_str();
-  cmd.add_option("--capture", o.capture_file,
-                 "Write what the handler sees, before it acts, to this pcap file (tcpdump -r reads it); "
-                 "with --handler capture, that is all it does");
-  cmd.add_option("--capture-count", o.capture_count, "Stop writing after this many packets (0: no limit)")
-      ->capture_default_str();
-  cmd.add_option("--snaplen", o.snaplen, "Bytes of each packet the capture keeps")
-      ->check(CLI::Range(1u, 262144u))
-      ->capture_default_str();
+  add_capture_options(cmd, o.capture_file, o.capture_count, o.snaplen,
+                      "Write what the handler sees, before it acts, to this pcap file (tcpdump -r reads it); "
+                      "with --handler capture, that is all it does");
   cmd.add_option("--xdp-mode", o.xdp_mode,
                  "auto: native XDP, generic only if the driver refuses; native; generic")
       ->check(CLI::IsMember({"auto", "native", "generic"}))

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "xdpkit/userspace/capture.hpp"
@@ -25,6 +26,9 @@ struct engine_options : engine_words {
 };
 
 void add_engine_options(CLI::App& cmd, engine_options& o);
+// --capture FILE, --capture-count, --snaplen: `run`'s (inside add_engine_options) and `forward`'s.
+void add_capture_options(CLI::App& cmd, std::string& file, std::uint64_t& count, std::uint32_t& snaplen,
+                         const std::string& file_help);
 // A number of seconds in [lo, hi]. CLI::Range lets "nan" through (every
 // comparison with NaN is false), and `--duration nan` ran 0 s with exit 0.
 CLI::Validator finite_seconds(double lo, double hi);

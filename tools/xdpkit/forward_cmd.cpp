@@ -391,14 +391,9 @@ void add_forward_command(CLI::App& app, int& exit_code) {
                   "the AF_XDP path. A handler of your own: the library's forward_handler(h) (README)")
       ->check(CLI::IsMember({"io", "macswap", "rxdrop", "capture"}))
       ->capture_default_str();
-  cmd->add_option("--capture", a->capture_file,
-                  "AF_XDP path: write what the handler sees to this pcap file (tcpdump -r reads it), both directions "
-                  "in one file, before the handler may rewrite a frame");
-  cmd->add_option("--capture-count", a->capture_count, "At most this many packets in the capture (0: no limit)")
-      ->capture_default_str();
-  cmd->add_option("--snaplen", a->snaplen, "Bytes kept of each captured packet")
-      ->check(CLI::Range(1u, 262144u))
-      ->capture_default_str();
+  add_capture_options(*cmd, a->capture_file, a->capture_count, a->snaplen,
+                      "AF_XDP path: write what the handler sees to this pcap file (tcpdump -r reads it), both "
+                      "directions in one file, before the handler may rewrite a frame");
   cmd->add_option("--queue,-q", a->queue_words,
                   "AF_XDP path: the queue(s) to bind on both interfaces, a worker per pair: numbers, lists (0-3), or "
                   "all (every rx queue both interfaces have)")

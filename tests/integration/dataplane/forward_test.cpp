@@ -33,6 +33,18 @@
 namespace xdpkit::testing {
 namespace {
 
+// Ctrl-C to `forward --json`, then its summary line once it has printed it and exited.
+std::optional<nlohmann::json> interrupt_for_summary(cli_child& fwd) {
+  ::kill(fwd.pid(), SIGINT);
+  std::optional<nlohmann::json> summary;
+  while (auto l = fwd.line(std::chrono::seconds(10))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    auto j = nlohmann::json::parse(*l);
+    if (j["type"] == "summary") summary = j;
+  }
+  return summary;
+}
+
 class ForwardXdp : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -182,13 +194,7 @@ TEST_F(ForwardXdp, TheForwardVerbCountsWhatTheFarEndsReceive) {
   EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n);
   EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m);
   ASSERT_TRUE(fwd.wait_for("\"type\":\"interval\"", std::chrono::seconds(5))) << fwd.output();
-  ::kill(fwd.pid(), SIGINT);
-  std::optional<nlohmann::json> summary;
-  while (auto l = fwd.line(std::chrono::seconds(10))) {
-    if (l->empty() || (*l)[0] != '{') continue;
-    auto j = nlohmann::json::parse(*l);
-    if (j["type"] == "summary") summary = j;
-  }
+  std::optional<nlohmann::json> summary = interrupt_for_summary(fwd);
   EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
   ASSERT_TRUE(summary) << fwd.output();
   ASSERT_EQ((*summary)["directions"].size(), 2u);
@@ -282,13 +288,7 @@ TEST_F(ForwardAfXdp, TheForwardVerbOnTheAfXdpPathCountsWhatTheFarEndsReceive) {
   EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n);
   EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m);
   ASSERT_TRUE(fwd.wait_for("\"type\":\"interval\"", std::chrono::seconds(5))) << fwd.output();
-  ::kill(fwd.pid(), SIGINT);
-  std::optional<nlohmann::json> summary;
-  while (auto l = fwd.line(std::chrono::seconds(10))) {
-    if (l->empty() || (*l)[0] != '{') continue;
-    auto j = nlohmann::json::parse(*l);
-    if (j["type"] == "summary") summary = j;
-  }
+  std::optional<nlohmann::json> summary = interrupt_for_summary(fwd);
   EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
   ASSERT_TRUE(summary) << fwd.output();
   EXPECT_EQ((*summary)["path"], "afxdp");
@@ -396,12 +396,7 @@ TEST_F(ForwardAfXdp, TheVerbRunsAHandlerOnEveryQueueAndCapturesWhatItSaw) {
   constexpr std::uint64_t n = 2000, m = 1000;
   EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), n, *right_sink_), n);
   EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), m, *left_sink_), m);
-  ::kill(fwd.pid(), SIGINT);
-  while (auto l = fwd.line(std::chrono::seconds(10))) {
-    if (l->empty() || (*l)[0] != '{') continue;
-    auto j = nlohmann::json::parse(*l);
-    if (j["type"] == "summary") summary = j;
-  }
+  summary = interrupt_for_summary(fwd);
   EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
   ASSERT_TRUE(summary) << fwd.output();
   EXPECT_EQ((*summary)["directions"][0]["out"], n);

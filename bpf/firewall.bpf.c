@@ -134,7 +134,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, 64);
+	__uint(max_entries, XDPKIT_FW_PORT_SLOTS);
 	__type(key, __u32);
 	__type(value, __u32);
 } fw_ports SEC(".maps");
@@ -529,10 +529,12 @@ static __always_inline int firewall(struct xdp_md *ctx, const int frags)
 		} else {
 			reason = XDPKIT_FW_R_DEFAULT;
 			action = set ? cfg->default_action[1] : cfg->default_action[0];
+			redirect_slot = set ? cfg->default_slot[1] : cfg->default_slot[0];
 		}
 	} else if (parsed == XDPKIT_FW_R_NOT_IP) {
 		reason = XDPKIT_FW_R_NOT_IP;
 		action = set ? cfg->not_ip_action[1] : cfg->not_ip_action[0];
+		redirect_slot = set ? cfg->not_ip_slot[1] : cfg->not_ip_slot[0];
 	} else {
 		reason = parsed;
 		action = XDPKIT_FW_DROP;
@@ -569,6 +571,8 @@ static __always_inline int firewall(struct xdp_md *ctx, const int frags)
 		st->verdict[xdp]++;
 	if (reason < XDPKIT_FW_NR_REASONS)
 		st->reason[reason]++;
+	if (action < XDPKIT_FW_NR_ACTIONS)
+		st->action[action]++;
 	if (rule_id < XDPKIT_FW_MAX_RULES) {
 		__u64 *hits = bpf_map_lookup_elem(&rule_hits, &rule_id);
 		if (hits)

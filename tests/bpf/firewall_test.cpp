@@ -243,9 +243,34 @@ TEST_F(Firewall, CountersAddUp) {
   for (auto r : after.reason) reasons += r;
   EXPECT_EQ(verdicts, after.rx) << "rx = passed + dropped + tx + redirected (+ aborted)";
   EXPECT_EQ(reasons, after.rx) << "one reason per packet";
+  EXPECT_EQ(after.action[XDPKIT_FW_DROP] - before.action[XDPKIT_FW_DROP], 10u);
+  EXPECT_EQ(after.action[XDPKIT_FW_TX] - before.action[XDPKIT_FW_TX], 5u);
+  EXPECT_EQ(after.action[XDPKIT_FW_PASS] - before.action[XDPKIT_FW_PASS], 3u) << "the default's";
+  std::uint64_t actions = 0;
+  for (auto a : after.action) actions += a;
+  EXPECT_EQ(actions, after.rx) << "one chosen action per packet";
   const auto hits = prog_->rule_hits(2);
   EXPECT_GE(hits[0], 10u);
   EXPECT_GE(hits[1], 5u);
+}
+
+// A forwarder's default: what no rule names goes to the default's slot, and
+// non-IP frames to the non-IP line's. A filled slot redirects (BPF_PROG_RUN
+// returns XDP_REDIRECT without sending); an empty one drops, and says why.
+// The action counters tell a redirect-dev from a redirect-xsk, which the
+// verdicts (one XDP_REDIRECT for both) cannot.
+TEST_F(Firewall, TheDefaultAndNonIpLinesSendToTheirSlots) {
+  install("drop proto udp dport 53\ndefault redirect-dev 7\nnon-ip redirect-dev 8\n");
+  prog_->set_port(7, 1);  // lo: BPF_PROG_RUN only looks the slot up
+  const auto before = prog_->stats();
+  const auto ip = frame_builder().eth().ipv4("1.1.1.1", "2.2.2.2", 17).udp(1, 2).finish();
+  EXPECT_EQ(run_bpf(ip), (outcome{4, XDPKIT_FW_R_DEFAULT, none})) << "XDP_REDIRECT through slot 7";
+  const auto arp = frame_builder().eth().ethertype(0x0806).payload(28).finish();
+  EXPECT_EQ(run_bpf(arp), (outcome{XDP_DROP_, XDPKIT_FW_R_REDIRECT_FAILED, none})) << "slot 8 is empty";
+  const auto after = prog_->stats();
+  EXPECT_EQ(after.action[XDPKIT_FW_REDIRECT_DEV] - before.action[XDPKIT_FW_REDIRECT_DEV], 2u);
+  EXPECT_EQ(after.reason[XDPKIT_FW_R_REDIRECT_FAILED] - before.reason[XDPKIT_FW_R_REDIRECT_FAILED], 1u);
+  EXPECT_EQ(after.action[XDPKIT_FW_REDIRECT_XSK] - before.action[XDPKIT_FW_REDIRECT_XSK], 0u);
 }
 
 // ---- differential ---------------------------------------------------------
@@ -296,8 +321,8 @@ struct generator {
       if (u(8) == 0) o << " family " << (six ? "ipv6" : "ipv4");
       o << "\n";
     }
-    static const char* fallbacks[] = {"drop", "pass", "tx"};
-    o << "default " << fallbacks[u(3)] << "\nnon-ip " << fallbacks[u(3)] << "\n";
+    static const char* fallbacks[] = {"drop", "pass", "tx", "redirect-dev 1"};
+    o << "default " << fallbacks[u(4)] << "\nnon-ip " << fallbacks[u(4)] << "\n";
     return o.str();
   }
 

@@ -86,7 +86,10 @@ INSTANTIATE_TEST_SUITE_P(
                       bad_case{"redirect-dev proto udp\n", 1, "redirect-dev needs a devmap slot"},
                       bad_case{"redirect-dev 64\n", 1, "redirect-dev needs a devmap slot"},
                       bad_case{"# ok\ndefault\n", 2, "default takes one action"},
-                      bad_case{"non-ip redirect-dev 1\n", 1, "non-ip takes one action"},
+                      bad_case{"non-ip redirect-dev\n", 1, "non-ip redirect-dev needs a devmap slot"},
+                      bad_case{"default redirect-dev 64\n", 1, "default redirect-dev needs a devmap slot 0-63"},
+                      bad_case{"default drop now\n", 1, "default takes one action"},
+                      bad_case{"redirect-dev pear\n", 1, "or peer"},
                       bad_case{"drop proto udp\x1b[2J\n", 1, "a control character (0x1b)"},
                       bad_case{"drop dst 10.0.0.0/8 \xc3\xa9\n", 1, "a byte that is not ASCII (0xc3)"}));
 
@@ -106,6 +109,56 @@ TEST(FirewallRules, ANulInsideALineIsAnErrorNotTheEndOfTheLine) {
   } catch (const rule_error& e) {
     EXPECT_EQ(e.line(), 2) << e.what();
   }
+}
+
+// A forwarder's rules: what no rule names, IP or not, goes to another
+// interface; `peer` is the slot `xdpkit forward` fills with the other side.
+TEST(FirewallRules, DefaultAndNonIpMaySendToAPort) {
+  const auto set = parse_rules("redirect-dev peer proto udp\ndefault redirect-dev 5\nnon-ip redirect-dev peer\n");
+  ASSERT_EQ(set.rules.size(), 1u);
+  EXPECT_EQ(set.rules[0].redirect_slot, static_cast<std::uint32_t>(XDPKIT_FW_PEER_SLOT));
+  EXPECT_EQ(set.default_action, XDPKIT_FW_REDIRECT_DEV);
+  EXPECT_EQ(set.default_slot, 5u);
+  EXPECT_EQ(set.not_ip_action, XDPKIT_FW_REDIRECT_DEV);
+  EXPECT_EQ(set.not_ip_slot, static_cast<std::uint32_t>(XDPKIT_FW_PEER_SLOT));
+  const auto c = compile(set);
+  EXPECT_EQ(c.default_slot, 5u);
+  EXPECT_EQ(c.not_ip_slot, static_cast<std::uint32_t>(XDPKIT_FW_PEER_SLOT));
+  EXPECT_EQ(action_text(c.default_action, c.default_slot), "redirect-dev 5");
+  EXPECT_EQ(action_text(c.not_ip_action, c.not_ip_slot), "redirect-dev peer");
+  EXPECT_EQ(action_text(XDPKIT_FW_REDIRECT_XSK), "redirect-xsk");
+}
+
+TEST(FirewallRules, ALaterSetsRulesFollowAndItsDefaultsWin) {
+  rule_set into = parse_rules("drop proto udp\ndefault drop\nnon-ip drop\n", "a");
+  merge_rules(into, parse_rules("pass proto tcp\ndefault redirect-dev 2\n", "b"));
+  ASSERT_EQ(into.rules.size(), 2u);
+  EXPECT_EQ(into.rules[1].source, "b");
+  EXPECT_EQ(into.default_action, XDPKIT_FW_REDIRECT_DEV);
+  EXPECT_EQ(into.default_slot, 2u);
+  EXPECT_EQ(into.not_ip_action, XDPKIT_FW_DROP) << "b said nothing about non-IP frames";
+}
+
+// Every slot a set sends to must be filled, the defaults' too; the message says how.
+TEST(FirewallRules, ASlotNoPortFillsIsRefusedWithTheWayToFillIt) {
+  const auto set = parse_rules("pass proto tcp\nredirect-dev 3 proto udp\n", "f.rules");
+  EXPECT_NO_THROW(require_ports(set, {3}));
+  try {
+    require_ports(set, {});
+    FAIL() << "slot 3 is empty";
+  } catch (const rule_error& e) {
+    EXPECT_STREQ(e.what(), "f.rules:2: redirect-dev 3 names a slot no port fills; give --port 3=IFNAME");
+  }
+  const auto peer = parse_rules("default redirect-dev peer\n");
+  try {
+    require_ports(peer, {3});
+    FAIL() << "peer is empty outside forward";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("default redirect-dev peer is the other interface of `xdpkit forward A B`"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(require_ports(peer, {XDPKIT_FW_PEER_SLOT}));
 }
 
 TEST(FirewallRules, WindowsLineEndsAreLineEnds) {

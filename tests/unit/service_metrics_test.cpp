@@ -29,6 +29,8 @@ service_snapshot two_queue_firewall(std::size_t rules) {
   fw.verdict[XDPKIT_FW_V_REDIRECT] = 7;
   fw.verdict[XDPKIT_FW_V_DROP] = 3;
   fw.reason[XDPKIT_FW_R_RULE] = 10;
+  fw.action[XDPKIT_FW_REDIRECT_XSK] = 7;
+  fw.action[XDPKIT_FW_DROP] = 3;
   i.stats.firewall = fw;
   for (std::uint32_t q = 0; q < 2; ++q) {
     queue_stats s;
@@ -58,6 +60,12 @@ TEST(ServiceMetrics, QueuesAreLabelsAndCountersCarryTheirValues) {
   EXPECT_NE(t.find("xdpkit_xsk_rx_ring_full_total{interface=\"eth1\",queue=\"1\"} 1"), std::string::npos) << t;
   EXPECT_NE(t.find("xdpkit_xdp_packets_total{interface=\"eth1\",action=\"drop\"} 3"), std::string::npos) << t;
   EXPECT_NE(t.find("xdpkit_firewall_packets_total{interface=\"eth1\",verdict=\"redirect\"} 7"), std::string::npos) << t;
+  EXPECT_NE(t.find("xdpkit_firewall_action_packets_total{interface=\"eth1\",action=\"redirect_xsk\"} 7"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("xdpkit_firewall_action_packets_total{interface=\"eth1\",action=\"redirect_dev\"} 0"),
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("xdpkit_firewall_reason_packets_total{interface=\"eth1\",reason=\"no_socket\"} 0"), std::string::npos) << t;
   EXPECT_NE(t.find("xdpkit_config_reloads_total{result=\"failed\"} 1"), std::string::npos) << t;
   EXPECT_NE(t.find("xdpkit_tune_journal_entries{interface=\"eth1\"} 4"), std::string::npos) << t;

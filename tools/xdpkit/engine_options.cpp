@@ -96,6 +96,40 @@ CLI::Validator finite_seconds(double lo, double hi) {
       "SECONDS in [" + CLI::detail::to_string(lo) + " - " + CLI::detail::to_string(hi) + "]");
 }
 
+firewall::rule_set load_rules(const std::string& file, const std::vector<std::string>& inline_rules) {
+  firewall::rule_set set;
+  // A rule source that cannot be read whole is an error before anything is
+  // attached: a firewall must never start with fewer rules than it was given.
+  if (!file.empty()) set = firewall::parse_rules(read_regular_file(file, "rules file"), file);  // FILE:LINE
+  // Command-line rules are numbered as lines of "--rule": errors say which one.
+  std::string cli;
+  for (std::size_t i = 0; i < inline_rules.size(); ++i) {
+    const auto& r = inline_rules[i];
+    if (r.find_first_of("\n\r") != std::string::npos)
+      throw std::invalid_argument("--rule " + std::to_string(i + 1) +
+                                  " holds a line break: give each rule its own --rule (or use --rules FILE)");
+    cli += r + "\n";
+  }
+  firewall::merge_rules(set, firewall::parse_rules(cli, "--rule"));
+  return set;
+}
+
+std::map<std::uint32_t, std::string> parse_ports(const std::vector<std::string>& words) {
+  std::map<std::uint32_t, std::string> out;
+  for (const auto& p : words) {
+    const auto eq = p.find('=');
+    unsigned long slot = XDPKIT_FW_PORT_SLOTS;
+    try {
+      slot = std::stoul(p.substr(0, eq));
+    } catch (const std::exception&) {
+    }
+    if (eq == std::string::npos || slot >= XDPKIT_FW_PORT_SLOTS || eq + 1 >= p.size())
+      throw std::invalid_argument("--port takes SLOT=IFNAME with SLOT 0-63, not " + xdpkit::quote(p));
+    out[static_cast<std::uint32_t>(slot)] = p.substr(eq + 1);
+  }
+  return out;
+}
+
 engine_config to_engine_config(const engine_options& o, const std::string& ifname,
                                std::vector<std::uint32_t> queues, std::vector<int> cpus,
                                std::shared_ptr<pcap_writer>* capture) {
@@ -119,42 +153,12 @@ engine_config to_engine_config(const engine_options& o, const std::string& ifnam
       c.handler_name = "rxdrop (captured)";
     }
   }
-  if (!o.rules_file.empty() || !o.inline_rules.empty()) {
-    firewall::rule_set set;
-    // A rule source that cannot be read whole is an error before anything is
-    // attached: a firewall must never start with fewer rules than it was given.
-    if (!o.rules_file.empty())
-      set = firewall::parse_rules(read_regular_file(o.rules_file, "rules file"), o.rules_file);  // FILE:LINE
-    // Command-line rules are numbered as lines of "--rule": errors say which one.
-    std::string cli;
-    for (std::size_t i = 0; i < o.inline_rules.size(); ++i) {
-      const auto& r = o.inline_rules[i];
-      if (r.find_first_of("\n\r") != std::string::npos)
-        throw std::invalid_argument("--rule " + std::to_string(i + 1) +
-                                    " holds a line break: give each rule its own --rule (or use --rules FILE)");
-      cli += r + "\n";
-    }
-    firewall::rule_set extra = firewall::parse_rules(cli, "--rule");
-    set.rules.insert(set.rules.end(), extra.rules.begin(), extra.rules.end());
-    if (extra.default_given) set.default_action = extra.default_action;
-    if (extra.not_ip_given) set.not_ip_action = extra.not_ip_action;
-    c.firewall = std::move(set);
-  }
+  if (!o.rules_file.empty() || !o.inline_rules.empty()) c.firewall = load_rules(o.rules_file, o.inline_rules);
   if (!o.ports.empty() && !c.firewall)
     throw std::invalid_argument("--port " + o.ports.front() +
                                 ": ports are where firewall redirect-dev rules send packets, and no rules were given "
                                 "(--rules FILE or --rule 'redirect-dev SLOT ...')");
-  for (const auto& p : o.ports) {
-    const auto eq = p.find('=');
-    unsigned long slot = 64;
-    try {
-      slot = std::stoul(p.substr(0, eq));
-    } catch (const std::exception&) {
-    }
-    if (eq == std::string::npos || slot > 63 || eq + 1 >= p.size())
-      throw std::invalid_argument("--port takes SLOT=IFNAME with SLOT 0-63, not " + xdpkit::quote(p));
-    c.firewall_ports[static_cast<std::uint32_t>(slot)] = p.substr(eq + 1);
-  }
+  c.firewall_ports = parse_ports(o.ports);
   return c;
 }
 

@@ -6,7 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
+
+#include "xdpkit/firewall/rules.hpp"
 
 #include "xdpkit/userspace/capture.hpp"
 #include "xdpkit/userspace/engine.hpp"
@@ -32,6 +36,11 @@ void add_capture_options(CLI::App& cmd, std::string& file, std::uint64_t& count,
 // A number of seconds in [lo, hi]. CLI::Range lets "nan" through (every
 // comparison with NaN is false), and `--duration nan` ran 0 s with exit 0.
 CLI::Validator finite_seconds(double lo, double hi);
+// --rules FILE and the --rule lines after it, as one rule set (errors name
+// FILE:LINE or "--rule N"). Throws rule_error, std::invalid_argument, os_error.
+firewall::rule_set load_rules(const std::string& file, const std::vector<std::string>& inline_rules);
+// --port SLOT=IFNAME words. Throws std::invalid_argument.
+std::map<std::uint32_t, std::string> parse_ports(const std::vector<std::string>& words);
 // Throws std::invalid_argument for values CLI11's checks can't express.
 // With --handler capture or --capture FILE, the pcap file is created here
 // and handed back through `capture`; a command that passes none refuses them.

@@ -19,6 +19,8 @@
 #include "interval_loop.hpp"
 #include "queue_words.hpp"
 #include "signals.hpp"
+#include "xdpkit/ethtool/stats.hpp"
+#include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/forward/afxdp_forwarder.hpp"
 #include "xdpkit/forward/xdp_forwarder.hpp"
 #include "xdpkit/topology/host.hpp"
@@ -53,6 +55,12 @@ struct forward_args {
   std::uint32_t frames = 4096;
   std::uint32_t batch = 64;
   bool multi_buffer = false;
+  // The mixed path: the firewall's rules choose per frame.
+  std::string rules_file;
+  std::vector<std::string> inline_rules;
+  std::vector<std::string> ports;
+  std::string no_socket = "pass";
+  bool has_rules() const { return !rules_file.empty() || !inline_rules.empty(); }
 };
 
 // The AF_XDP path's handlers by name: testpmd's io and macswap, a drop, a capture point.
@@ -127,14 +135,25 @@ struct flow {
   std::string from, to;
   std::uint64_t in = 0, in_bytes = 0, out = 0, dropped = 0;
   // The AF_XDP path's handler: of `dropped`, what its verdicts dropped; and
-  // what it sent back out of the port it came in on (counted in the other flow's out).
+  // what it (or a tx rule) sent back out of the port it came in on (counted
+  // in the other flow's out).
   std::uint64_t handler_dropped = 0, returned = 0;
+  // The mixed path: what the rules sent to the handler's socket, and to the
+  // kernel stack. `out` is then what XDP sent across plus what the handler did.
+  bool rules = false;
+  std::uint64_t to_handler = 0, passed = 0;
 };
 
 nlohmann::json flow_json(const flow& now, const flow* before, double seconds) {
-  nlohmann::json j{{"from", now.from}, {"to", now.to}, {"in", now.in}, {"in_bytes", now.in_bytes},
-                   {"out", now.out},   {"dropped", now.dropped}, {"handler_dropped", now.handler_dropped},
-                   {"returned", now.returned}};
+  nlohmann::json j{{"from", now.from}, {"to", now.to}, {"in", now.in}, {"out", now.out}, {"dropped", now.dropped},
+                   {"handler_dropped", now.handler_dropped}, {"returned", now.returned}};
+  if (now.rules) {  // the firewall counts frames, not bytes: the bytes are the handler's
+    j["to_handler"] = now.to_handler;
+    j["to_handler_bytes"] = now.in_bytes;
+    j["passed"] = now.passed;
+  } else {
+    j["in_bytes"] = now.in_bytes;
+  }
   if (before && seconds > 0) {
     j["in_pps"] = static_cast<double>(now.in - before->in) / seconds;
     j["out_pps"] = static_cast<double>(now.out - before->out) / seconds;
@@ -146,6 +165,19 @@ nlohmann::json flow_json(const flow& now, const flow* before, double seconds) {
 // Both directions summed over the queue pairs. Dropped: the handler's drop
 // verdicts, no room on the tx ring a verdict chose, or the kernel's drops on
 // the receiving socket (its rx ring full, no fill frame).
+// With rules, the firewall's counters add what never reached a socket: `in`
+// is every frame its program saw (in_bytes still the socket's only),
+// redirect-dev out of a port, drops, tx back, passes to the stack.
+void add_firewall(flow& d, const xdpkit_fw_stats& f) {
+  d.rules = true;
+  d.in = f.rx;
+  d.to_handler = f.action[XDPKIT_FW_REDIRECT_XSK] - f.reason[XDPKIT_FW_R_NO_SOCKET];
+  d.out += f.action[XDPKIT_FW_REDIRECT_DEV] - f.reason[XDPKIT_FW_R_REDIRECT_FAILED];
+  d.dropped += f.verdict[XDPKIT_FW_V_DROP] + f.verdict[XDPKIT_FW_V_ABORTED];
+  d.returned += f.verdict[XDPKIT_FW_V_TX];
+  d.passed = f.verdict[XDPKIT_FW_V_PASS];
+}
+
 std::vector<flow> afxdp_flows(const fw::afxdp_forwarder& f) {
   flow ab{f.config().a, f.config().b}, ba{f.config().b, f.config().a};
   for (const auto& p : f.stats()) {
@@ -162,6 +194,8 @@ std::vector<flow> afxdp_flows(const fw::afxdp_forwarder& f) {
     ba.handler_dropped += p.b_to_a.dropped;
     ba.returned += p.b_to_a.returned;
   }
+  if (const auto fa = f.firewall_counters(true)) add_firewall(ab, *fa);
+  if (const auto fb = f.firewall_counters(false)) add_firewall(ba, *fb);
   return {ab, ba};
 }
 
@@ -185,11 +219,14 @@ loop_end report_flows(const forward_args& a, const std::function<std::optional<s
         std::cout << nlohmann::json{{"type", "interval"}, {"t", t}, {"directions", dirs}}.dump() << std::endl;
       } else {
         std::string line = fmt::format("t={:5.1f}s", t);
-        for (std::size_t k = 0; k < now.size(); ++k)
+        for (std::size_t k = 0; k < now.size(); ++k) {
           line += fmt::format("{}  {} -> {}  in {}  out {}  dropped {}", k ? "  |" : "", now[k].from, now[k].to,
                               rate(static_cast<double>(now[k].in - last[k].in) / dt),
                               rate(static_cast<double>(now[k].out - last[k].out) / dt),
                               rate(static_cast<double>(now[k].dropped - last[k].dropped) / dt));
+          if (now[k].rules)
+            line += fmt::format("  to handler {}", rate(static_cast<double>(now[k].to_handler - last[k].to_handler) / dt));
+        }
         std::cout << line << std::endl;
       }
     }
@@ -209,9 +246,16 @@ void print_summary(const forward_args& a, const char* path, const char* path_nam
     return;
   }
   std::cout << fmt::format("summary ({:.1f} s, {}):\n", seconds, path_name);
-  for (const auto& d : flows)
-    std::cout << fmt::format("  {} -> {}  in {} ({} bytes)  out {}  dropped {}\n", d.from, d.to, d.in, d.in_bytes, d.out,
-                             d.dropped);
+  for (const auto& d : flows) {
+    if (d.rules)
+      std::cout << fmt::format("  {} -> {}  in {}  out {}  dropped {}  (to the handler {} ({} bytes), back out {}, to the "
+                               "stack {})",
+                               d.from, d.to, d.in, d.out, d.dropped, d.to_handler, d.in_bytes, d.returned, d.passed);
+    else
+      std::cout << fmt::format("  {} -> {}  in {} ({} bytes)  out {}  dropped {}", d.from, d.to, d.in, d.in_bytes, d.out,
+                               d.dropped);
+    std::cout << "\n";
+  }
 }
 
 // An interface that went away ends either path with an error (exit 1).
@@ -230,14 +274,26 @@ int forward_afxdp(const forward_args& a) {
   fw::afxdp_forwarder_config c;
   c.a = a.a;
   c.b = a.b;
-  c.queues = pair_queues(a, host, notes);
+  if (a.has_rules()) c.rules = fw::forward_rules{load_rules(a.rules_file, a.inline_rules), parse_ports(a.ports)};
+  // With rules that send nothing to a socket, nothing needs one: every frame stays in XDP.
+  const bool sockets = !c.rules || fw::sends_to_sockets(c.rules->rules) || a.path == "afxdp";
+  if (c.rules && !fw::sends_to_sockets(c.rules->rules)) {
+    if (a.handler != "io" || !a.capture_file.empty())
+      throw std::invalid_argument("--handler " + a.handler + (a.capture_file.empty() ? "" : " and --capture") +
+                                  " see only what a redirect-xsk rule sends to the sockets, and no rule, default or "
+                                  "non-ip line of these rules does");
+    if (sockets) notes.push_back("no rule sends to redirect-xsk: the sockets bound for --path afxdp receive nothing");
+  }
+  c.queues = sockets ? pair_queues(a, host, notes) : std::vector<std::uint32_t>{};
   c.cpus = a.cpus;
+  if (!sockets && !c.cpus.empty())
+    throw std::invalid_argument("--cpu: no worker runs, since no rule sends to redirect-xsk (every frame stays in XDP)");
   if (!c.cpus.empty() && c.cpus.size() != c.queues.size())
     throw std::invalid_argument(fmt::format("{} --cpu for {} queue pair(s): give one per queue, in queue order, or "
                                             "none (the planner's)",
                                             c.cpus.size(), c.queues.size()));
   std::optional<topology::cpu_plan> plan;
-  if (c.cpus.empty()) {
+  if (c.cpus.empty() && sockets) {
     plan = topology::plan_for_interface(host, a.a, static_cast<unsigned>(c.queues.size()));
     for (unsigned cpu : plan->workers) c.cpus.push_back(static_cast<int>(cpu));
     if (!a.json)
@@ -258,6 +314,7 @@ int forward_afxdp(const forward_args& a) {
   c.batch = a.batch;
   c.xsk.multi_buffer = a.multi_buffer;
   c.steer.multi_buffer = a.multi_buffer;
+  c.steer.no_socket = a.no_socket == "drop" ? no_socket_policy::drop : no_socket_policy::pass;
   std::shared_ptr<pcap_writer> capture;
   if (!a.capture_file.empty()) capture = pcap_writer::create(a.capture_file, a.snaplen, a.capture_count);
   c.loop = pair_loop_named(a.handler, capture);
@@ -265,21 +322,37 @@ int forward_afxdp(const forward_args& a) {
   const unsigned ia = if_nametoindex(a.a.c_str()), ib = if_nametoindex(a.b.c_str());
   fw::afxdp_forwarder f = fw::afxdp_forwarder::start(c);
   notes.insert(notes.end(), f.notes().begin(), f.notes().end());
+  // With rules: "mixed" (XDP across, the handler for what redirect-xsk sends), or "xdp" (no socket).
+  const char* path = !c.rules ? "afxdp" : sockets ? "mixed" : "xdp";
   if (a.json) {
-    nlohmann::json j{{"type", "start"},        {"path", "afxdp"},           {"a", a.a},
+    nlohmann::json j{{"type", "start"},        {"path", path},              {"a", a.a},
                      {"b", a.b},               {"queues", c.queues},        {"cpus", c.cpus},
                      {"handler", c.handler_name}, {"zero_copy", f.zero_copy()}, {"frames_per_queue", a.frames},
                      {"multi_buffer", a.multi_buffer},
                      {"notes", notes}};
     if (plan) j["cpu_plan"] = topology::plan_json(*plan);
+    j["program"] = c.rules ? "firewall" : "steer";
+    if (c.rules)
+      j["rules"] = {{"count", c.rules->rules.rules.size()},
+                    {"default", firewall::action_text(c.rules->rules.default_action, c.rules->rules.default_slot)},
+                    {"non_ip", firewall::action_text(c.rules->rules.not_ip_action, c.rules->rules.not_ip_slot)}};
     if (capture) j["capture"] = {{"file", capture->file().string()}, {"snaplen", capture->snaplen()}, {"limit", capture->limit()}};
     std::cout << j.dump() << std::endl;
   } else {
-    std::cout << fmt::format("forward on the AF_XDP path: {} <-> {}, queue(s) {} on CPU(s) {}, handler {}, one UMEM "
-                             "of {} frames per queue shared by both sockets, AF_XDP {}",
-                             a.a, a.b, fmt::join(c.queues, ","), fmt::join(c.cpus, ","), c.handler_name, a.frames,
-                             f.zero_copy() ? "zero-copy" : "copy")
-              << std::endl;
+    if (c.rules)
+      std::cout << fmt::format("forward by {} firewall rule(s) on {} and {} (default {}, non-IP {}): redirect-dev peer "
+                               "crosses in XDP{}",
+                               c.rules->rules.rules.size(), a.a, a.b,
+                               firewall::action_text(c.rules->rules.default_action, c.rules->rules.default_slot),
+                               firewall::action_text(c.rules->rules.not_ip_action, c.rules->rules.not_ip_slot),
+                               sockets ? ", redirect-xsk goes to the handler below" : "; no socket, no worker")
+                << std::endl;
+    if (sockets)
+      std::cout << fmt::format("{}AF_XDP path: {} <-> {}, queue(s) {} on CPU(s) {}, handler {}, one UMEM "
+                               "of {} frames per queue shared by both sockets, AF_XDP {}",
+                               c.rules ? "  " : "forward on the ", a.a, a.b, fmt::join(c.queues, ","),
+                               fmt::join(c.cpus, ","), c.handler_name, a.frames, f.zero_copy() ? "zero-copy" : "copy")
+                << std::endl;
     for (const auto& n : notes) std::cout << "  note: " << n << std::endl;
     if (capture) std::cout << "  capturing what the handler sees to " << capture->file().string() << std::endl;
   }
@@ -318,7 +391,8 @@ int forward_afxdp(const forward_args& a) {
     extra["capture"] = {{"file", capture->file().string()}, {"written", capture->written()},
                         {"write_errors", capture->write_errors()}};
   }
-  print_summary(a, "afxdp", "AF_XDP path", end.seconds, flows, extra);
+  print_summary(a, path, !c.rules ? "AF_XDP path" : sockets ? "mixed path: rules, XDP and AF_XDP" : "XDP path, by rules",
+                end.seconds, flows, extra);
   if (!a.json) {
     for (const auto& q : accounting)
       std::cout << fmt::format("  queue {}: {} of {} frames accounted for{}\n", q["queue"].get<unsigned>(),
@@ -332,10 +406,47 @@ int forward_afxdp(const forward_args& a) {
   return exit_code_of(a, end, whole ? 0 : 3);
 }
 
+// The veth peer's ifindex (`ethtool -S`'s peer_ifindex), where the driver says.
+std::optional<std::uint64_t> veth_peer(ethtool::transport& io, const std::string& ifname) {
+  const auto stats = ethtool::get_stats(ethtool::device(io, ifname));
+  if (!stats.ok()) return std::nullopt;
+  for (const auto& [name, value] : stats.value())
+    if (name == "peer_ifindex") return value;
+  return std::nullopt;
+}
+
+// A and B the two ends of one veth pair: what leaves B arrives on A and is
+// forwarded again, for ever, at full rate (seen: 6 Mpps from one IPv6 router
+// solicitation). Refused before anything is attached.
+void refuse_a_veth_loop(const forward_args& a) {
+  if (a.a == a.b) return;
+  const unsigned ia = if_nametoindex(a.a.c_str()), ib = if_nametoindex(a.b.c_str());
+  if (!ia || !ib) return;  // the attach names the missing one
+  auto io = ethtool::make_kernel_transport();
+  if (veth_peer(*io, a.a) == ib && veth_peer(*io, a.b) == ia)
+    throw std::invalid_argument(a.a + " and " + a.b + " are the two ends of one veth pair: every frame forwarded out "
+                                "of one comes straight back in on the other and is forwarded again, for ever. "
+                                "Forward between ends of two pairs (the lab's left and right veths)");
+}
+
 int forward(const forward_args& a) {
+  refuse_a_veth_loop(a);
   // `auto` picks the cheapest path that does what was asked: with no handler
   // to run on the packets, that is XDP.
   const bool needs_userspace = a.handler != "io" || !a.capture_file.empty();
+  if (a.has_rules()) {
+    // The rules choose the path per frame; --path xdp only promises that none reaches userspace.
+    if (a.path == "xdp") {
+      const auto rules = load_rules(a.rules_file, a.inline_rules);
+      if (fw::sends_to_sockets(rules))
+        throw std::invalid_argument("--path xdp: these rules send frames to redirect-xsk, which is userspace; use "
+                                    "--path auto (the mixed path) or drop those rules");
+    }
+    return forward_afxdp(a);
+  }
+  if (!a.ports.empty())
+    throw std::invalid_argument("--port " + a.ports.front() + ": ports are where redirect-dev rules send frames, and "
+                                "no rules were given (--rules FILE or --rule)");
   if (a.path == "afxdp" || (a.path == "auto" && needs_userspace)) return forward_afxdp(a);
   if (needs_userspace)
     throw std::invalid_argument("--path xdp runs no handler and captures nothing: no packet reaches userspace there; "
@@ -367,11 +478,15 @@ void add_forward_command(CLI::App& app, int& exit_code) {
       "devmap redirect per direction; XDP_TX when IF_A is IF_B) is the cheapest: no packet reaches userspace, and\n"
       "auto takes it unless a handler or a capture needs the packets. The AF_XDP path (--path afxdp) binds a\n"
       "socket per queue on each interface on one shared UMEM and runs a handler in a pinned worker per queue pair\n"
-      "(io by default: unchanged), the frames never copied in userspace. A line per second per direction (in,\n"
+      "(io by default: unchanged), the frames never copied in userspace. With --rules (or --rule) the firewall\n"
+      "decides per frame on both interfaces, the mixed path: redirect-dev peer crosses in XDP, redirect-xsk goes\n"
+      "to the handler, drop/pass/tx as anywhere. A line per second per direction (in,\n"
       "out, dropped) and a summary (with the AF_XDP path's frame accounting); Ctrl-C stops and detaches.\n"
       "Examples, in a lab namespace:\n"
       "  ip netns exec NS xdpkit forward veth1 veth2 --duration 10\n"
       "  ip netns exec NS xdpkit forward veth1 veth2 --handler macswap --queue all --capture /tmp/fw.pcap\n"
+      "  ip netns exec NS xdpkit forward veth1 veth2 --rule 'redirect-xsk proto tcp dport 80' \\\n"
+      "      --rule 'drop proto udp dport 53' --rule 'default redirect-dev peer' --rule 'non-ip redirect-dev peer'\n"
       "On veth the far ends need an XDP program (or GRO) to receive redirected frames; 'out' counts what the\n"
       "program handed to the egress device.");
   cmd->add_option("IF_A", a->a, "First interface (in the current network namespace)")->required();
@@ -416,6 +531,22 @@ void add_forward_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--frames", a->frames, "AF_XDP path: UMEM frames (4 KiB each) per queue pair, a power of two")
       ->check(CLI::Range(64u, 1u << 20))
+      ->capture_default_str();
+  cmd->add_option("--rules", a->rules_file,
+                  "Firewall rules (the syntax of `xdpkit rules check --help`) that choose per frame, on both "
+                  "interfaces: redirect-dev peer crosses to the other interface in XDP, redirect-xsk goes to the "
+                  "handler on the AF_XDP path, drop, pass and tx as anywhere. 'default redirect-dev peer' forwards "
+                  "what no rule names. The mixed path: sockets and workers only if some rule sends to redirect-xsk")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--rule", a->inline_rules,
+                  "A rule given here (repeatable), after those of --rules, e.g. --rule 'redirect-xsk proto tcp dport "
+                  "80' --rule 'default redirect-dev peer'");
+  cmd->add_option("--port", a->ports,
+                  "SLOT=IFNAME: where redirect-dev SLOT sends frames, on both interfaces (slot 63 is peer)");
+  cmd->add_option("--no-socket", a->no_socket,
+                  "What the XDP program does with a frame of a queue with no socket (not bound, or one only one "
+                  "interface has; with --rules, what redirect-xsk sends there): pass (to the kernel stack) or drop")
+      ->check(CLI::IsMember({"pass", "drop"}))
       ->capture_default_str();
   cmd->add_flag("--multi-buffer", a->multi_buffer,
                 "Frames over one page (MTUs above ~3,500, e.g. 9,000-byte jumbo frames), both paths: the xdp.frags "

@@ -19,17 +19,6 @@ namespace xdpkit::cli {
 
 namespace {
 
-const char* action_name(std::uint32_t a) {
-  switch (a) {
-    case XDPKIT_FW_PASS: return "pass";
-    case XDPKIT_FW_DROP: return "drop";
-    case XDPKIT_FW_TX: return "tx";
-    case XDPKIT_FW_REDIRECT_XSK: return "redirect-xsk";
-    case XDPKIT_FW_REDIRECT_DEV: return "redirect-dev";
-  }
-  return "?";
-}
-
 // --json always prints JSON: bytes of a path or a message that are not UTF-8
 // come out as U+FFFD instead of stopping the dump.
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
@@ -63,8 +52,8 @@ int check(const std::string& path, bool json) {
                                   {"ipv4_table_chunks", compiled.v4.chunk_count()},
                                   {"ipv4_table_chunks_max", XDPKIT_FW_V4_CHUNKS},
                                   {"deepest_nesting", deepest},
-                                  {"default", action_name(compiled.default_action)},
-                                  {"non_ip", action_name(compiled.not_ip_action)}})
+                                  {"default", firewall::action_text(compiled.default_action, compiled.default_slot)},
+                                  {"non_ip", firewall::action_text(compiled.not_ip_action, compiled.not_ip_slot)}})
                 << "\n";
     } else {
       std::cout << fmt::format(
@@ -72,7 +61,8 @@ int check(const std::string& path, bool json) {
           "IPv4 table: {} of {} 256-address chunks); default {}, non-IP {}\n",
           path, set.rules.size(), compiled.dst4.size(), compiled.dst6.size(), deepest, XDPKIT_FW_MAX_NESTING,
           compiled.v4.chunk_count(), XDPKIT_FW_V4_CHUNKS,
-          action_name(compiled.default_action), action_name(compiled.not_ip_action));
+          firewall::action_text(compiled.default_action, compiled.default_slot),
+          firewall::action_text(compiled.not_ip_action, compiled.not_ip_slot));
     }
     return 0;
   } catch (const firewall::rule_error& e) {

@@ -156,13 +156,16 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
   if (s.firewall) {
     nlohmann::json r = nlohmann::json::object();
     for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[std::string(firewall::reason_name(i))] = s.firewall->reason[i];
+    nlohmann::json chosen = nlohmann::json::object();  // the rules' actions: redirect_dev and redirect_xsk apart
+    for (int i = 0; i < XDPKIT_FW_NR_ACTIONS; ++i) chosen[std::string(firewall::action_name(i))] = s.firewall->action[i];
     fw = {{"rx", s.firewall->rx},
           {"aborted", s.firewall->verdict[XDPKIT_FW_V_ABORTED]},
           {"drop", s.firewall->verdict[XDPKIT_FW_V_DROP]},
           {"pass", s.firewall->verdict[XDPKIT_FW_V_PASS]},
           {"tx", s.firewall->verdict[XDPKIT_FW_V_TX]},
           {"redirect", s.firewall->verdict[XDPKIT_FW_V_REDIRECT]},
-          {"reasons", r}};
+          {"reasons", r},
+          {"actions", chosen}};
   }
   return {{"type", "summary"},
           {"firewall", fw},

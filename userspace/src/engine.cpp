@@ -172,16 +172,14 @@ namespace {
 std::map<std::uint32_t, int> resolve_ports(const firewall::rule_set& rules,
                                            const std::map<std::uint32_t, std::string>& names) {
   std::map<std::uint32_t, int> ports;
+  std::set<std::uint32_t> filled;
   for (const auto& [slot, name] : names) {
     const unsigned ifindex = if_nametoindex(name.c_str());
     if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
     ports[slot] = static_cast<int>(ifindex);
+    filled.insert(slot);
   }
-  for (const auto& r : rules.rules)
-    if (r.action == XDPKIT_FW_REDIRECT_DEV && !ports.count(r.redirect_slot))
-      throw firewall::rule_error(r, "redirect-dev " + std::to_string(r.redirect_slot) +
-                                        " names a slot no port fills; give --port " +
-                                        std::to_string(r.redirect_slot) + "=IFNAME");
+  firewall::require_ports(rules, filled);
   return ports;
 }
 }  // namespace

@@ -15,6 +15,7 @@
 #include "xdpkit/ethtool/channels.hpp"
 #include "xdpkit/ethtool/journal.hpp"
 #include "xdpkit/ethtool/transport.hpp"
+#include "xdpkit/lab/command.hpp"
 #include "xdpkit/lab/netns.hpp"
 #include "xdpkit/lab/netns_veth.hpp"
 
@@ -65,7 +66,18 @@ INSTANTIATE_TEST_SUITE_P(
         refused_case{"ForwardCaptureHandlerWithoutAFile", {"forward", "xkenosuch0", "xkenosuch1", "--handler", "capture"},
                      "--handler capture writes to --capture FILE"},
         refused_case{"ForwardUnknownHandler", {"forward", "xkenosuch0", "xkenosuch1", "--handler", "l3fwd"},
-                     "--handler"}),
+                     "--handler"},
+        refused_case{"ForwardXdpPathWithSocketRules",
+                     {"forward", "xkenosuch0", "xkenosuch1", "--path", "xdp", "--rule", "redirect-xsk proto tcp"},
+                     "these rules send frames to redirect-xsk"},
+        refused_case{"ForwardHandlerWithNoSocketRule",
+                     {"forward", "xkenosuch0", "xkenosuch1", "--handler", "macswap", "--rule", "default redirect-dev peer"},
+                     "no rule, default or non-ip line of these rules does"},
+        refused_case{"ForwardPortWithoutRules", {"forward", "xkenosuch0", "xkenosuch1", "--port", "3=nosuch"},
+                     "no rules were given"},
+        refused_case{"ForwardPortOnThePeerSlot",
+                     {"forward", "xkenosuch0", "xkenosuch1", "--rule", "default redirect-dev peer", "--port", "63=x"},
+                     "slot 63 is `peer`"}),
     [](const ::testing::TestParamInfo<refused_case>& i) { return std::string(i.param.name); });
 
 TEST(ExitCodes, ValidateTellsAFailedCheckFromAnUnreadableHost) {
@@ -92,6 +104,16 @@ class TuneCli : public ::testing::Test {
   std::vector<std::string> in_ns() const { return {"ip", "netns", "exec", veth_->ns()}; }
   std::optional<lab::netns_veth> veth_;
 };
+
+// The two ends of one veth pair forward to each other for ever (seen at 6
+// Mpps from one router solicitation): refused before anything is attached.
+TEST_F(TuneCli, ForwardBetweenTheTwoEndsOfOneVethIsRefusedAsALoop) {
+  cli_child x({"forward", veth_->a(), veth_->b(), "--duration", "1"}, in_ns());
+  EXPECT_EQ(x.wait_exit(), 2) << x.output();
+  EXPECT_NE(x.output().find("are the two ends of one veth pair"), std::string::npos) << x.output();
+  const auto link = lab::run_command({"ip", "-n", veth_->ns(), "link", "show", "dev", veth_->a()});
+  EXPECT_EQ(link.output.find("xdp"), std::string::npos) << "nothing attached: " << link.output;
+}
 
 // Issue 12: `tune --rss equal 2 IF` took IF as a word of --rss and said only
 // "IF is required".

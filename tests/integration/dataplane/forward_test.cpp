@@ -420,3 +420,111 @@ TEST_F(ForwardAfXdp, TheVerbRunsAHandlerOnEveryQueueAndCapturesWhatItSaw) {
 
 }  // namespace
 }  // namespace xdpkit::testing
+
+namespace xdpkit::testing {
+namespace {
+
+// The mixed path (issue 13): the firewall on both interfaces, its rules
+// choosing per frame. Port 80 goes to the handler through the sockets (and is
+// captured there), port 53 is dropped in XDP, everything else crosses in XDP
+// by `default redirect-dev peer`. The far end gets all but the dropped; the
+// capture holds exactly the port-80 frames: the handler saw nothing else.
+TEST_F(ForwardXdp, RulesSendSomeFramesToTheHandlerAndTheRestAcrossInXdp) {
+  char tmpl[] = "/tmp/xdpkit-fwmix-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl, file = dir / "mixed.pcap";
+  std::vector<std::string> args{"forward", lab_->fwd_a(), lab_->fwd_b(), "--rule", "redirect-xsk proto udp dport 80",
+                                "--rule", "drop proto udp dport 53", "--rule", "default redirect-dev peer",
+                                "--capture", file.string(), "--wait", "poll", "--pages", "normal", "--duration", "60",
+                                "--json"};
+  if (sysconf(_SC_NPROCESSORS_ONLN) > 1) args.insert(args.end(), {"--cpu", "1"});
+  cli_child fwd(args, {"ip", "netns", "exec", lab_->fwd_ns()});
+  std::optional<nlohmann::json> start;
+  while (auto l = fwd.line(std::chrono::seconds(30))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    start = nlohmann::json::parse(*l);
+    break;
+  }
+  ASSERT_TRUE(start && (*start)["type"] == "start") << fwd.output();
+  EXPECT_EQ((*start)["path"], "mixed") << start->dump();
+  EXPECT_EQ((*start)["program"], "firewall");
+  EXPECT_EQ((*start)["rules"]["default"], "redirect-dev peer");
+  constexpr std::uint64_t dropped = 700, to_handler = 1200, across = 2500, back = 900;
+  {
+    // The dropped frames first: nothing counts them at the far end, and the
+    // frames sent after them on the same queue are processed after them.
+    lab::netns_scope in(lab_->left_ns());
+    auto gen = lab::make_generator(generator_, lab_->left_if(), lab_->left_frame(53));
+    for (std::uint64_t sent = 0; sent < dropped; sent += 100) gen->send(100);
+  }
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(80), to_handler, *right_sink_), to_handler);
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(9), across, *right_sink_), across);
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), back, *left_sink_), back);
+  EXPECT_EQ(right_sink_->packets(), to_handler + across) << "all but the dropped";
+  std::optional<nlohmann::json> summary = interrupt_for_summary(fwd);
+  EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
+  ASSERT_TRUE(summary) << fwd.output();
+  EXPECT_EQ((*summary)["path"], "mixed");
+  const auto& ab = (*summary)["directions"][0];
+  EXPECT_EQ(ab["in"], dropped + to_handler + across) << summary->dump();
+  EXPECT_EQ(ab["to_handler"], to_handler);
+  EXPECT_EQ(ab["dropped"], dropped);
+  EXPECT_EQ(ab["out"], to_handler + across) << "the handler's and XDP's, together";
+  EXPECT_EQ(ab["passed"], 0u);
+  const auto& ba = (*summary)["directions"][1];
+  EXPECT_EQ(ba["in"], back);
+  EXPECT_EQ(ba["to_handler"], 0u);
+  EXPECT_EQ(ba["out"], back);
+  EXPECT_EQ((*summary)["frame_accounting"][0]["accounted"], (*summary)["frame_accounting"][0]["frames"]);
+  const captured got = read_pcap(file);
+  EXPECT_EQ(got.error, "");
+  EXPECT_EQ(got.frames.size(), to_handler) << "the handler saw only what redirect-xsk sent it";
+  std::uint64_t port80 = 0;
+  for (const auto& f : got.frames) port80 += f == lab_->left_frame(80);
+  EXPECT_EQ(port80, to_handler);
+  std::filesystem::remove_all(dir);
+  for (const auto& ifname : {lab_->fwd_a(), lab_->fwd_b()}) {
+    const auto link = lab::run_command({"ip", "-n", lab_->fwd_ns(), "link", "show", "dev", ifname});
+    EXPECT_EQ(link.output.find("xdp"), std::string::npos) << ifname << " still has a program: " << link.output;
+  }
+}
+
+// Rules that send nothing to a socket need none: the path is XDP, no worker
+// runs, and the firewall still decides: non-IP frames cross by the non-ip
+// line, UDP port 53 is dropped, the rest crosses by the default.
+TEST_F(ForwardXdp, RulesWithoutRedirectXskStayInXdpWithNoSocket) {
+  cli_child fwd({"forward", lab_->fwd_a(), lab_->fwd_b(), "--rule", "drop proto udp dport 53", "--rule",
+                 "default redirect-dev peer", "--rule", "non-ip redirect-dev peer", "--duration", "60", "--json"},
+                {"ip", "netns", "exec", lab_->fwd_ns()});
+  std::optional<nlohmann::json> start;
+  while (auto l = fwd.line(std::chrono::seconds(30))) {
+    if (l->empty() || (*l)[0] != '{') continue;
+    start = nlohmann::json::parse(*l);
+    break;
+  }
+  ASSERT_TRUE(start && (*start)["type"] == "start") << fwd.output();
+  EXPECT_EQ((*start)["path"], "xdp") << start->dump();
+  EXPECT_EQ((*start)["queues"], nlohmann::json::array()) << "no socket: " << start->dump();
+  constexpr std::uint64_t dropped = 400, across = 3000, back = 1000;
+  {
+    lab::netns_scope in(lab_->left_ns());
+    auto gen = lab::make_generator(generator_, lab_->left_if(), lab_->left_frame(53));
+    for (std::uint64_t sent = 0; sent < dropped; sent += 100) gen->send(100);
+  }
+  EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), across, *right_sink_), across);
+  std::vector<std::uint8_t> arp = lab_->right_frame();
+  arp[12] = 0x08;  // EtherType ARP: a non-IP frame, crossing by the non-ip line
+  arp[13] = 0x06;
+  EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), arp, back, *left_sink_), back);
+  std::optional<nlohmann::json> summary = interrupt_for_summary(fwd);
+  EXPECT_EQ(fwd.wait_exit(), 0) << fwd.output();
+  ASSERT_TRUE(summary) << fwd.output();
+  EXPECT_EQ((*summary)["directions"][0]["in"], dropped + across) << summary->dump();
+  EXPECT_EQ((*summary)["directions"][0]["dropped"], dropped);
+  EXPECT_EQ((*summary)["directions"][0]["out"], across);
+  EXPECT_EQ((*summary)["directions"][1]["out"], back);
+  EXPECT_EQ((*summary)["directions"][1]["to_handler"], 0u);
+}
+
+}  // namespace
+}  // namespace xdpkit::testing

@@ -10,15 +10,7 @@ rule_files load_rule_files(const std::vector<std::filesystem::path>& files) {
   for (const auto& f : files) {
     const auto set = firewall::parse_rules(read_regular_file(f, "rules file"), f.string());
     out.per_file.push_back(set.rules.size());
-    out.rules.rules.insert(out.rules.rules.end(), set.rules.begin(), set.rules.end());
-    if (set.default_given) {
-      out.rules.default_action = set.default_action;
-      out.rules.default_given = true;
-    }
-    if (set.not_ip_given) {
-      out.rules.not_ip_action = set.not_ip_action;
-      out.rules.not_ip_given = true;
-    }
+    firewall::merge_rules(out.rules, set);
   }
   if (!files.empty()) (void)firewall::compile(out.rules);
   return out;

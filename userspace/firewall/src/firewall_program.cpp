@@ -144,6 +144,8 @@ void firewall_program::apply(const compiled_rules& rules) {
   }
   cfg.default_action[next] = rules.default_action;
   cfg.not_ip_action[next] = rules.not_ip_action;
+  cfg.default_slot[next] = rules.default_slot;
+  cfg.not_ip_slot[next] = rules.not_ip_slot;
   cfg.active = next;
   // The one write that switches every packet to the new set.
   if (bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY))
@@ -186,6 +188,7 @@ xdpkit_fw_stats firewall_program::stats() const {
     sum.rx += c.rx;
     for (int i = 0; i < XDPKIT_FW_NR_VERDICTS; ++i) sum.verdict[i] += c.verdict[i];
     for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) sum.reason[i] += c.reason[i];
+    for (int i = 0; i < XDPKIT_FW_NR_ACTIONS; ++i) sum.action[i] += c.action[i];
   }
   return sum;
 }

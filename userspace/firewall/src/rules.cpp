@@ -59,6 +59,16 @@ std::optional<xdpkit_fw_action> parse_action(std::string_view w) {
   return std::nullopt;
 }
 
+// A redirect-dev slot: 0-63, or `peer` (XDPKIT_FW_PEER_SLOT, which `xdpkit
+// forward` fills with the other interface of its pair).
+std::optional<std::uint32_t> parse_slot(std::string_view w) {
+  if (w == "peer") return XDPKIT_FW_PEER_SLOT;
+  return number<std::uint32_t>(w, XDPKIT_FW_PORT_SLOTS - 1);
+}
+constexpr const char* kSlotHelp =
+    "redirect-dev needs a devmap slot 0-63 (the loader maps it to an interface: --port SLOT=IFNAME) or peer (under "
+    "`xdpkit forward`, the other interface)";
+
 std::optional<std::uint8_t> parse_proto(std::string_view w) {
   if (w == "tcp") return 6;
   if (w == "udp") return 17;
@@ -144,8 +154,8 @@ rule parse_rule(std::string_view line, std::string_view source, int line_no) {
   r.action = *action;
   std::size_t i = 1;
   if (r.action == XDPKIT_FW_REDIRECT_DEV) {
-    auto slot = i < w.size() ? number<std::uint32_t>(w[i], 63) : std::nullopt;
-    if (!slot) throw fail("redirect-dev needs a devmap slot 0-63 (the loader maps it to an interface)");
+    auto slot = i < w.size() ? parse_slot(w[i]) : std::nullopt;
+    if (!slot) throw fail(kSlotHelp);
     r.redirect_slot = *slot;
     ++i;
   }
@@ -212,12 +222,22 @@ rule_set parse_rules(std::string_view text, std::string_view source) {
     auto w = words(line);
     if (w.empty()) continue;
     if (w[0] == "default" || w[0] == "non-ip") {
-      auto a = w.size() == 2 ? parse_action(w[1]) : std::nullopt;
-      if (!a || (*a != XDPKIT_FW_DROP && *a != XDPKIT_FW_PASS && *a != XDPKIT_FW_TX && *a != XDPKIT_FW_REDIRECT_XSK))
+      auto a = w.size() >= 2 ? parse_action(w[1]) : std::nullopt;
+      std::uint32_t slot = 0;
+      if (a == XDPKIT_FW_REDIRECT_DEV) {
+        auto s = w.size() == 3 ? parse_slot(w[2]) : std::nullopt;
+        if (!s) throw rule_error(std::string(source), line_no, std::string(w[0]) + " " + kSlotHelp);
+        slot = *s;
+      } else if (w.size() != 2) {
+        a = std::nullopt;
+      }
+      if (!a)
         throw rule_error(std::string(source), line_no,
-                         std::string(w[0]) + " takes one action: drop, pass, tx or redirect-xsk");
-      (w[0] == "default" ? set.default_action : set.not_ip_action) = *a;
-      (w[0] == "default" ? set.default_given : set.not_ip_given) = true;
+                         std::string(w[0]) + " takes one action: drop, pass, tx, redirect-xsk or redirect-dev SLOT");
+      const bool is_default = w[0] == "default";
+      (is_default ? set.default_action : set.not_ip_action) = *a;
+      (is_default ? set.default_slot : set.not_ip_slot) = slot;
+      (is_default ? set.default_given : set.not_ip_given) = true;
       continue;
     }
     set.rules.push_back(parse_rule(line, source, line_no));
@@ -254,10 +274,57 @@ group_key shorten(group_key k, unsigned len) {
 
 }  // namespace
 
+void merge_rules(rule_set& into, const rule_set& later) {
+  into.rules.insert(into.rules.end(), later.rules.begin(), later.rules.end());
+  if (later.default_given) {
+    into.default_action = later.default_action;
+    into.default_slot = later.default_slot;
+    into.default_given = true;
+  }
+  if (later.not_ip_given) {
+    into.not_ip_action = later.not_ip_action;
+    into.not_ip_slot = later.not_ip_slot;
+    into.not_ip_given = true;
+  }
+}
+
+namespace {
+std::string fill_hint(std::uint32_t slot) {
+  if (slot == XDPKIT_FW_PEER_SLOT)
+    return "redirect-dev peer is the other interface of `xdpkit forward A B`; elsewhere give --port " +
+           std::to_string(slot) + "=IFNAME";
+  return "redirect-dev " + std::to_string(slot) + " names a slot no port fills; give --port " + std::to_string(slot) +
+         "=IFNAME";
+}
+}  // namespace
+
+void require_ports(const rule_set& set, const std::set<std::uint32_t>& filled) {
+  for (const auto& r : set.rules)
+    if (r.action == XDPKIT_FW_REDIRECT_DEV && !filled.count(r.redirect_slot)) throw rule_error(r, fill_hint(r.redirect_slot));
+  if (set.default_action == XDPKIT_FW_REDIRECT_DEV && !filled.count(set.default_slot))
+    throw std::invalid_argument("default " + fill_hint(set.default_slot));
+  if (set.not_ip_action == XDPKIT_FW_REDIRECT_DEV && !filled.count(set.not_ip_slot))
+    throw std::invalid_argument("non-ip " + fill_hint(set.not_ip_slot));
+}
+
+std::string action_text(std::uint32_t action, std::uint32_t slot) {
+  switch (action) {
+    case XDPKIT_FW_PASS: return "pass";
+    case XDPKIT_FW_DROP: return "drop";
+    case XDPKIT_FW_TX: return "tx";
+    case XDPKIT_FW_REDIRECT_XSK: return "redirect-xsk";
+    case XDPKIT_FW_REDIRECT_DEV:
+      return slot == XDPKIT_FW_PEER_SLOT ? "redirect-dev peer" : "redirect-dev " + std::to_string(slot);
+  }
+  return "action " + std::to_string(action);
+}
+
 compiled_rules compile(const rule_set& set) {
   compiled_rules out;
   out.default_action = set.default_action;
   out.not_ip_action = set.not_ip_action;
+  out.default_slot = set.default_slot;
+  out.not_ip_slot = set.not_ip_slot;
   if (set.rules.size() > XDPKIT_FW_MAX_RULES)
     throw rule_error(set.rules[XDPKIT_FW_MAX_RULES], "more than " + std::to_string(XDPKIT_FW_MAX_RULES) + " rules");
 

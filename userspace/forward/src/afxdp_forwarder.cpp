@@ -7,11 +7,15 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include <net/if.h>
+
 #include "xdpkit/base/os_error.hpp"
+#include "xdpkit/firewall/firewall_program.hpp"
 #include "xdpkit/userspace/frame_stack.hpp"
 
 namespace xdpkit::forward {
@@ -61,9 +65,35 @@ void detail::queue_pair::drain_and_account() noexcept {
         queue, frames, once, twice, missing, in_flight_a + in_flight_b, outside);
 }
 
+bool sends_to_sockets(const firewall::rule_set& rules) noexcept {
+  for (const auto& r : rules.rules)
+    if (r.action == XDPKIT_FW_REDIRECT_XSK) return true;
+  return rules.default_action == XDPKIT_FW_REDIRECT_XSK || rules.not_ip_action == XDPKIT_FW_REDIRECT_XSK;
+}
+
+namespace {
+// The firewall on `ifname` with the rules, its `peer` slot filled with `peer`.
+firewall::firewall_program attach_firewall(const std::string& ifname, const std::string& peer,
+                                           const firewall::compiled_rules& compiled, const std::map<std::uint32_t, int>& ports,
+                                           const steer_options& o) {
+  firewall::program_options po;
+  po.no_socket_pass = o.no_socket == no_socket_policy::pass;
+  po.multi_buffer = o.multi_buffer;
+  firewall::firewall_program fw = firewall::firewall_program::attach(ifname, o.mode, po);
+  const unsigned peer_index = if_nametoindex(peer.c_str());
+  if (!peer_index) throw_os_error(errno, "find the peer interface for redirect-dev peer", peer);
+  fw.set_port(XDPKIT_FW_PEER_SLOT, static_cast<int>(peer_index));
+  for (const auto& [slot, ifindex] : ports) fw.set_port(slot, ifindex);
+  fw.apply(compiled);
+  return fw;
+}
+}  // namespace
+
 struct afxdp_forwarder::state {
   afxdp_forwarder_config config;
+  // One program per interface: the steer program, or the firewall with rules.
   std::optional<steer_program> pa, pb;
+  std::optional<firewall::firewall_program> fa, fb;
   std::vector<std::unique_ptr<detail::queue_pair>> pairs;
   std::vector<std::string> notes;
   bool stopped = false;
@@ -73,6 +103,38 @@ struct afxdp_forwarder::state {
     pairs.clear();
     pb.reset();
     pa.reset();
+    fb.reset();
+    fa.reset();
+  }
+  void bind(bool of_a, std::uint32_t q, int fd) {
+    if (auto& steer = of_a ? pa : pb) steer->bind_queue(q, fd);
+    if (auto& fw = of_a ? fa : fb) fw->bind_queue(q, fd);
+  }
+  void unbind(bool of_a, std::uint32_t q) noexcept {
+    if (auto& steer = of_a ? pa : pb) steer->unbind_queue(q);
+    if (auto& fw = of_a ? fa : fb) fw->unbind_queue(q);
+  }
+  void attach_programs() {
+    if (!config.rules) {
+      pa.emplace(steer_program::attach(config.a, config.steer));
+      pb.emplace(steer_program::attach(config.b, config.steer));
+      return;
+    }
+    const firewall::compiled_rules compiled = firewall::compile(config.rules->rules);  // errors before any attach
+    std::map<std::uint32_t, int> ports;
+    std::set<std::uint32_t> filled{XDPKIT_FW_PEER_SLOT};
+    for (const auto& [slot, name] : config.rules->ports) {
+      if (slot == XDPKIT_FW_PEER_SLOT)
+        throw std::invalid_argument(fmt::format("--port {}={}: slot {} is `peer` under forward (the other interface)",
+                                                slot, name, slot));
+      const unsigned ifindex = if_nametoindex(name.c_str());
+      if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
+      ports[slot] = static_cast<int>(ifindex);
+      filled.insert(slot);
+    }
+    firewall::require_ports(config.rules->rules, filled);
+    fa.emplace(attach_firewall(config.a, config.b, compiled, ports, config.steer));
+    fb.emplace(attach_firewall(config.b, config.a, compiled, ports, config.steer));
   }
   void stop() noexcept {
     if (stopped) return;
@@ -81,8 +143,8 @@ struct afxdp_forwarder::state {
     for (auto& p : pairs)
       if (p->thread.joinable()) p->thread.join();
     for (auto& p : pairs) {
-      if (pa) pa->unbind_queue(p->queue);
-      if (pb) pb->unbind_queue(p->queue);
+      unbind(true, p->queue);
+      unbind(false, p->queue);
     }
     // A packet the program redirected a moment before the unbind may still be
     // on its way into a ring.
@@ -101,6 +163,8 @@ afxdp_forwarder afxdp_forwarder::start(const afxdp_forwarder_config& config) {
   if (config.a == config.b)
     throw std::invalid_argument("forward " + config.a + " " + config.b +
                                 ": the AF_XDP path needs two interfaces (for one, `xdpkit run --handler l2fwd`)");
+  if (config.queues.empty() && !(config.rules && !sends_to_sockets(config.rules->rules)))
+    throw std::invalid_argument("forward " + config.a + " " + config.b + ": no queue to bind");
   if (!config.cpus.empty() && config.cpus.size() != config.queues.size())
     throw std::invalid_argument(fmt::format("{} CPUs for {} queue pairs: give one per queue", config.cpus.size(),
                                             config.queues.size()));
@@ -108,8 +172,7 @@ afxdp_forwarder afxdp_forwarder::start(const afxdp_forwarder_config& config) {
   st->config = config;
   afxdp_forwarder out(std::move(st));  // a throw below unwinds what was made
   state& s = *out.s_;
-  s.pa.emplace(steer_program::attach(config.a, config.steer));
-  s.pb.emplace(steer_program::attach(config.b, config.steer));
+  s.attach_programs();
   const pair_loop loop = config.loop ? config.loop : forward_handler(io_handler{});
   xsk_config xc = config.xsk;
   xc.with_tx = true;
@@ -155,8 +218,8 @@ afxdp_forwarder afxdp_forwarder::start(const afxdp_forwarder_config& config) {
     }
     s.pairs.push_back(std::move(p));  // from here stop() joins its worker, whatever throws next
     // Both fill rings are primed: only now may packets be redirected to them.
-    s.pa->bind_queue(q, raw->sa->fd());
-    s.pb->bind_queue(q, raw->sb->fd());
+    s.bind(true, q, raw->sa->fd());
+    s.bind(false, q, raw->sb->fd());
   }
   return out;
 }
@@ -183,7 +246,15 @@ std::vector<afxdp_pair_stats> afxdp_forwarder::stats() const {
   return out;
 }
 
-steer_counters afxdp_forwarder::program_counters(bool of_a) const { return of_a ? s_->pa->counters() : s_->pb->counters(); }
+steer_counters afxdp_forwarder::program_counters(bool of_a) const {
+  const auto& p = of_a ? s_->pa : s_->pb;
+  return p ? p->counters() : steer_counters{};
+}
+std::optional<xdpkit_fw_stats> afxdp_forwarder::firewall_counters(bool of_a) const {
+  const auto& f = of_a ? s_->fa : s_->fb;
+  if (!f) return std::nullopt;
+  return f->stats();
+}
 void afxdp_forwarder::stop() noexcept { s_->stop(); }
 bool afxdp_forwarder::zero_copy() const noexcept {
   for (const auto& p : s_->pairs)

@@ -100,6 +100,10 @@ void firewall_metrics(std::vector<MetricFamily>& out, const service_snapshot& sn
                           MetricType::Counter);
   family_builder reasons(out, "xdpkit_firewall_reason_packets_total", "Why the firewall decided as it did",
                          MetricType::Counter);
+  family_builder actions(out, "xdpkit_firewall_action_packets_total",
+                         "Packets by the action their rule (or the default) chose, before a redirect with no socket "
+                         "or no device fell back: redirect_dev and redirect_xsk apart",
+                         MetricType::Counter);
   family_builder rules(out, "xdpkit_firewall_rule_hits_total",
                        "Packets each rule matched, by position in the running set; past [metrics] max_rule_series "
                        "the rest are summed as rule=\"other\"",
@@ -111,6 +115,8 @@ void firewall_metrics(std::vector<MetricFamily>& out, const service_snapshot& sn
       verdicts.add({{"interface", i.name}, {"verdict", std::string(firewall::verdict_name(v))}}, d(f.verdict[v]));
     for (int r = 0; r < XDPKIT_FW_NR_REASONS; ++r)
       reasons.add({{"interface", i.name}, {"reason", std::string(firewall::reason_name(r))}}, d(f.reason[r]));
+    for (int a = 0; a < XDPKIT_FW_NR_ACTIONS; ++a)
+      actions.add({{"interface", i.name}, {"action", std::string(firewall::action_name(a))}}, d(f.action[a]));
     std::uint64_t other = 0;
     for (std::size_t r = 0; r < i.rule_hits.size(); ++r) {
       if (r < max_rule_series) rules.add({{"interface", i.name}, {"rule", std::to_string(r)}}, d(i.rule_hits[r]));

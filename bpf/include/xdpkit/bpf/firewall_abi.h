@@ -22,6 +22,10 @@
 #define XDPKIT_FW_MAX_IPV6_EXT 6       /* extension headers walked before giving up */
 #define XDPKIT_FW_MAX_L4_OFFSET 2048   /* L4 header must start within this many bytes */
 #define XDPKIT_FW_NO_GROUP 0xffffffffu
+#define XDPKIT_FW_PORT_SLOTS 64        /* redirect-dev slots (the devmap's entries) */
+/* `redirect-dev peer`: the slot `xdpkit forward` fills with the other
+ * interface of the pair (on A's program B, on B's program A). */
+#define XDPKIT_FW_PEER_SLOT 63
 
 enum xdpkit_fw_action {
 	XDPKIT_FW_PASS = 0,
@@ -60,12 +64,17 @@ enum xdpkit_fw_verdict {
 };
 
 /* Per-CPU firewall counters (one slot). Every packet the program sees is
- * counted once in rx, once in verdict[] (enum xdpkit_fw_verdict) and once in
- * reason[]. */
+ * counted once in rx, once in verdict[] (enum xdpkit_fw_verdict), once in
+ * reason[] and once in action[]: the action its rule (or the default, or the
+ * non-IP action) chose, before a redirect that found no socket or no device
+ * fell back. So action[REDIRECT_DEV] - reason[REDIRECT_FAILED] went out of a
+ * port, and action[REDIRECT_XSK] - reason[NO_SOCKET] went to a socket, which
+ * verdict[] alone (one XDP_REDIRECT for both) cannot tell apart. */
 struct xdpkit_fw_stats {
 	__u64 rx;
 	__u64 verdict[XDPKIT_FW_NR_VERDICTS];
 	__u64 reason[XDPKIT_FW_NR_REASONS];
+	__u64 action[XDPKIT_FW_NR_ACTIONS];
 };
 
 /* The last packet's outcome on each CPU (a per-CPU array of one), for tests
@@ -126,13 +135,16 @@ struct xdpkit_fw_config {
 	__u32 active;          /* 0 or 1: which rule set is live */
 	__u32 default_action[2];  /* per set: no rule matched */
 	__u32 not_ip_action[2];   /* per set: ARP, LLDP, ... */
+	__u32 default_slot[2];    /* per set: the devmap slot when default_action is REDIRECT_DEV */
+	__u32 not_ip_slot[2];     /* the same for not_ip_action */
 };
 
 /* Size and offsets, checked by both compilers (abi_check.h). */
-XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_stats) == 136);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_stats) == 176);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, rx) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, verdict) == 8);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, reason) == 48);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_stats, action) == 136);
 XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_last) == 12);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_last, action) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_last, reason) == 4);
@@ -159,9 +171,11 @@ XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_group, rule) == 8);
 XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_lpm6) == 20);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_lpm6, prefixlen) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_lpm6, addr) == 4);
-XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_config) == 20);
+XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fw_config) == 36);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, active) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, default_action) == 4);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, not_ip_action) == 12);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, default_slot) == 20);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fw_config, not_ip_slot) == 28);
 
 #endif /* XDPKIT_BPF_FIREWALL_ABI_H */

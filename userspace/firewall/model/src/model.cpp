@@ -148,6 +148,7 @@ model_verdict evaluate(const rule_set& set, std::span<const std::uint8_t> frame,
   if (p.reason == XDPKIT_FW_R_NOT_IP) {
     v.reason = XDPKIT_FW_R_NOT_IP;
     action = set.not_ip_action;
+    slot = set.not_ip_slot;
   } else if (p.reason != parsed_ok) {
     v.reason = p.reason;
     action = XDPKIT_FW_DROP;
@@ -166,6 +167,7 @@ model_verdict evaluate(const rule_set& set, std::span<const std::uint8_t> frame,
     std::sort(order.begin(), order.end());
     v.reason = XDPKIT_FW_R_DEFAULT;
     action = set.default_action;
+    slot = set.default_slot;
     for (const auto& [neg_len, i] : order) {
       if (conditions_hold(set.rules[i], p)) {
         v.reason = XDPKIT_FW_R_RULE;

@@ -14,5 +14,7 @@ namespace xdpkit::firewall {
 std::string_view reason_name(int reason) noexcept;
 // "aborted", "drop", "pass", "tx", "redirect"; "" out of range.
 std::string_view verdict_name(int verdict) noexcept;
+// "pass", "drop", "tx", "redirect_xsk", "redirect_dev"; "" out of range.
+std::string_view action_name(int action) noexcept;
 
 }  // namespace xdpkit::firewall

@@ -8,8 +8,10 @@
 //   tx vlan 100 proto icmp
 //   redirect-xsk proto tcp dport 8000-8099
 //   redirect-dev 3 dst 2001:db8::/32     (3: a slot of the devmap the loader fills)
+//   redirect-dev peer proto udp          (under `xdpkit forward`: the other interface)
 //   default drop                         (no rule matched; default: pass)
 //   non-ip pass                          (ARP, LLDP, ...; default: pass)
+//   default redirect-dev peer            (a forwarder: what no rule names goes across)
 //
 // Conditions: family ipv4|ipv6, proto tcp|udp|sctp|icmp|icmpv6|<0-255>,
 // src PREFIX, dst PREFIX, sport N[-M], dport N[-M], vlan N (the outermost tag).
@@ -22,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -62,6 +65,8 @@ struct rule_set {
   std::vector<rule> rules;  // file order
   xdpkit_fw_action default_action = XDPKIT_FW_PASS;
   xdpkit_fw_action not_ip_action = XDPKIT_FW_PASS;
+  std::uint32_t default_slot = 0;  // when default_action is redirect-dev
+  std::uint32_t not_ip_slot = 0;
   bool default_given = false;  // a "default" line was there (so merging sets knows)
   bool not_ip_given = false;
 };
@@ -86,6 +91,16 @@ rule_set parse_rules(std::string_view text, std::string_view source = "rules");
 // One rule line (no default/non-ip), e.g. from the CLI. Throws rule_error.
 rule parse_rule(std::string_view line, std::string_view source = "rule", int line_no = 1);
 std::optional<prefix> parse_prefix(std::string_view text);
+// `later`'s rules after `into`'s; its default and non-ip lines, where it has
+// them, replace `into`'s (a later file or --rule has the last word).
+void merge_rules(rule_set& into, const rule_set& later);
+// Every redirect-dev slot the set sends to must be in `filled`: a rule set
+// must not send packets into an empty slot. Throws rule_error at the first
+// rule that does (std::invalid_argument for a default or non-ip line), saying
+// how to fill it.
+void require_ports(const rule_set& set, const std::set<std::uint32_t>& filled);
+// An action as a rule writes it: "drop", "redirect-dev 3", "redirect-dev peer".
+std::string action_text(std::uint32_t action, std::uint32_t slot = 0);
 
 // What the program's maps get for one rule set. Throws rule_error naming the
 // rule's source and line for what the program can't hold: more than XDPKIT_FW_GROUP_RULES rules
@@ -99,6 +114,7 @@ struct compiled_rules {
   ipv4_table v4;  // dst4 as the program's direct table
   std::uint32_t default_action = XDPKIT_FW_PASS;
   std::uint32_t not_ip_action = XDPKIT_FW_PASS;
+  std::uint32_t default_slot = 0, not_ip_slot = 0;
 };
 compiled_rules compile(const rule_set& set);
 

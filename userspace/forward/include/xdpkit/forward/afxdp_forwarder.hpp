@@ -12,16 +12,24 @@
 //
 // The frame accounting is checked when the worker stops: every frame of the
 // UMEM is then free or in one of the two fill rings, each exactly once.
+//
+// With rules (forward_rules), the firewall takes the steer program's place on
+// both interfaces and its rules choose per frame: redirect-dev peer straight
+// across in XDP (no socket, no worker: the cheapest path), redirect-xsk to
+// the queue pair's worker and its handler, and drop, pass or tx as anywhere.
 #pragma once
 
 #include <linux/if_xdp.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "xdpkit/bpf/firewall_abi.h"
+#include "xdpkit/firewall/rules.hpp"
 #include "xdpkit/forward/pair_loop.hpp"
 #include "xdpkit/userspace/handlers.hpp"
 #include "xdpkit/userspace/steer_program.hpp"
@@ -40,9 +48,21 @@ pair_loop forward_handler(H prototype) {
   };
 }
 
+// The mixed path's rules, the same on both interfaces. `redirect-dev peer`
+// (XDPKIT_FW_PEER_SLOT) is B on A's program and A on B's; other slots are
+// filled from `ports` (SLOT -> interface), alike on both.
+struct forward_rules {
+  firewall::rule_set rules;
+  std::map<std::uint32_t, std::string> ports;
+};
+// Whether any rule, the default or the non-IP action sends frames to a socket.
+bool sends_to_sockets(const firewall::rule_set& rules) noexcept;
+
 struct afxdp_forwarder_config {
   std::string a, b;
-  std::vector<std::uint32_t> queues{0};  // the same queue number on both interfaces
+  // The same queue number on both interfaces. Empty only with rules that send
+  // nothing to a socket: then no socket is made and every frame stays in XDP.
+  std::vector<std::uint32_t> queues{0};
   std::vector<int> cpus;                 // one per queue pair; empty: unpinned
   steer_options steer;
   umem_config umem;
@@ -54,6 +74,9 @@ struct afxdp_forwarder_config {
   // forward_handler(io_handler{}), every frame out of the peer port unchanged.
   pair_loop loop;
   std::string handler_name = "io";  // for reports
+  // The firewall with these rules instead of the steer program (the mixed
+  // path); its options come from `steer` (mode, no_socket, multi_buffer).
+  std::optional<forward_rules> rules;
 };
 
 struct afxdp_pair_stats {
@@ -70,7 +93,7 @@ struct afxdp_pair_stats {
 
 class afxdp_forwarder {
  public:
-  // Attaches the steer program to A and B, makes each queue pair's UMEM and
+  // Attaches the steer program (or the firewall) to A and B, makes each queue pair's UMEM and
   // sockets and starts its worker, in the calling thread's namespace. Throws
   // os_error naming the interface and queue; nothing stays attached.
   static afxdp_forwarder start(const afxdp_forwarder_config& config);
@@ -80,7 +103,10 @@ class afxdp_forwarder {
   ~afxdp_forwarder();
 
   std::vector<afxdp_pair_stats> stats() const;
+  // The steer program's counters (without rules; zeros with them).
   steer_counters program_counters(bool of_a) const;
+  // The firewall's (with rules), summed over CPUs; nullopt without rules.
+  std::optional<xdpkit_fw_stats> firewall_counters(bool of_a) const;
   // Stops every worker (in-flight transmissions are waited for, briefly) and
   // checks its frame accounting; the sockets stay until destruction.
   void stop() noexcept;

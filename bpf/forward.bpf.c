@@ -3,7 +3,8 @@
  * on one interface leaves by another, unchanged, and never reaches userspace.
  *
  * One copy of the program per direction. Its egress is the one slot of a
- * devmap, filled by the loader with the other interface's ifindex; when the
+ * devmap, filled by the loader with the other interface's ifindex once both
+ * directions are attached (until then frames go to the stack); when the
  * two are the same interface the loader sets xmit_back and the frame goes
  * back out with XDP_TX instead (a devmap redirect to oneself costs more).
  */
@@ -13,11 +14,6 @@
 
 /* Set by the loader between open and load (the skeleton's .rodata). */
 const volatile __u32 xmit_back = 0;
-/* The egress's ifindex, for the frames that come between the attach and the
- * loader's filling of the devmap slot (the maps exist only once the program
- * is loaded, and libxdp loads and attaches in one call): they go by a plain
- * bpf_redirect, so the first frame is forwarded too. */
-const volatile __u32 egress_ifindex = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -40,22 +36,21 @@ static __always_inline int forward(struct xdp_md *ctx, const int frags)
 	struct xdpkit_fwd_stats *st = bpf_map_lookup_elem(&fwd_stats, &zero);
 	long action;
 
-	if (xmit_back)
-		action = XDP_TX;
-	else /* an empty slot returns the flags' action (XDP_ABORTED): only before the loader filled it */
-		action = bpf_redirect_map(&fwd_egress, 0, 0);
-	if (action != XDP_REDIRECT && action != XDP_TX && egress_ifindex)
-		action = bpf_redirect(egress_ifindex, 0);
+	/* An empty slot returns the flags' action, XDP_PASS: the direction is not
+	 * live yet. The loader fills the slot only once both directions are
+	 * attached, since a driver may refuse XDP frames while it has no program
+	 * of its own (virtio_net: ENXIO, after the redirect was counted). */
+	action = xmit_back ? XDP_TX : bpf_redirect_map(&fwd_egress, 0, XDP_PASS);
 	if (!st) /* cannot happen for a one-slot array; the verifier wants the check */
-		return action == XDP_REDIRECT || action == XDP_TX ? action : XDP_DROP;
+		return action;
+	if (action == XDP_PASS) {
+		st->not_live++;
+		return XDP_PASS;
+	}
 	st->rx_packets++;
 	st->rx_bytes += frags ? bpf_xdp_get_buff_len(ctx) : ctx->data_end - ctx->data;
-	if (action == XDP_REDIRECT || action == XDP_TX) {
-		st->forwarded++;
-		return action;
-	}
-	st->failed++;
-	return XDP_DROP;
+	st->forwarded++;
+	return action;
 }
 
 SEC("xdp")

@@ -32,21 +32,12 @@ far_start() {
   fail "fw/far: xdpkit run on $B did not start: $(tail -2 /tmp/far.err)"; return 1
 }
 far_stop() { kill -TERM $FAR 2>/dev/null; wait $FAR; FAR_RX=$(grep '"type":"summary"' /tmp/far.json | jq -r '[.queues[].rx_packets] | add'); }
-fw_bg() {   # OUT ARGS...: xdpkit forward IF A ARGS in the background, until its start line
-  out=$1; shift
-  echo "-- $(date +%T) xdpkit forward $IF $A $* (in the background)"
-  xdpkit forward "$IF" $A --json "$@" > "$out" 2> "$out.err" &
-  FW=$!
-  for _ in $(seq 300); do grep -q '"type":"start"' "$out" 2>/dev/null && return 0; kill -0 $FW 2>/dev/null || break; sleep 0.1; done
-  wait $FW; FW_RC=$?; FW=; return 1
-}
-fw_stop() { [ -n "$FW" ] || return 0; kill -TERM $FW; wait $FW; FW_RC=$?; FW=; }
 
 # --- the AF_XDP path, every queue ---
 far_start || { cleanup_veth; finish; }
 stats_snap /tmp/f0.json
 # shellcheck disable=SC2086
-if ! fw_bg /tmp/fw.json --path afxdp --queue all $cpus --bind auto --wait poll --pages normal --frames 1024; then
+if ! fw_bg "$IF" $A /tmp/fw.json --path afxdp --queue all $cpus --bind auto --wait poll --pages normal --frames 1024; then
   fail "fw/start: xdpkit forward --path afxdp --queue all did not start (exit $FW_RC): $(tail -2 /tmp/fw.json.err)"; far_stop; cleanup_veth; finish
 fi
 start=$(grep '"type":"start"' /tmp/fw.json)
@@ -103,7 +94,7 @@ fi
 
 # --- the XDP path: every frame the program forwards reaches the far end ---
 far_start || { cleanup_veth; finish; }
-if fw_bg /tmp/fwx.json --path xdp; then
+if fw_bg "$IF" $A /tmp/fwx.json --path xdp; then
   sleep 3; fw_stop
 else fail "fw/xdp-start: xdpkit forward --path xdp did not start (exit $FW_RC): $(tail -2 /tmp/fwx.json.err)"; fi
 sleep 0.5; far_stop

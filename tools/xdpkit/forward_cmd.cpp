@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "interval_loop.hpp"
 #include "queue_words.hpp"
 #include "signals.hpp"
+#include "stats_report.hpp"
 #include "xdpkit/ethtool/stats.hpp"
 #include "xdpkit/ethtool/transport.hpp"
 #include "xdpkit/forward/afxdp_forwarder.hpp"
@@ -202,7 +204,7 @@ std::vector<flow> afxdp_flows(const fw::afxdp_forwarder& f) {
 std::vector<flow> xdp_flows(const fw::xdp_forwarder& f) {
   std::vector<flow> out;
   for (const auto& d : f.stats())
-    out.push_back({d.from, d.to, d.counters.rx_packets, d.counters.rx_bytes, d.counters.forwarded, d.counters.failed});
+    out.push_back({d.from, d.to, d.counters.rx_packets, d.counters.rx_bytes, d.counters.forwarded, 0});
   return out;
 }
 
@@ -234,12 +236,53 @@ loop_end report_flows(const forward_args& a, const std::function<std::optional<s
   });
 }
 
+// What an egress driver counts of the XDP frames it was handed and could not
+// send: "out" is what the programs handed over, and a driver may still drop
+// (virtio_net with zero-copy sockets on its queues drops many: its
+// tx_xdp_tx_drops). Only counters whose meaning is known are read, the
+// device totals, not the per-queue copies: virtio_net's tx_xdp_tx_drops.
+// Another driver's is not guessed at.
+class egress_drops {
+ public:
+  explicit egress_drops(std::vector<std::string> ifnames) : io_(ethtool::make_kernel_transport()) {
+    for (auto& i : ifnames)
+      if (auto c = read(i)) start_[i] = *c;
+  }
+  // {counter name, frames dropped since construction}, where the driver has such a counter.
+  std::optional<std::pair<std::string, std::uint64_t>> since_start(const std::string& ifname) const {
+    const auto it = start_.find(ifname);
+    if (it == start_.end()) return std::nullopt;
+    const auto now = read(ifname);
+    if (!now || now->first != it->second.first) return std::nullopt;
+    return std::pair{now->first, now->second - it->second.second};
+  }
+
+ private:
+  std::optional<std::pair<std::string, std::uint64_t>> read(const std::string& ifname) const {
+    try {
+      const auto stats = ethtool::get_stats(ethtool::device(*io_, ifname));
+      if (!stats.ok()) return std::nullopt;
+      for (const auto& [name, value] : stats.value())
+        if (name == "tx_xdp_tx_drops") return std::pair{name, value};
+    } catch (const std::system_error&) {
+      // No such interface (the start names it) or gone: nothing to report.
+    }
+    return std::nullopt;
+  }
+  std::unique_ptr<ethtool::transport> io_;
+  std::map<std::string, std::pair<std::string, std::uint64_t>> start_;
+};
+
 // The summary of either path; the keys of `extra` join its JSON (the AF_XDP path's frame accounting).
 void print_summary(const forward_args& a, const char* path, const char* path_name, double seconds,
-                   const std::vector<flow>& flows, const nlohmann::json& extra) {
+                   const std::vector<flow>& flows, const nlohmann::json& extra, const egress_drops& drops) {
   if (a.json) {
     nlohmann::json dirs = nlohmann::json::array();
-    for (const auto& d : flows) dirs.push_back(flow_json(d, nullptr, 0));
+    for (const auto& d : flows) {
+      dirs.push_back(flow_json(d, nullptr, 0));
+      if (const auto e = drops.since_start(d.to))
+        dirs.back()["egress_driver_drops"] = {{"counter", e->first}, {"frames", e->second}};
+    }
     nlohmann::json j{{"type", "summary"}, {"path", path}, {"seconds", seconds}, {"directions", dirs}};
     for (const auto& [key, value] : extra.items()) j[key] = value;
     std::cout << j.dump() << std::endl;
@@ -256,6 +299,11 @@ void print_summary(const forward_args& a, const char* path, const char* path_nam
                                d.dropped);
     std::cout << "\n";
   }
+  for (const auto& d : flows)
+    if (const auto e = drops.since_start(d.to); e && e->second)
+      std::cout << fmt::format("  note: {}'s driver dropped {} XDP frames it was handed (ethtool -S {}: {}); 'out' "
+                               "counts what was handed to it\n",
+                               d.to, e->second, d.to, e->first);
 }
 
 // An interface that went away ends either path with an error (exit 1).
@@ -320,6 +368,7 @@ int forward_afxdp(const forward_args& a) {
   c.loop = pair_loop_named(a.handler, capture);
   c.handler_name = a.handler + (capture && a.handler != "capture" ? " (captured)" : "");
   const unsigned ia = if_nametoindex(a.a.c_str()), ib = if_nametoindex(a.b.c_str());
+  const egress_drops drops({a.a, a.b});  // before the start: frames may cross from the rules' first moment
   fw::afxdp_forwarder f = fw::afxdp_forwarder::start(c);
   notes.insert(notes.end(), f.notes().begin(), f.notes().end());
   // With rules: "mixed" (XDP across, the handler for what redirect-xsk sends), or "xdp" (no socket).
@@ -372,6 +421,7 @@ int forward_afxdp(const forward_args& a) {
     accounting.push_back({{"queue", p.queue},
                           {"frames", p.frames},
                           {"accounted", p.frames_accounted ? nlohmann::json(*p.frames_accounted) : nlohmann::json()},
+                          {"in_kernel", p.frames_in_kernel},
                           {"error", p.accounting_error}});
   }
   // Per queue pair, for a test or a user to hold against the driver's per-queue counters.
@@ -386,17 +436,24 @@ int forward_afxdp(const forward_args& a) {
                          {"b_to_a", dir_json(p.b_to_a, p.b)}});
   nlohmann::json extra{{"frame_accounting", accounting}, {"handler", c.handler_name}, {"queues", per_queue},
                        {"zero_copy", f.zero_copy()}};
+  if (c.rules)
+    extra["firewall"] = {{a.a, firewall_stats_json(*f.firewall_counters(true))},
+                         {a.b, firewall_stats_json(*f.firewall_counters(false))}};
   if (capture) {
     capture->flush();
     extra["capture"] = {{"file", capture->file().string()}, {"written", capture->written()},
                         {"write_errors", capture->write_errors()}};
   }
   print_summary(a, path, !c.rules ? "AF_XDP path" : sockets ? "mixed path: rules, XDP and AF_XDP" : "XDP path, by rules",
-                end.seconds, flows, extra);
+                end.seconds, flows, extra, drops);
   if (!a.json) {
     for (const auto& q : accounting)
-      std::cout << fmt::format("  queue {}: {} of {} frames accounted for{}\n", q["queue"].get<unsigned>(),
+      std::cout << fmt::format("  queue {}: {} of {} frames accounted for{}{}\n", q["queue"].get<unsigned>(),
                                q["accounted"].is_null() ? 0u : q["accounted"].get<unsigned>(), q["frames"].get<unsigned>(),
+                               q["in_kernel"].get<unsigned>()
+                                   ? fmt::format(" ({} held by the kernel: a zero-copy driver's rx ring)",
+                                                 q["in_kernel"].get<unsigned>())
+                                   : "",
                                q["error"].get<std::string>().empty() ? "" : ": " + q["error"].get<std::string>());
     if (capture)
       std::cout << fmt::format("  capture: {} packets written to {}{}\n", capture->written(), capture->file().string(),
@@ -459,12 +516,13 @@ int forward(const forward_args& a) {
                 : a.xdp_mode == "generic" ? xdp_mode_request::generic
                                           : xdp_mode_request::automatic;
   config.multi_buffer = a.multi_buffer;
+  const egress_drops drops({a.a, a.b});
   fw::xdp_forwarder f = fw::xdp_forwarder::start(config);
   std::cout << (a.json ? start_json(f).dump() : start_text(f)) << std::endl;
 
   const loop_end end = report_flows(a, [&] { return f.interface_lost(); }, [&] { return xdp_flows(f); });
   f.stop();  // detached first: the counts below are then final
-  print_summary(a, "xdp", "XDP path", end.seconds, xdp_flows(f), nlohmann::json::object());
+  print_summary(a, "xdp", "XDP path", end.seconds, xdp_flows(f), nlohmann::json::object(), drops);
   return exit_code_of(a, end, 0);
 }
 

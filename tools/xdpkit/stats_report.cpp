@@ -12,6 +12,21 @@
 
 namespace xdpkit::cli {
 
+nlohmann::json firewall_stats_json(const xdpkit_fw_stats& f) {
+  nlohmann::json r = nlohmann::json::object();
+  for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[std::string(firewall::reason_name(i))] = f.reason[i];
+  nlohmann::json chosen = nlohmann::json::object();  // the rules' actions: redirect_dev and redirect_xsk apart
+  for (int i = 0; i < XDPKIT_FW_NR_ACTIONS; ++i) chosen[std::string(firewall::action_name(i))] = f.action[i];
+  return {{"rx", f.rx},
+          {"aborted", f.verdict[XDPKIT_FW_V_ABORTED]},
+          {"drop", f.verdict[XDPKIT_FW_V_DROP]},
+          {"pass", f.verdict[XDPKIT_FW_V_PASS]},
+          {"tx", f.verdict[XDPKIT_FW_V_TX]},
+          {"redirect", f.verdict[XDPKIT_FW_V_REDIRECT]},
+          {"reasons", r},
+          {"actions", chosen}};
+}
+
 namespace {
 double rate(std::uint64_t a, std::uint64_t b, double s) { return s > 0 ? static_cast<double>(b - a) / s : 0; }
 
@@ -153,20 +168,7 @@ nlohmann::json summary_json(const engine& e, const engine_stats& s, double secon
                         {"tx_ring_empty_descs", q.kernel.tx_ring_empty_descs}}}});
   const auto& p = s.program;
   nlohmann::json fw = nullptr;
-  if (s.firewall) {
-    nlohmann::json r = nlohmann::json::object();
-    for (int i = 0; i < XDPKIT_FW_NR_REASONS; ++i) r[std::string(firewall::reason_name(i))] = s.firewall->reason[i];
-    nlohmann::json chosen = nlohmann::json::object();  // the rules' actions: redirect_dev and redirect_xsk apart
-    for (int i = 0; i < XDPKIT_FW_NR_ACTIONS; ++i) chosen[std::string(firewall::action_name(i))] = s.firewall->action[i];
-    fw = {{"rx", s.firewall->rx},
-          {"aborted", s.firewall->verdict[XDPKIT_FW_V_ABORTED]},
-          {"drop", s.firewall->verdict[XDPKIT_FW_V_DROP]},
-          {"pass", s.firewall->verdict[XDPKIT_FW_V_PASS]},
-          {"tx", s.firewall->verdict[XDPKIT_FW_V_TX]},
-          {"redirect", s.firewall->verdict[XDPKIT_FW_V_REDIRECT]},
-          {"reasons", r},
-          {"actions", chosen}};
-  }
+  if (s.firewall) fw = firewall_stats_json(*s.firewall);
   return {{"type", "summary"},
           {"firewall", fw},
           {"interface", e.config().ifname},

@@ -24,6 +24,8 @@ nlohmann::json interval_json(const interval& i);
 std::string interval_line(const interval& i);
 
 nlohmann::json summary_json(const engine& e, const engine_stats& s, double seconds);
+// The firewall's counters: rx, verdicts, reasons and the rules' actions by name (run's and forward's summaries).
+nlohmann::json firewall_stats_json(const xdpkit_fw_stats& f);
 std::string summary_text(const engine& e, const engine_stats& s, double seconds);
 
 nlohmann::json info_json(const engine& e);

@@ -26,6 +26,7 @@ using steer_skeleton = skeleton<steer, steer__open, steer__destroy>;
 struct steer_program::state {
   steer_skeleton skel;
   std::optional<xdp_attachment> attachment;
+  std::string ifname;  // for errors, also after detach()
 };
 
 steer_program::steer_program(std::unique_ptr<state> s) noexcept : s_(std::move(s)) {}
@@ -39,7 +40,7 @@ steer_program steer_program::attach(const std::string& ifname, const steer_optio
     throw_os_error(errno, "find interface", ifname,
                    "check the name with `ip link`; inside a lab, run in its network namespace "
                    "(`ip netns exec NS xdpkit ...`)");
-  auto st = std::make_unique<state>(state{steer_skeleton::open("steer"), std::nullopt});
+  auto st = std::make_unique<state>(state{steer_skeleton::open("steer"), std::nullopt, ifname});
   st->skel->rodata->no_socket_action = options.no_socket == no_socket_policy::drop ? XDP_DROP : XDP_PASS;
   st->attachment.emplace(xdp_attachment::attach(st->skel->obj, options.multi_buffer ? "xdpkit_steer_mb" : "xdpkit_steer", static_cast<int>(ifindex),
                                                 ifname, options.mode));
@@ -48,12 +49,11 @@ steer_program steer_program::attach(const std::string& ifname, const steer_optio
 
 void steer_program::bind_queue(std::uint32_t queue, int xsk_fd) {
   if (queue >= XDPKIT_MAX_QUEUES)
-    throw_os_error(EINVAL, "steer queue " + std::to_string(queue), s_->attachment->ifname(),
+    throw_os_error(EINVAL, "steer queue " + std::to_string(queue), s_->ifname,
                    "queues above " + std::to_string(XDPKIT_MAX_QUEUES - 1) + " are not supported");
   int map_fd = bpf_map__fd(s_->skel->maps.xsks);
   if (bpf_map_update_elem(map_fd, &queue, &xsk_fd, BPF_ANY))
-    throw_os_error(errno, "insert AF_XDP socket into xsks map for queue " + std::to_string(queue),
-                   s_->attachment->ifname());
+    throw_os_error(errno, "insert AF_XDP socket into xsks map for queue " + std::to_string(queue), s_->ifname);
 }
 
 void steer_program::unbind_queue(std::uint32_t queue) noexcept {
@@ -64,7 +64,7 @@ void steer_program::unbind_queue(std::uint32_t queue) noexcept {
 steer_counters steer_program::counters() const {
   steer_counters out{};
   for (const auto& c : read_percpu<xdpkit_steer_stats>(bpf_map__fd(s_->skel->maps.steer_stats), 0,
-                                                       "steer_stats of " + s_->attachment->ifname())) {
+                                                       "steer_stats of " + s_->ifname)) {
     out.rx_packets += c.rx_packets;
     out.rx_bytes += c.rx_bytes;
     out.redirected += c.redirected;
@@ -75,6 +75,7 @@ steer_counters steer_program::counters() const {
 }
 
 const xdp_attachment& steer_program::attachment() const noexcept { return *s_->attachment; }
+void steer_program::detach() noexcept { s_->attachment.reset(); }
 
 std::vector<std::pair<std::string, int>> steer_program::map_fds() const {
   return s_->skel.map_fds();

@@ -132,9 +132,21 @@ run_stop() {
   kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID; RUN_RC=$?; RUN_PID=
   echo "-- $(date +%T) xdpkit run stopped: exit $RUN_RC"
 }
+# start `xdpkit forward A B --json ARGS` in the background (stdout JSON lines in OUT) and wait
+# for its start line; returns 1 when it exits first (its exit status then in FW_RC)
+FW=
+fw_bg() {
+  fa=$1 fb=$2 out=$3; shift 3
+  echo "-- $(date +%T) xdpkit forward $fa $fb $* (in the background)"
+  xdpkit forward "$fa" "$fb" --json "$@" > "$out" 2> "$out.err" &
+  FW=$!
+  for _ in $(seq 300); do grep -q '"type":"start"' "$out" 2>/dev/null && return 0; kill -0 $FW 2>/dev/null || break; sleep 0.1; done
+  wait $FW; FW_RC=$?; FW=; return 1
+}
+fw_stop() { [ -n "$FW" ] || return 0; kill -TERM $FW; wait $FW; FW_RC=$?; FW=; }
 # a test that ends early (finish, or /init's timeout) still detaches: its XDP program and
 # sockets must not outlive it into the next test
-trap run_stop EXIT
+trap 'run_stop; fw_stop' EXIT
 trap 'exit 143' TERM INT
 
 # check_received PREFIX Q SUMMARY SNAP0 SNAP1 WHAT [SNAP_A SNAP_B]: what a worker on queue Q

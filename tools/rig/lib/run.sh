@@ -8,6 +8,11 @@ RIG_DIST=21              # node 0 <-> node 1 distance given to QEMU (not the def
                          # guest that reads the default instead of the SLIT is caught)
 RIG_NODE1_CPUS=2-3
 RIG_MAC=52:54:00:00:00:10
+# The forwarding NICs (virtio, for the tests that say '# needs: forward-nics'): eth1 of RIG_NQ
+# queue pairs (a second NIC to forward to, zero-copy where the kernel has it) and eth2, its far
+# end: a bridge in the rig's private network namespace joins their taps, a wire from eth1 to eth2.
+RIG_MAC_FWD=52:54:00:00:00:11
+RIG_MAC_FAR=52:54:00:00:00:12
 
 rig_help_run() {
   cat <<EOF
@@ -206,6 +211,12 @@ rig_run() {
   build_initramfs "$kd" "$WORK/initrd.gz" "${mods[@]}"
   say "initramfs: $(du -h "$WORK/initrd.gz" | cut -f1) (xdpkit, jq, busybox, $MODS_COUNT modules, tests: ${list[*]})"
 
+  local fwd_nics=""
+  for t in "${list[@]}"; do
+    if grep -q '^# needs: forward-nics' "$RIG_REPO/tests/rig/$t.sh"; then fwd_nics=1; break; fi
+  done
+  [ "$nic" = virtio ] || fwd_nics=""   # igb's guest has one NIC: those tests skip there, saying so
+
   local joined; joined=$(IFS=,; echo "${list[*]}")
   local nicargs launcher qp=""   # qp: the queue pairs QEMU gives the NIC, where QEMU decides it (virtio)
   if [ "$nic" = igb ]; then
@@ -220,6 +231,14 @@ rig_run() {
     qp=$RIG_NQ
     nicargs=(-netdev "tap,id=n0,ifname=rigtap0,script=no,downscript=no,queues=$RIG_NQ,vhost=off"
              -device "virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),rss=on,hash=on,netdev=n0,bus=rp1,mac=$RIG_MAC,romfile=$nic_extra")
+    if [ -n "$fwd_nics" ]; then
+      nicargs+=(-device pcie-root-port,id=rp2,bus=pxb1,chassis=2,slot=2 -device pcie-root-port,id=rp3,bus=pxb1,chassis=3,slot=3
+                -netdev "tap,id=n1,ifname=rigtap1,script=no,downscript=no,queues=$RIG_NQ,vhost=off"
+                -device "virtio-net-pci,mq=on,vectors=$((2 * RIG_NQ + 2)),netdev=n1,bus=rp2,mac=$RIG_MAC_FWD,romfile=$nic_extra"
+                -netdev "tap,id=n2,ifname=rigtap2,script=no,downscript=no,vhost=off"
+                -device "virtio-net-pci,netdev=n2,bus=rp3,mac=$RIG_MAC_FAR,romfile=")
+      export RIG_BRIDGE=1
+    fi
     launcher=(unshare --net --pid --fork --kill-child -- bash "$RIG_HERE/lib/vm.sh" "$WORK" "$timeout" "$pktsend")
   fi
   local qargs=(
@@ -236,7 +255,7 @@ rig_run() {
     -serial "file:$WORK/console.log" -serial "file:$WORK/results"
     ${trace:+-trace "$trace" -D "$WORK/qemu-trace.log" -msg timestamp=on}
     -kernel "$kd/vmlinuz" -initrd "$WORK/initrd.gz"
-    -append "console=ttyS0 panic=-1 loglevel=4 rig.tests=$joined rig.test_timeout=$test_timeout rig.nic=$nic rig.dist=$RIG_DIST${qp:+ rig.queues=$qp} rig.node1_cpus=$RIG_NODE1_CPUS"
+    -append "console=ttyS0 panic=-1 loglevel=4 rig.tests=$joined rig.test_timeout=$test_timeout rig.nic=$nic rig.dist=$RIG_DIST${qp:+ rig.queues=$qp} rig.node1_cpus=$RIG_NODE1_CPUS${fwd_nics:+ rig.fwd_mac=$RIG_MAC_FWD rig.far_mac=$RIG_MAC_FAR}"
   )
   say "guest: kernel $(cat "$kd/release"), nic $nic, waiting for $RIG_CPU_LOCK"
   local tl=$SECONDS tl0 tb; tl0=$(date +%s)

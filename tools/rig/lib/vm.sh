@@ -20,6 +20,17 @@ if ip link set rigtap0 up 2>>"$W/tap.err"; then
 else
   echo "rig: tap rigtap0 did not appear; no host-side traffic" >>"$W/pktsend.log"
 fi
+# the forwarding NICs' taps (RIG_BRIDGE): one bridge makes them a wire from eth1 to eth2, so
+# what the guest forwards out of eth1 arrives on eth2; no IPv6 on them either
+if [ -n "${RIG_BRIDGE:-}" ]; then
+  for _ in $(seq 100); do ip link show rigtap2 >/dev/null 2>&1 && break; kill -0 $qpid 2>/dev/null || break; sleep 0.1; done
+  {
+    ip link add rigbr0 type bridge &&
+    for i in rigbr0 rigtap1 rigtap2; do echo 1 > /proc/sys/net/ipv6/conf/$i/disable_ipv6; done &&
+    ip link set rigtap1 master rigbr0 && ip link set rigtap2 master rigbr0 &&
+    ip link set rigtap1 up && ip link set rigtap2 up && ip link set rigbr0 up
+  } 2>>"$W/tap.err" || echo "rig: the forwarding NICs' bridge could not be made" >>"$W/pktsend.log"
+fi
 wait $qpid
 rc=$?
 echo "$rc" > "$W/qemu.rc"

@@ -180,6 +180,8 @@ const xdp_attachment& firewall_program::attachment() const {
   return *s_->attachment;
 }
 
+void firewall_program::detach() noexcept { s_->attachment.reset(); }
+
 int firewall_program::program_fd() const noexcept { return bpf_program__fd(s_->skel->progs.xdpkit_firewall); }
 
 xdpkit_fw_stats firewall_program::stats() const {

@@ -47,24 +47,23 @@ forward_program forward_program::attach(const std::string& ingress, const std::s
   const unsigned out = ifindex_of(egress, "egress");
   auto st = std::make_unique<state>(state{forward_skeleton::open("forward"), ingress, egress, std::nullopt});
   st->skel->rodata->xmit_back = in == out ? 1 : 0;
-  st->skel->rodata->egress_ifindex = in == out ? 0 : out;
   st->attachment.emplace(
       xdp_attachment::attach(st->skel->obj, multi_buffer ? "xdpkit_fwd_mb" : "xdpkit_forward", static_cast<int>(in),
                              ingress, mode));
-  if (in != out) {
-    // The slot can only be filled once the program is loaded, which libxdp
-    // does in the attach; until then the program redirects by ifindex (the
-    // same egress, without the devmap's bulking), so no frame is lost.
-    const std::uint32_t slot = 0;
-    if (bpf_map_update_elem(bpf_map__fd(st->skel->maps.fwd_egress), &slot, &out, BPF_ANY)) {
-      const int err = errno;
-      throw_os_error(err, "make " + egress + " the egress of " + ingress + " (devmap)", egress,
-                     err == EOPNOTSUPP || err == EINVAL
-                         ? "its driver cannot transmit XDP frames (no ndo_xdp_xmit); use another interface"
-                         : "");
-    }
-  }
   return forward_program(std::move(st));
+}
+
+void forward_program::go_live() {
+  if (s_->skel->rodata->xmit_back) return;  // XDP_TX needs no egress slot
+  const unsigned out = ifindex_of(s_->egress, "egress");
+  const std::uint32_t slot = 0;
+  if (bpf_map_update_elem(bpf_map__fd(s_->skel->maps.fwd_egress), &slot, &out, BPF_ANY)) {
+    const int err = errno;
+    throw_os_error(err, "make " + s_->egress + " the egress of " + s_->ingress + " (devmap)", s_->egress,
+                   err == EOPNOTSUPP || err == EINVAL
+                       ? "its driver cannot transmit XDP frames (no ndo_xdp_xmit); use another interface"
+                       : "");
+  }
 }
 
 forward_counters forward_program::counters() const {
@@ -74,7 +73,7 @@ forward_counters forward_program::counters() const {
     out.rx_packets += c.rx_packets;
     out.rx_bytes += c.rx_bytes;
     out.forwarded += c.forwarded;
-    out.failed += c.failed;
+    out.not_live += c.not_live;
   }
   return out;
 }

@@ -25,6 +25,8 @@ xdp_forwarder xdp_forwarder::start(const xdp_forwarder_config& config) {
   // A failure on the second direction unwinds the first (its destructor detaches).
   st->directions.push_back(forward_program::attach(config.a, config.b, config.mode, config.multi_buffer));
   if (config.b != config.a) st->directions.push_back(forward_program::attach(config.b, config.a, config.mode, config.multi_buffer));
+  // Only now, each egress holding a program of its own, may frames cross.
+  for (auto& d : st->directions) d.go_live();
   for (const auto& d : st->directions) st->watches.emplace_back(d.attachment().ifname(), d.attachment().ifindex());
   return xdp_forwarder(std::move(st));
 }

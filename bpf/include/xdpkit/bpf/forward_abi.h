@@ -11,20 +11,23 @@
 
 #include "xdpkit/bpf/abi_check.h"
 
-/* Per-CPU counters of one direction (one slot). Every packet is counted in
- * rx_packets and in exactly one of forwarded and failed, so
- * rx_packets == forwarded + failed holds for every run. */
+/* Per-CPU counters of one direction (one slot). A frame that comes while
+ * the direction is live is counted in rx_packets and forwarded (handed to the
+ * egress device's XDP transmit, or XDP_TX); one that comes before (the
+ * egress slot still empty: the loader fills it once both directions are
+ * attached) goes to the kernel stack, as it would without the forwarder, and
+ * is counted in not_live only. */
 struct xdpkit_fwd_stats {
 	__u64 rx_packets;
 	__u64 rx_bytes;
-	__u64 forwarded; /* XDP_REDIRECT to the egress device accepted, or XDP_TX */
-	__u64 failed;    /* the egress slot was empty or the redirect refused: dropped */
+	__u64 forwarded;
+	__u64 not_live;
 };
 
 XDPKIT_ABI_ASSERT(sizeof(struct xdpkit_fwd_stats) == 32);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fwd_stats, rx_packets) == 0);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fwd_stats, rx_bytes) == 8);
 XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fwd_stats, forwarded) == 16);
-XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fwd_stats, failed) == 24);
+XDPKIT_ABI_ASSERT(XDPKIT_ABI_OFFSET(xdpkit_fwd_stats, not_live) == 24);
 
 #endif /* XDPKIT_BPF_FORWARD_ABI_H */

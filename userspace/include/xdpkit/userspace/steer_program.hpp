@@ -44,8 +44,11 @@ class steer_program {
   // Removes the queue's socket; packets then follow the no-socket policy.
   void unbind_queue(std::uint32_t queue) noexcept;
 
-  steer_counters counters() const;
+  steer_counters counters() const;  // still readable after detach()
+  // Only while attached (before detach()).
   const xdp_attachment& attachment() const noexcept;
+  // Detaches and keeps the maps, so counters read afterwards are final.
+  void detach() noexcept;
   // Every map of the program by name, with its fd (owned by the program).
   std::vector<std::pair<std::string, int>> map_fds() const;
 

@@ -60,8 +60,10 @@ class firewall_program {
   void set_port(std::uint32_t slot, int ifindex);
 
   int program_fd() const noexcept;
-  // The attachment of attach(); throws std::logic_error for a load()ed program.
+  // The attachment of attach(); throws std::logic_error for a load()ed program or after detach().
   const xdp_attachment& attachment() const;
+  // Detaches and keeps the maps, so the counters read afterwards are final.
+  void detach() noexcept;
   // Every map of the program by name, with its fd (owned by the program).
   std::vector<std::pair<std::string, int>> map_fds() const;
   xdpkit_fw_stats stats() const;           // summed over CPUs

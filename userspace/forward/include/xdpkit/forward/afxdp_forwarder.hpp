@@ -11,7 +11,8 @@
 // send each frame to the peer port, back out of its own, or to the free frames.
 //
 // The frame accounting is checked when the worker stops: every frame of the
-// UMEM is then free or in one of the two fill rings, each exactly once.
+// UMEM is then free, in one of the two fill rings, or held by the kernel
+// (taken from a fill ring, not yet received), each exactly once.
 //
 // With rules (forward_rules), the firewall takes the steer program's place on
 // both interfaces and its rules choose per frame: redirect-dev peer straight
@@ -85,9 +86,11 @@ struct afxdp_pair_stats {
   afxdp_direction_counters a_to_b, b_to_a;
   xdp_statistics a{}, b{};  // the kernel's per-socket drops
   // Set once the worker stopped: the UMEM's frames, and how many were found
-  // free or in a fill ring exactly once (equal when none was lost or used twice).
+  // free, in a fill ring or held by the kernel (a zero-copy driver's rx ring)
+  // exactly once: equal when none was lost or used twice.
   std::uint32_t frames = 0;
   std::optional<std::uint32_t> frames_accounted;
+  std::uint32_t frames_in_kernel = 0;
   std::string accounting_error;  // what was wrong, when they differ
 };
 
@@ -107,8 +110,9 @@ class afxdp_forwarder {
   steer_counters program_counters(bool of_a) const;
   // The firewall's (with rules), summed over CPUs; nullopt without rules.
   std::optional<xdpkit_fw_stats> firewall_counters(bool of_a) const;
-  // Stops every worker (in-flight transmissions are waited for, briefly) and
-  // checks its frame accounting; the sockets stay until destruction.
+  // Stops every worker (in-flight transmissions are waited for, briefly),
+  // checks its frame accounting and detaches both programs, so the counters
+  // read next are final; the sockets and maps stay until destruction.
   void stop() noexcept;
   bool zero_copy() const noexcept;
   const afxdp_forwarder_config& config() const noexcept;

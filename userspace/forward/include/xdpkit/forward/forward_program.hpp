@@ -17,10 +17,9 @@ using forward_counters = xdpkit_fwd_stats;
 
 class forward_program {
  public:
-  // Attaches to `ingress` in the calling thread's namespace and fills the
-  // egress slot with `egress`'s ifindex. Throws os_error naming the
-  // interface: unknown, attach refused, or a devmap that cannot take it
-  // (the egress driver has no ndo_xdp_xmit: EOPNOTSUPP).
+  // Attaches to `ingress` in the calling thread's namespace, not yet live:
+  // frames go to the kernel stack until go_live(). Throws os_error naming
+  // the interface: unknown, or attach refused.
   // `multi_buffer`: the xdp.frags variant (xdpkit_fwd_mb), for MTUs over one page.
   static forward_program attach(const std::string& ingress, const std::string& egress, xdp_mode_request mode,
                                 bool multi_buffer = false);
@@ -29,6 +28,11 @@ class forward_program {
   forward_program& operator=(forward_program&&) noexcept;
   ~forward_program();
 
+  // Fills the egress slot with `egress`'s ifindex: from here frames are
+  // forwarded. Call once the egress has its own program attached (a driver
+  // may refuse XDP frames until then). Throws os_error: a devmap that cannot
+  // take the egress (no ndo_xdp_xmit: EOPNOTSUPP).
+  void go_live();
   forward_counters counters() const;  // still readable after detach()
   // Only while attached (before detach()).
   const xdp_attachment& attachment() const noexcept;

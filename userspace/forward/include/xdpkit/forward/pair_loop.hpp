@@ -89,6 +89,9 @@ struct queue_pair {
   std::atomic<bool> stopping{false};
   std::thread thread;
   std::optional<std::uint32_t> accounted;
+  // Of those, held by the kernel at the stop: taken from a fill ring and not
+  // received (a zero-copy driver keeps its rx ring stocked with them).
+  std::uint32_t in_kernel = 0;
   std::string accounting_error;
 
   // After the worker stopped and the sockets left the maps (afxdp_forwarder.cpp).
@@ -252,6 +255,12 @@ void run_pair(queue_pair& p, Handler& handler, std::promise<int>& started) noexc
         if (s->need_wakeup() && xsk_ring_prod__needs_wakeup(&s->fill()))
           (void)recvfrom(s->fd(), nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
     }
+  }
+  // Stopped once the sockets left the programs' maps: what is still on the rx
+  // rings is served before the worker goes (bounded: nothing new comes).
+  for (int i = 0; i < 64 && serve(a, 0, p.in_flight_a, b, p.in_flight_b, p.ab, p.ba) +
+                                serve(b, 1, p.in_flight_b, a, p.in_flight_a, p.ba, p.ab);
+       ++i) {
   }
   // The last transmissions complete (bounded), so tx counts what left.
   for (int i = 0; i < 200 && (p.in_flight_a || p.in_flight_b); ++i) {

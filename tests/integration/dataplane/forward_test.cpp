@@ -33,6 +33,13 @@
 namespace xdpkit::testing {
 namespace {
 
+// The first JSON line of `forward --json`: its start line, once it has attached.
+std::optional<nlohmann::json> start_line(cli_child& fwd) {
+  while (auto l = fwd.line(std::chrono::seconds(30)))
+    if (!l->empty() && (*l)[0] == '{') return nlohmann::json::parse(*l);
+  return std::nullopt;
+}
+
 // Ctrl-C to `forward --json`, then its summary line once it has printed it and exited.
 std::optional<nlohmann::json> interrupt_for_summary(cli_child& fwd) {
   ::kill(fwd.pid(), SIGINT);
@@ -87,6 +94,15 @@ class ForwardXdp : public ::testing::Test {
       if (!wait_until([&] { return far_end.packets() - base >= sent; }, std::chrono::seconds(2))) break;
     }
     return far_end.packets() - base;
+  }
+
+  // Sends `count` (a multiple of 100) copies of `frame` that no far end
+  // will count (a rule drops them), in chunks the veth ring takes whole.
+  void send_unseen(const std::string& ns, const std::string& ifname, const std::vector<std::uint8_t>& frame,
+                   std::uint64_t count) {
+    lab::netns_scope in(ns);
+    auto gen = lab::make_generator(generator_, ifname, frame);
+    for (std::uint64_t sent = 0; sent < count; sent += 100) gen->send(100);
   }
 
   lab::generator_kind generator_ = lab::generator_kind::af_packet;
@@ -385,12 +401,8 @@ TEST_F(ForwardAfXdp, TheVerbRunsAHandlerOnEveryQueueAndCapturesWhatItSaw) {
   cli_child fwd({"forward", lab_->fwd_a(), lab_->fwd_b(), "--handler", "macswap", "--capture", file.string(), "--queue",
                  "all", "--wait", "poll", "--pages", "normal", "--duration", "60", "--json"},
                 {"ip", "netns", "exec", lab_->fwd_ns()});
-  std::optional<nlohmann::json> start, summary;
-  while (auto l = fwd.line(std::chrono::seconds(30))) {
-    if (l->empty() || (*l)[0] != '{') continue;
-    start = nlohmann::json::parse(*l);
-    break;
-  }
+  std::optional<nlohmann::json> summary;
+  const std::optional<nlohmann::json> start = start_line(fwd);
   ASSERT_TRUE(start && (*start)["type"] == "start") << fwd.output();
   EXPECT_EQ((*start)["path"], "afxdp") << "a handler makes auto take the AF_XDP path";
   EXPECT_EQ((*start)["queues"], nlohmann::json::array({0, 1})) << start->dump();
@@ -442,24 +454,15 @@ TEST_F(ForwardXdp, RulesSendSomeFramesToTheHandlerAndTheRestAcrossInXdp) {
                                 "--json"};
   if (sysconf(_SC_NPROCESSORS_ONLN) > 1) args.insert(args.end(), {"--cpu", "1"});
   cli_child fwd(args, {"ip", "netns", "exec", lab_->fwd_ns()});
-  std::optional<nlohmann::json> start;
-  while (auto l = fwd.line(std::chrono::seconds(30))) {
-    if (l->empty() || (*l)[0] != '{') continue;
-    start = nlohmann::json::parse(*l);
-    break;
-  }
+  const std::optional<nlohmann::json> start = start_line(fwd);
   ASSERT_TRUE(start && (*start)["type"] == "start") << fwd.output();
   EXPECT_EQ((*start)["path"], "mixed") << start->dump();
   EXPECT_EQ((*start)["program"], "firewall");
   EXPECT_EQ((*start)["rules"]["default"], "redirect-dev peer");
   constexpr std::uint64_t dropped = 700, to_handler = 1200, across = 2500, back = 900;
-  {
-    // The dropped frames first: nothing counts them at the far end, and the
-    // frames sent after them on the same queue are processed after them.
-    lab::netns_scope in(lab_->left_ns());
-    auto gen = lab::make_generator(generator_, lab_->left_if(), lab_->left_frame(53));
-    for (std::uint64_t sent = 0; sent < dropped; sent += 100) gen->send(100);
-  }
+  // The dropped frames first: nothing counts them at the far end, and the
+  // frames sent after them on the same queue are processed after them.
+  send_unseen(lab_->left_ns(), lab_->left_if(), lab_->left_frame(53), dropped);
   EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(80), to_handler, *right_sink_), to_handler);
   EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(9), across, *right_sink_), across);
   EXPECT_EQ(send(lab_->right_ns(), lab_->right_if(), lab_->right_frame(), back, *left_sink_), back);
@@ -499,21 +502,12 @@ TEST_F(ForwardXdp, RulesWithoutRedirectXskStayInXdpWithNoSocket) {
   cli_child fwd({"forward", lab_->fwd_a(), lab_->fwd_b(), "--rule", "drop proto udp dport 53", "--rule",
                  "default redirect-dev peer", "--rule", "non-ip redirect-dev peer", "--duration", "60", "--json"},
                 {"ip", "netns", "exec", lab_->fwd_ns()});
-  std::optional<nlohmann::json> start;
-  while (auto l = fwd.line(std::chrono::seconds(30))) {
-    if (l->empty() || (*l)[0] != '{') continue;
-    start = nlohmann::json::parse(*l);
-    break;
-  }
+  const std::optional<nlohmann::json> start = start_line(fwd);
   ASSERT_TRUE(start && (*start)["type"] == "start") << fwd.output();
   EXPECT_EQ((*start)["path"], "xdp") << start->dump();
   EXPECT_EQ((*start)["queues"], nlohmann::json::array()) << "no socket: " << start->dump();
   constexpr std::uint64_t dropped = 400, across = 3000, back = 1000;
-  {
-    lab::netns_scope in(lab_->left_ns());
-    auto gen = lab::make_generator(generator_, lab_->left_if(), lab_->left_frame(53));
-    for (std::uint64_t sent = 0; sent < dropped; sent += 100) gen->send(100);
-  }
+  send_unseen(lab_->left_ns(), lab_->left_if(), lab_->left_frame(53), dropped);
   EXPECT_EQ(send(lab_->left_ns(), lab_->left_if(), lab_->left_frame(), across, *right_sink_), across);
   std::vector<std::uint8_t> arp = lab_->right_frame();
   arp[12] = 0x08;  // EtherType ARP: a non-IP frame, crossing by the non-ip line

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# what: xdpkit forward between two NICs (eth0 and a second virtio-net, eth1, whose frames a bridge on the host side carries to a third, eth2): the AF_XDP path on every queue, zero-copy on both NICs where the driver has it (one UMEM per queue pair shared by two zero-copy sockets), every frame received on eth0 leaves eth1 and arrives on eth2, the frame accounting whole; then the XDP path between the two NICs the same
+# what: xdpkit forward between two zero-copy NICs (eth0 and a second virtio-net, eth1, whose frames a bridge on the host side carries to a third, eth2; skipped where the driver has no zero-copy): the AF_XDP path on every queue, zero-copy on both NICs (one UMEM per queue pair shared by two zero-copy sockets), every frame received on eth0 leaves eth1 and arrives on eth2, the frame accounting whole; then the XDP path between the two NICs the same
 # needs: forward-nics
 # order: 17
 . /tests/lib/rig-test.sh
@@ -27,8 +27,17 @@ ncpu=$(nproc)
 cpus=""; for q in $(seq 0 $((NQ - 1))); do cpus="$cpus --cpu $((q % ncpu))"; done
 far() { cat /sys/class/net/"$C"/statistics/rx_packets; }
 
-# --- the AF_XDP path, every queue; zero-copy on both where both drivers have it ---
-if [ "$za" = true ] && [ "$zb" = true ]; then bind=zero-copy; else bind=copy; fi
+# Where the driver has no zero-copy the test ends here: the copy-mode paths between two interfaces
+# are forward.sh's (NIC and veth) and the host suite's, and the rig's time is kept for the rest
+# (~25 s a guest).
+if [ "$za" != true ] || [ "$zb" != true ]; then
+  skip "fwn/zero-copy: $DRV on $(uname -r) reports zero-copy '$za' on $IF and '$zb' on $B: forwarding between two zero-copy NICs is checked where both have it (7.3)"
+  ip link set "$C" down; ip link set "$B" down; ip link set "$IF" down
+  finish
+fi
+
+# --- the AF_XDP path, every queue, zero-copy on both NICs ---
+bind=zero-copy
 c0=$(far)
 # shellcheck disable=SC2086 # one --cpu per queue
 if ! fw_bg "$IF" "$B" /tmp/fwn.json --path afxdp --queue all $cpus --bind $bind --wait poll --pages normal --frames 1024; then
@@ -37,12 +46,8 @@ fi
 start=$(grep '"type":"start"' /tmp/fwn.json)
 echo "-- start: $start"
 expect fwn/pairs "$(echo "$start" | jq -c .queues)" "$(seq 0 $((NQ - 1)) | jq -sc .)" "queue pairs (every queue of $IF and $B)"
-if [ $bind = zero-copy ]; then
-  expect fwn/zero-copy "$(echo "$start" | jq -r .zero_copy)" true "both sockets of every queue pair bound zero-copy on one shared UMEM"
-  expect fwn/no-note "$(echo "$start" | jq -r '.notes | join(" | ")')" "" "notes (nothing fell back to copy mode)"
-else
-  skip "fwn/zero-copy: $DRV on $(uname -r) reports zero-copy '$za' on $IF and '$zb' on $B: forwarded in copy mode"
-fi
+expect fwn/zero-copy "$(echo "$start" | jq -r .zero_copy)" true "both sockets of every queue pair bound zero-copy on one shared UMEM"
+expect fwn/no-note "$(echo "$start" | jq -r '.notes | join(" | ")')" "" "notes (nothing fell back to copy mode)"
 sleep 2
 fw_stop
 sleep 0.5
@@ -53,11 +58,10 @@ echo "-- summary: $(echo "$sumj" | jq -c '{frame_accounting, queues, directions}
 expect fwn/exit "$FW_RC" 0 "exit code after SIGTERM"
 expect fwn/accounting "$(echo "$sumj" | jq -c '[.frame_accounting[] | .accounted == .frames] | all')" true "every queue pair's frames free, in a fill ring or held by the kernel, once, at the stop"
 held=$(echo "$sumj" | jq -c '[.frame_accounting[].in_kernel]')
-if [ $bind = zero-copy ]; then
-  # a zero-copy driver stocks its rx ring from the fill ring ahead of traffic: the kernel holds frames
-  if echo "$held" | jq -e 'all(. > 0)' > /dev/null; then pass "fwn/in-kernel: frames the zero-copy drivers held at the stop, per queue pair: $held"
-  else fail "fwn/in-kernel: a zero-copy queue pair whose drivers held no frame at the stop: $held"; fi
-else expect fwn/in-kernel "$held" "$(seq 0 $((NQ - 1)) | jq -sc 'map(0)')" "frames the kernel held at the stop (copy mode: none)"; fi
+# a zero-copy driver stocks its rx ring from the fill ring ahead of traffic: the kernel holds frames
+# (copy mode holds none: the host suite checks that)
+if echo "$held" | jq -e 'all(. > 0)' > /dev/null; then pass "fwn/in-kernel: frames the zero-copy drivers held at the stop, per queue pair: $held"
+else fail "fwn/in-kernel: a zero-copy queue pair whose drivers held no frame at the stop: $held"; fi
 in=$(echo "$sumj" | jq -r '.directions[0].in'); out=$(echo "$sumj" | jq -r '.directions[0].out')
 if [ "${in:-0}" -gt 0 ] && [ "$out" = "$in" ]; then pass "fwn/out: all $in frames received on $IF left $B"; else fail "fwn/out: $IF -> $B in '$in', out '$out': $(echo "$sumj" | jq -c .directions[0])"; fi
 expect fwn/frames "$(echo "$sumj" | jq -r '.directions[0].in_bytes')" $((in * 74)) "bytes in (every frame one of the host's 74-byte UDP packets)"

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <chrono>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include "text.hpp"
@@ -137,6 +139,17 @@ std::string hugepage_pool_path(unsigned node, std::uint64_t size_kb) {
          std::to_string(size_kb) + "kB/nr_hugepages";
 }
 
+void wait_for_free_hugepages(const host_root& root, unsigned node, std::uint64_t size_kb, std::uint64_t pages) {
+  const std::string path = "/sys/devices/system/node/node" + std::to_string(node) + "/hugepages/hugepages-" +
+                           std::to_string(size_kb) + "kB/free_hugepages";
+  for (int i = 0; i < 100; ++i) {
+    const auto line = root.try_read_line(path);
+    const auto free = line ? text::to_u64(text::trim(*line)) : std::nullopt;
+    if (!free || *free >= pages) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 hugepage_reservation hugepage_reservation::reserve(const host_root& root, unsigned node, std::uint64_t page_size_kb,
                                                    std::uint64_t pages) {
   const std::string path = hugepage_pool_path(node, page_size_kb);
@@ -210,6 +223,7 @@ hugepage_reservation::~hugepage_reservation() {
 
 void hugepage_reservation::restore() {
   if (!active_) return;
+  if (new_total_ > old_total_) wait_for_free_hugepages(root_, node_, page_size_kb_, new_total_ - old_total_);
   root_.write(path_, std::to_string(old_total_));
   active_ = false;
 }

@@ -53,6 +53,7 @@ ethtool::step_report undo_pool_line(const topology::host_root& root, const json&
     return {label,
             fmt::format("left at {} pages: fewer than the {} this service added, someone shrank it since", now, grown),
             false};
+  topology::wait_for_free_hugepages(root, node, size_kb, grown);  // a closed UMEM's pages come back a moment late
   root.write(path, std::to_string(now - grown));
   return {label, fmt::format("gave back {} pages: {} -> {}", grown, now, now - grown), true};
 }

@@ -236,6 +236,20 @@ loop_end report_flows(const forward_args& a, const std::function<std::optional<s
   });
 }
 
+// One `ethtool -S` counter of `ifname` by name; nullopt where the driver has
+// none by that name, keeps no statistics, or the interface is not there.
+std::optional<std::uint64_t> driver_stat(ethtool::transport& io, const std::string& ifname, std::string_view name) {
+  try {
+    const auto stats = ethtool::get_stats(ethtool::device(io, ifname));
+    if (!stats.ok()) return std::nullopt;
+    for (const auto& [n, value] : stats.value())
+      if (n == name) return value;
+  } catch (const std::system_error&) {
+    // No such interface (the start names it) or gone: nothing to report.
+  }
+  return std::nullopt;
+}
+
 // What an egress driver counts of the XDP frames it was handed and could not
 // send: "out" is what the programs handed over, and a driver may still drop
 // (virtio_net with zero-copy sockets on its queues drops many: its
@@ -258,15 +272,9 @@ class egress_drops {
   }
 
  private:
+  static constexpr const char* kCounter = "tx_xdp_tx_drops";  // virtio_net's device total
   std::optional<std::pair<std::string, std::uint64_t>> read(const std::string& ifname) const {
-    try {
-      const auto stats = ethtool::get_stats(ethtool::device(*io_, ifname));
-      if (!stats.ok()) return std::nullopt;
-      for (const auto& [name, value] : stats.value())
-        if (name == "tx_xdp_tx_drops") return std::pair{name, value};
-    } catch (const std::system_error&) {
-      // No such interface (the start names it) or gone: nothing to report.
-    }
+    if (const auto v = driver_stat(*io_, ifname, kCounter)) return std::pair{std::string(kCounter), *v};
     return std::nullopt;
   }
   std::unique_ptr<ethtool::transport> io_;
@@ -323,6 +331,10 @@ int forward_afxdp(const forward_args& a) {
   c.a = a.a;
   c.b = a.b;
   if (a.has_rules()) c.rules = fw::forward_rules{load_rules(a.rules_file, a.inline_rules), parse_ports(a.ports)};
+  // --path xdp with rules only promises that no frame reaches userspace.
+  if (c.rules && a.path == "xdp" && fw::sends_to_sockets(c.rules->rules))
+    throw std::invalid_argument("--path xdp: these rules send frames to redirect-xsk, which is userspace; use "
+                                "--path auto (the mixed path) or drop those rules");
   // With rules that send nothing to a socket, nothing needs one: every frame stays in XDP.
   const bool sockets = !c.rules || fw::sends_to_sockets(c.rules->rules) || a.path == "afxdp";
   if (c.rules && !fw::sends_to_sockets(c.rules->rules)) {
@@ -463,15 +475,6 @@ int forward_afxdp(const forward_args& a) {
   return exit_code_of(a, end, whole ? 0 : 3);
 }
 
-// The veth peer's ifindex (`ethtool -S`'s peer_ifindex), where the driver says.
-std::optional<std::uint64_t> veth_peer(ethtool::transport& io, const std::string& ifname) {
-  const auto stats = ethtool::get_stats(ethtool::device(io, ifname));
-  if (!stats.ok()) return std::nullopt;
-  for (const auto& [name, value] : stats.value())
-    if (name == "peer_ifindex") return value;
-  return std::nullopt;
-}
-
 // A and B the two ends of one veth pair: what leaves B arrives on A and is
 // forwarded again, for ever, at full rate (seen: 6 Mpps from one IPv6 router
 // solicitation). Refused before anything is attached.
@@ -480,7 +483,8 @@ void refuse_a_veth_loop(const forward_args& a) {
   const unsigned ia = if_nametoindex(a.a.c_str()), ib = if_nametoindex(a.b.c_str());
   if (!ia || !ib) return;  // the attach names the missing one
   auto io = ethtool::make_kernel_transport();
-  if (veth_peer(*io, a.a) == ib && veth_peer(*io, a.b) == ia)
+  // veth says its peer's ifindex as the counter peer_ifindex
+  if (driver_stat(*io, a.a, "peer_ifindex") == ib && driver_stat(*io, a.b, "peer_ifindex") == ia)
     throw std::invalid_argument(a.a + " and " + a.b + " are the two ends of one veth pair: every frame forwarded out "
                                 "of one comes straight back in on the other and is forwarded again, for ever. "
                                 "Forward between ends of two pairs (the lab's left and right veths)");
@@ -491,16 +495,7 @@ int forward(const forward_args& a) {
   // `auto` picks the cheapest path that does what was asked: with no handler
   // to run on the packets, that is XDP.
   const bool needs_userspace = a.handler != "io" || !a.capture_file.empty();
-  if (a.has_rules()) {
-    // The rules choose the path per frame; --path xdp only promises that none reaches userspace.
-    if (a.path == "xdp") {
-      const auto rules = load_rules(a.rules_file, a.inline_rules);
-      if (fw::sends_to_sockets(rules))
-        throw std::invalid_argument("--path xdp: these rules send frames to redirect-xsk, which is userspace; use "
-                                    "--path auto (the mixed path) or drop those rules");
-    }
-    return forward_afxdp(a);
-  }
+  if (a.has_rules()) return forward_afxdp(a);  // the rules choose the path per frame
   if (!a.ports.empty())
     throw std::invalid_argument("--port " + a.ports.front() + ": ports are where redirect-dev rules send frames, and "
                                 "no rules were given (--rules FILE or --rule)");

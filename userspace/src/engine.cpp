@@ -166,23 +166,6 @@ void record_placement(engine_info& info, const std::vector<const umem*>& areas, 
 }
 }  // namespace
 
-namespace {
-// The ifindex of every redirect-dev port, after checking that each slot a
-// rule sends to has one: a rule set must not send packets into an empty slot.
-std::map<std::uint32_t, int> resolve_ports(const firewall::rule_set& rules,
-                                           const std::map<std::uint32_t, std::string>& names) {
-  std::map<std::uint32_t, int> ports;
-  std::set<std::uint32_t> filled;
-  for (const auto& [slot, name] : names) {
-    const unsigned ifindex = if_nametoindex(name.c_str());
-    if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
-    ports[slot] = static_cast<int>(ifindex);
-    filled.insert(slot);
-  }
-  firewall::require_ports(rules, filled);
-  return ports;
-}
-}  // namespace
 
 engine engine::start(const engine_config& config, engine_host host) {
   if (config.queues.empty()) throw std::invalid_argument("engine: no queue given");
@@ -194,7 +177,7 @@ engine engine::start(const engine_config& config, engine_host host) {
   auto st = std::make_unique<state>(config, std::move(host));
   if (config.firewall) {
     const auto compiled = firewall::compile(*config.firewall);  // rule errors before touching the NIC
-    const auto ports = resolve_ports(*config.firewall, config.firewall_ports);
+    const auto ports = firewall::resolve_ports(*config.firewall, config.firewall_ports);
     firewall::program_options fw_options;
     fw_options.no_socket_pass = config.steer.no_socket == no_socket_policy::pass;
     fw_options.multi_buffer = config.steer.multi_buffer;
@@ -282,7 +265,7 @@ void engine::replace_rules(const firewall::rule_set& rules) {
     throw std::invalid_argument(s_->config.ifname + " runs the steer program, which has no rules: a firewall needs "
                                 "program = \"firewall\" and a restart");
   const auto compiled = firewall::compile(rules);
-  (void)resolve_ports(rules, s_->config.firewall_ports);  // the ports stay; the new rules must fit them
+  (void)firewall::resolve_ports(rules, s_->config.firewall_ports);  // the ports stay; the new rules must fit them
   s_->fw->apply(compiled);
   s_->config.firewall = rules;
 }

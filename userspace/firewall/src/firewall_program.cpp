@@ -72,6 +72,20 @@ void write_initial_config(::firewall* skel) {
 }
 }  // namespace
 
+std::map<std::uint32_t, int> resolve_ports(const rule_set& rules, const std::map<std::uint32_t, std::string>& names,
+                                           const std::set<std::uint32_t>& filled_elsewhere) {
+  std::map<std::uint32_t, int> ports;
+  std::set<std::uint32_t> filled = filled_elsewhere;
+  for (const auto& [slot, name] : names) {
+    const unsigned ifindex = if_nametoindex(name.c_str());
+    if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
+    ports[slot] = static_cast<int>(ifindex);
+    filled.insert(slot);
+  }
+  require_ports(rules, filled);
+  return ports;
+}
+
 void firewall_program::finish_load(state& st) {
   st.v4_top = map_tables(st.skel->maps.v4_top_a, st.skel->maps.v4_top_b);
   st.v4_chunks = map_tables(st.skel->maps.v4_chunks_a, st.skel->maps.v4_chunks_b);

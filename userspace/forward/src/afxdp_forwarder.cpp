@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <future>
-#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -133,18 +132,11 @@ struct afxdp_forwarder::state {
       return;
     }
     const firewall::compiled_rules compiled = firewall::compile(config.rules->rules);  // errors before any attach
-    std::map<std::uint32_t, int> ports;
-    std::set<std::uint32_t> filled{XDPKIT_FW_PEER_SLOT};
-    for (const auto& [slot, name] : config.rules->ports) {
-      if (slot == XDPKIT_FW_PEER_SLOT)
-        throw std::invalid_argument(fmt::format("--port {}={}: slot {} is `peer` under forward (the other interface)",
-                                                slot, name, slot));
-      const unsigned ifindex = if_nametoindex(name.c_str());
-      if (!ifindex) throw_os_error(errno, "find redirect-dev port " + std::to_string(slot), name);
-      ports[slot] = static_cast<int>(ifindex);
-      filled.insert(slot);
-    }
-    firewall::require_ports(config.rules->rules, filled);
+    if (config.rules->ports.count(XDPKIT_FW_PEER_SLOT))
+      throw std::invalid_argument(fmt::format("--port {}={}: slot {} is `peer` under forward (the other interface)",
+                                              XDPKIT_FW_PEER_SLOT, config.rules->ports.at(XDPKIT_FW_PEER_SLOT),
+                                              XDPKIT_FW_PEER_SLOT));
+    const auto ports = firewall::resolve_ports(config.rules->rules, config.rules->ports, {XDPKIT_FW_PEER_SLOT});
     fa.emplace(attach_firewall(config.a, config.b, ports, config.steer));
     fb.emplace(attach_firewall(config.b, config.a, ports, config.steer));
     // The rules go live once both are attached: a driver may refuse XDP

@@ -8,7 +8,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +36,12 @@ struct last_outcome {
   std::uint32_t reason = 0;
   std::uint32_t rule_id = 0xffffffffu;
 };
+
+// The ifindex of every --port SLOT=IFNAME, after checking that each slot the
+// rules send to is filled by one of them or is in `filled_elsewhere` (under
+// forward: peer). Throws os_error (no such interface) or rule_error.
+std::map<std::uint32_t, int> resolve_ports(const rule_set& rules, const std::map<std::uint32_t, std::string>& names,
+                                           const std::set<std::uint32_t>& filled_elsewhere = {});
 
 class firewall_program {
  public:
